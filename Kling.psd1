@@ -1,0 +1,30 @@
+@{
+    RootModule           = 'Kling.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    GUID                 = '5a0b8f2e-6d1c-4e53-9a7b-2f4c8e1d9b36'
+    Author               = 'Kling contributors'
+    CompanyName          = 'Kling'
+    Copyright            = '(c) Kling contributors. MIT License.'
+    Description          = 'Binary cmdlets for the Kling Video O1 video-generation API on the xcompute gateway: CSV rows in, videos on disk, with validation before any money is spent.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @()
+    CmdletsToExport      = @(
+        'Connect-Kling'
+        'Disconnect-Kling'
+        'New-KlingVideo'
+        'Get-KlingTask'
+        'Wait-KlingTask'
+        'Save-KlingVideo'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Kling', 'Video', 'AI', 'GenerativeAI', 'xcompute', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ReleaseNotes = 'First release: New-KlingVideo, Get-KlingTask, Wait-KlingTask, Save-KlingVideo, Connect-Kling, Disconnect-Kling.'
+        }
+    }
+}

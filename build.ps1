@@ -1,0 +1,136 @@
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the Kling module.
+.DESCRIPTION
+    Build (default): leaves the importable module in out/Kling and the gateway emulator in out/emulator.
+    Test:  Build, then every suite (xunit for the core and the emulator, Pester for the cmdlets against the
+           emulator) and a closing line "N passed, N failed" summing them all.
+    Demo:  Build, start the emulator, and run the README's CSV example end to end into out/demo.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'Kling'
+$emulatorOut = Join-Path $out 'emulator'
+$resultsDir = Join-Path $out 'test-results'
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    $manifest = Import-PowerShellDataFile (Join-Path $root 'Kling.psd1')
+    [xml] $props = Get-Content -Raw (Join-Path $root 'src/Directory.Build.props')
+    $version = ($props.Project.PropertyGroup | Where-Object { $_['Version'] } | Select-Object -First 1).Version
+    if ($manifest.ModuleVersion -ne $version) {
+        throw "Kling.psd1 says version $($manifest.ModuleVersion) but src/Directory.Build.props says $version; make them agree."
+    }
+
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    Invoke-Dotnet publish (Join-Path $root 'src/Kling/Kling.csproj') -c $Configuration -o $moduleOut --nologo -v quiet
+    Copy-Item (Join-Path $root 'Kling.psd1') $moduleOut
+    Get-ChildItem $moduleOut -Filter '*.deps.json' | Remove-Item
+    Invoke-Dotnet publish (Join-Path $root 'src/Kling.Emulator/Kling.Emulator.csproj') -c $Configuration -o $emulatorOut --nologo -v quiet
+    Write-Host "Built $moduleOut (version $version)"
+}
+
+function Get-PwshCommand {
+    # Under 'dotnet pwsh' the process is dotnet itself; the child needs pwsh.dll as its first argument.
+    $exe = (Get-Process -Id $PID).Path
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { return @($exe, (Join-Path $PSHOME 'pwsh.dll')) }
+    return @($exe)
+}
+
+function Get-PesterModulePath {
+    $proj = Join-Path $root 'tests/tools/Pester.proj'
+    Invoke-Dotnet restore $proj --nologo -v quiet
+    [xml] $p = Get-Content -Raw $proj
+    $version = ($p.Project.PropertyGroup | Where-Object { $_['PesterVersion'] } | Select-Object -First 1).PesterVersion
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+        ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+    $psd1 = Join-Path $packages "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $psd1)) { throw "Pester $version was restored but $psd1 is missing." }
+    return $psd1
+}
+
+function Read-TrxCounts([string] $Directory) {
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($file in Get-ChildItem $Directory -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        [xml] $trx = Get-Content -Raw $file.FullName
+        $c = $trx.TestRun.ResultSummary.Counters
+        $passed += [int] $c.passed
+        $failed += [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted
+        $skipped += [int] $c.notExecuted
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = $skipped }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
+    New-Item -ItemType Directory $resultsDir | Out-Null
+    $summary = Join-Path $resultsDir 'summary.txt'
+    $passed = 0; $failed = 0; $skipped = 0
+
+    foreach ($project in 'tests/Kling.Core.Tests/Kling.Core.Tests.csproj', 'tests/Kling.Emulator.Tests/Kling.Emulator.Tests.csproj') {
+        $name = [IO.Path]::GetFileNameWithoutExtension($project)
+        $dir = Join-Path $resultsDir $name
+        & dotnet test (Join-Path $root $project) -c $Configuration --nologo --logger "trx;LogFileName=$name.trx" --results-directory $dir
+        $counts = Read-TrxCounts $dir
+        if ($LASTEXITCODE -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }  # a build or host failure counts as a failure
+        Write-Host "${name}: $($counts.Passed) passed, $($counts.Failed) failed, $($counts.Skipped) skipped"
+        $passed += $counts.Passed; $failed += $counts.Failed; $skipped += $counts.Skipped
+    }
+
+    $pester = Get-PesterModulePath
+    $pesterResult = Join-Path $resultsDir 'pester.json'
+    $pwsh = @(Get-PwshCommand)
+    $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/Invoke-PesterSuite.ps1'),
+        '-PesterPath', $pester, '-ResultPath', $pesterResult)
+    & $pwsh[0] @pwshArgs
+    if (Test-Path $pesterResult) {
+        $p = Get-Content -Raw $pesterResult | ConvertFrom-Json
+        Write-Host "Pester: $($p.Passed) passed, $($p.Failed) failed, $($p.Skipped) skipped"
+        $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped
+        if ($LASTEXITCODE -ne 0 -and $p.Failed -eq 0) { $failed++ }
+    }
+    else {
+        Write-Host 'Pester did not report results.'
+        $failed++
+    }
+
+    $line = "$passed passed, $failed failed, $skipped skipped"
+    Set-Content -Path $summary -Value $line
+    Write-Host $line
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $pwsh = @(Get-PwshCommand)
+    $demoArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'examples/demo.ps1'))
+    & $pwsh[0] @demoArgs
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+}

@@ -1,0 +1,38 @@
+<#
+.SYNOPSIS
+    The README's CSV example, end to end, against the local gateway emulator (no real key, no network).
+.DESCRIPTION
+    Starts the emulator on loopback, points Kling at it through the same environment variables a scheduled
+    task would use, and runs:
+        Import-Csv examples/prompts.csv | New-KlingVideo | Wait-KlingTask | Save-KlingVideo -Path out/demo
+    Two rows of prompts.csv are bad on purpose: they are reported and never sent.
+#>
+$ErrorActionPreference = 'Stop'
+$root = Split-Path -Parent $PSScriptRoot
+Import-Module (Join-Path $root 'tests/Emulator.psm1')
+$emulator = Start-KlingEmulator -TaskSeconds 3
+try {
+    $env:KLING_BASE_URL = $emulator.Gateway
+    $env:KLING_API_KEY = $emulator.ApiKey
+    Import-Module (Join-Path $root 'out/Kling/Kling.psd1') -Force
+    $destination = Join-Path $root 'out/demo'
+    if (Test-Path $destination) { Remove-Item $destination -Recurse -Force }
+
+    Write-Host "Gateway emulator on $($emulator.Gateway); submitting examples/prompts.csv ..."
+    $rejected = @()
+    $files = Import-Csv (Join-Path $PSScriptRoot 'prompts.csv') |
+        New-KlingVideo -ErrorAction SilentlyContinue -ErrorVariable +rejected |
+        Wait-KlingTask -PollInterval 0.5 |
+        Save-KlingVideo -Path $destination
+
+    foreach ($e in $rejected) { Write-Host "rejected: $($e.Exception.Message)" -ForegroundColor Yellow }
+    $files | Format-Table @{ n = 'File'; e = { $_.Name } }, Length, TaskId -AutoSize | Out-Host
+    Write-Host "$(@($files).Count) videos saved in $destination; $(@($rejected).Count) rows rejected before sending."
+    if (@($files).Count -ne 4 -or @($rejected).Count -ne 2) {
+        Write-Host 'The demo expected 4 videos and 2 rejected rows.' -ForegroundColor Red
+        exit 1
+    }
+}
+finally {
+    Stop-KlingEmulator $emulator
+}

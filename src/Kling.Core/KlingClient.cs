@@ -1,0 +1,517 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Kling.Core
+{
+    /// <summary>
+    /// Talks to the gateway (with the key) and to download hosts (never with the key).
+    /// Safe to use from several threads; cmdlets drain <see cref="Trace"/> on their own thread.
+    /// </summary>
+    public sealed class KlingClient
+    {
+        private const string SubmitPath = "v1/videos/generations";
+        private const string TaskPath = "v1/tasks/";
+
+        // One handler per purpose for the whole process: sockets are reused across cmdlet calls,
+        // and the download handler has no way to learn the key.
+        private static readonly Lazy<HttpClient> GatewayHttp = new Lazy<HttpClient>(() => CreateHttpClient(allowRedirects: false));
+        private static readonly Lazy<HttpClient> DownloadHttp = new Lazy<HttpClient>(() => CreateHttpClient(allowRedirects: true));
+
+        private readonly GatewaySettings settings;
+        private readonly Action<string>? trace;
+
+        public KlingClient(GatewaySettings settings, Action<string>? trace = null)
+        {
+            this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
+            this.trace = trace;
+        }
+
+        public static string UserAgent { get; } = "Kling-PowerShell/" + (typeof(KlingClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+        public GatewaySettings Settings => settings;
+
+        /// <summary>How many times a 429 on submit is waited out and re-sent (a 429 was not accepted, so re-sending is safe).</summary>
+        public int MaxRateLimitRetries { get; set; } = 5;
+
+        /// <summary>How many times a status GET is tried in all.</summary>
+        public int MaxGetAttempts { get; set; } = 4;
+
+        /// <summary>Longest single wait honoured from Retry-After.</summary>
+        public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+        public TimeSpan BaseBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+        /// <summary>
+        /// Sends one submission. Never re-sends a POST that may have reached the server: only 429s
+        /// (refused, not billed) and connections that were never made are tried again.
+        /// </summary>
+        public async Task<KlingTask> SubmitAsync(VideoRequest request, CancellationToken cancellationToken)
+        {
+            string json = GatewayJson.Serialize(request);
+            Uri uri = new Uri(settings.BaseUri, SubmitPath);
+            int rateLimited = 0;
+            int refused = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Log($"POST {uri} ({Encoding.UTF8.GetByteCount(json)} bytes)");
+                Exchange exchange;
+                try
+                {
+                    exchange = await SendAsync(HttpMethod.Post, uri, json, cancellationToken).ConfigureAwait(false);
+                }
+                catch (GatewayException ex) when (ex.Kind == GatewayErrorKind.Network && !ex.OutcomeUnknown && refused < 2)
+                {
+                    refused++;
+                    await DelayAsync(Backoff(refused), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                catch (GatewayException ex) when (ex.Kind == GatewayErrorKind.Network || ex.Kind == GatewayErrorKind.Timeout)
+                {
+                    if (!ex.OutcomeUnknown)
+                    {
+                        throw;
+                    }
+
+                    throw new GatewayException(ex.Kind, ex.Message + " The submission may have reached the gateway (and been billed), so it was not sent again; check the gateway's task list before re-submitting this row.", inner: ex) { OutcomeUnknown = true };
+                }
+
+                if (exchange.Status == 429 && rateLimited < MaxRateLimitRetries)
+                {
+                    rateLimited++;
+                    TimeSpan wait = exchange.RetryAfter ?? Backoff(rateLimited);
+                    if (wait > MaxRetryDelay)
+                    {
+                        wait = MaxRetryDelay;
+                    }
+
+                    Log($"429 from the gateway; waiting {wait.TotalSeconds:0.###} s before re-sending (attempt {rateLimited + 1}).");
+                    await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (exchange.Status >= 500)
+                {
+                    GatewayException error = ToError(exchange);
+                    throw new GatewayException(error.Kind, error.Message + " The submission may have been accepted (and billed) despite the error, so it was not sent again.", exchange.StatusCode, error.ErrorCode, error.ErrorType, error.GatewayMessage) { OutcomeUnknown = true };
+                }
+
+                if (exchange.Status != 200 && exchange.Status != 201)
+                {
+                    throw ToError(exchange);
+                }
+
+                string? taskId;
+                try
+                {
+                    taskId = TaskJson.ReadSubmittedTaskId(exchange.Body);
+                }
+                catch (JsonException)
+                {
+                    taskId = null;
+                }
+
+                if (string.IsNullOrEmpty(taskId))
+                {
+                    throw new GatewayException(GatewayErrorKind.InvalidResponse, $"The gateway accepted the submission (HTTP {exchange.Status}) but its reply had no task id: {Shorten(Redact(exchange.Body))}", exchange.StatusCode) { OutcomeUnknown = true };
+                }
+
+                return new KlingTask(taskId!)
+                {
+                    Status = KlingTaskStatus.Submitted,
+                    Request = request,
+                    SubmittedAt = DateTimeOffset.UtcNow,
+                };
+            }
+        }
+
+        /// <summary>Reads a task's status, retrying transient failures (5xx, 429, timeouts, resets, unreadable bodies).</summary>
+        public async Task<KlingTask> GetTaskAsync(string taskId, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(taskId))
+            {
+                throw new ArgumentException("A task id is required.", nameof(taskId));
+            }
+
+            Uri uri = new Uri(settings.BaseUri, TaskPath + Uri.EscapeDataString(taskId.Trim()));
+            int attempt = 0;
+            while (true)
+            {
+                attempt++;
+                cancellationToken.ThrowIfCancellationRequested();
+                Log($"GET {uri}");
+                GatewayException failure;
+                try
+                {
+                    Exchange exchange = await SendAsync(HttpMethod.Get, uri, null, cancellationToken).ConfigureAwait(false);
+                    if (exchange.Status == 200)
+                    {
+                        try
+                        {
+                            return TaskJson.ReadTask(exchange.Body, taskId);
+                        }
+                        catch (JsonException ex)
+                        {
+                            failure = new GatewayException(GatewayErrorKind.InvalidResponse, $"The gateway's status for task '{taskId}' could not be read: {ex.Message}", exchange.StatusCode, inner: ex);
+                        }
+                    }
+                    else
+                    {
+                        failure = ToError(exchange);
+                    }
+                }
+                catch (GatewayException ex)
+                {
+                    failure = ex;
+                }
+
+                bool transient = failure.Kind == GatewayErrorKind.ServerError || failure.Kind == GatewayErrorKind.RateLimited ||
+                                 failure.Kind == GatewayErrorKind.Timeout || failure.Kind == GatewayErrorKind.Network ||
+                                 failure.Kind == GatewayErrorKind.InvalidResponse;
+                if (!transient || attempt >= MaxGetAttempts)
+                {
+                    throw failure;
+                }
+
+                TimeSpan wait = failure.RetryAfter ?? Backoff(attempt);
+                if (wait > MaxRetryDelay)
+                {
+                    wait = MaxRetryDelay;
+                }
+
+                Log($"Status of '{taskId}' failed ({failure.Kind}); trying again in {wait.TotalSeconds:0.###} s.");
+                await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Streams a result file to disk without the key: into a temporary file beside the target, renamed once complete,
+        /// so no half file ever stands under the final name. Returns the number of bytes written.
+        /// </summary>
+        public async Task<long> DownloadAsync(Uri url, string targetPath, CancellationToken cancellationToken, int maxAttempts = 3)
+        {
+            if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new GatewayException(GatewayErrorKind.DownloadFailed, $"The result URL '{url}' is not http(s).");
+            }
+
+            string partial = targetPath + ".partial";
+            int attempt = 0;
+            while (true)
+            {
+                attempt++;
+                try
+                {
+                    long written = await DownloadOnceAsync(url, partial, cancellationToken).ConfigureAwait(false);
+                    if (File.Exists(targetPath))
+                    {
+                        File.Delete(targetPath);
+                    }
+
+                    File.Move(partial, targetPath);
+                    return written;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && attempt < maxAttempts && IsTransientDownload(ex))
+                {
+                    Log($"Download of {Describe(url)} failed ({ex.Message}); trying again.");
+                    await DelayAsync(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    TryDelete(partial);
+                    throw;
+                }
+            }
+        }
+
+        private async Task<long> DownloadOnceAsync(Uri url, string partial, CancellationToken cancellationToken)
+        {
+            Log($"GET {Describe(url)} (download, no Authorization header)");
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            HttpResponseMessage response;
+            try
+            {
+                response = await DownloadHttp.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new GatewayException(GatewayErrorKind.Network, $"Could not reach the download host {url.Host}: {ex.Message}", inner: ex);
+            }
+
+            using (response)
+            {
+                int status = (int)response.StatusCode;
+                if (status == 403 || status == 410 || status == 404)
+                {
+                    throw new GatewayException(GatewayErrorKind.DownloadFailed, $"The download host refused {Describe(url)} (HTTP {status}); the result link may have expired. Result URLs live for hours to a few days: download soon after completion.", response.StatusCode);
+                }
+
+                if (status >= 500)
+                {
+                    throw new GatewayException(GatewayErrorKind.ServerError, $"The download host answered HTTP {status} for {Describe(url)}.", response.StatusCode);
+                }
+
+                if (status != 200)
+                {
+                    throw new GatewayException(GatewayErrorKind.DownloadFailed, $"The download host answered HTTP {status} for {Describe(url)}.", response.StatusCode);
+                }
+
+                long? expected = response.Content.Headers.ContentLength;
+                long written;
+                using (Stream source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+                using (var target = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                {
+                    await source.CopyToAsync(target, 81920, cancellationToken).ConfigureAwait(false);
+                    written = target.Length;
+                }
+
+                if (expected.HasValue && written != expected.Value)
+                {
+                    throw new IOException($"The download of {Describe(url)} ended after {written} of {expected.Value} bytes.");
+                }
+
+                return written;
+            }
+        }
+
+        private static bool IsTransientDownload(Exception ex) =>
+            ex is IOException || ex is HttpRequestException || ex is OperationCanceledException ||
+            (ex is GatewayException g && (g.Kind == GatewayErrorKind.ServerError || g.Kind == GatewayErrorKind.Network));
+
+        /// <summary>A URL for logs: scheme, host and path, without the query (signed URLs carry their own credentials).</summary>
+        public static string Describe(Uri url) => url.GetLeftPart(UriPartial.Path);
+
+        private async Task<Exchange> SendAsync(HttpMethod method, Uri uri, string? json, CancellationToken cancellationToken)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(settings.RequestTimeout);
+            using var request = new HttpRequestMessage(method, uri);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.RevealKey());
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (json != null)
+            {
+                request.Content = new StringContent(json, new UTF8Encoding(false), "application/json");
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await GatewayHttp.Value.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new GatewayException(GatewayErrorKind.Timeout, $"{method} {uri.AbsolutePath} got no answer within {settings.RequestTimeout.TotalSeconds:0} s.") { OutcomeUnknown = true };
+            }
+            catch (HttpRequestException ex)
+            {
+                bool neverSent = NeverConnected(ex);
+                throw new GatewayException(GatewayErrorKind.Network, $"{method} {uri.AbsolutePath} failed: {Redact(ex.Message)}", inner: ex) { OutcomeUnknown = !neverSent };
+            }
+
+            using (response)
+            {
+                string body = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                TimeSpan? retryAfter = null;
+                if (response.Headers.RetryAfter != null)
+                {
+                    retryAfter = response.Headers.RetryAfter.Delta ??
+                                 (response.Headers.RetryAfter.Date.HasValue ? response.Headers.RetryAfter.Date.Value - DateTimeOffset.UtcNow : (TimeSpan?)null);
+                    if (retryAfter < TimeSpan.Zero)
+                    {
+                        retryAfter = TimeSpan.Zero;
+                    }
+                }
+                else if (response.Headers.TryGetValues("Retry-After", out var raw))
+                {
+                    retryAfter = RetryAfter.Parse(string.Join(",", raw), DateTimeOffset.UtcNow);
+                }
+
+                Log($"{(int)response.StatusCode} {response.ReasonPhrase} from {method} {uri.AbsolutePath}");
+                return new Exchange(response.StatusCode, body, retryAfter);
+            }
+        }
+
+        /// <summary>True when the socket was never connected, so the request provably never reached the server.</summary>
+        internal static bool NeverConnected(Exception ex)
+        {
+            for (Exception? e = ex; e != null; e = e.InnerException)
+            {
+                if (e is SocketException socket)
+                {
+                    return socket.SocketErrorCode == SocketError.ConnectionRefused ||
+                           socket.SocketErrorCode == SocketError.HostNotFound ||
+                           socket.SocketErrorCode == SocketError.HostUnreachable ||
+                           socket.SocketErrorCode == SocketError.NetworkUnreachable ||
+                           socket.SocketErrorCode == SocketError.TryAgain ||
+                           socket.SocketErrorCode == SocketError.NoData;
+                }
+            }
+
+            return false;
+        }
+
+        private GatewayException ToError(Exchange exchange)
+        {
+            (string? code, string? message, string? type) = TaskJson.ReadError(exchange.Body);
+            message = Redact(message);
+            int status = exchange.Status;
+            GatewayErrorKind kind;
+            if (status == 400 || status == 413 || status == 422)
+            {
+                kind = GatewayErrorKind.InvalidRequest;
+            }
+            else if (status == 401 || status == 403)
+            {
+                kind = GatewayErrorKind.Authentication;
+            }
+            else if (status == 402)
+            {
+                kind = GatewayErrorKind.PaymentRequired;
+            }
+            else if (status == 404)
+            {
+                kind = GatewayErrorKind.NotFound;
+            }
+            else if (status == 429)
+            {
+                kind = GatewayErrorKind.RateLimited;
+            }
+            else if (status >= 500)
+            {
+                kind = GatewayErrorKind.ServerError;
+            }
+            else
+            {
+                kind = GatewayErrorKind.InvalidResponse;
+            }
+
+            string detail = message ?? (string.IsNullOrWhiteSpace(exchange.Body) ? exchange.StatusCode.ToString() : Shorten(Redact(exchange.Body)));
+            string text = $"The gateway answered HTTP {status}";
+            if (type != null || code != null)
+            {
+                text += $" ({type ?? "error"}{(code != null ? ", code " + code : string.Empty)})";
+            }
+
+            text += ": " + detail;
+            if (kind == GatewayErrorKind.Authentication)
+            {
+                text += $" Check the API key (Connect-Kling or ${GatewaySettings.ApiKeyVariable}).";
+            }
+            else if (kind == GatewayErrorKind.PaymentRequired)
+            {
+                text += " The account balance is exhausted; top it up before submitting more.";
+            }
+
+            return new GatewayException(kind, text, exchange.StatusCode, code, type, message) { RetryAfter = exchange.RetryAfter };
+        }
+
+        /// <summary>Removes the key from any text that came from outside (a gateway that echoes headers must not leak it).</summary>
+        internal string Redact(string? text)
+        {
+            if (string.IsNullOrEmpty(text) || !settings.HasKey)
+            {
+                return text ?? string.Empty;
+            }
+
+            string key = settings.RevealKey();
+            return key.Length < 4 ? text! : text!.Replace(key, "***");
+        }
+
+        private static string Shorten(string text) => text.Length <= 300 ? text : text.Substring(0, 300) + "…";
+
+        private TimeSpan Backoff(int attempt)
+        {
+            double factor = Math.Pow(2, Math.Min(attempt - 1, 6));
+            double jitter = 0.8 + (ThreadSafeRandom.NextDouble() * 0.4);
+            return TimeSpan.FromMilliseconds(BaseBackoff.TotalMilliseconds * factor * jitter);
+        }
+
+        private static Task DelayAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+            wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, cancellationToken);
+
+        private void Log(string message) => trace?.Invoke(message);
+
+        private static HttpClient CreateHttpClient(bool allowRedirects)
+        {
+            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+            {
+                // Windows PowerShell 5.1 may default to TLS 1.0; the gateway needs 1.2+.
+                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+            }
+
+            var handler = new HttpClientHandler
+            {
+                AllowAutoRedirect = allowRedirects,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            };
+            var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+            return client;
+        }
+
+        private readonly struct Exchange
+        {
+            public Exchange(HttpStatusCode statusCode, string body, TimeSpan? retryAfter)
+            {
+                StatusCode = statusCode;
+                Body = body;
+                RetryAfter = retryAfter;
+            }
+
+            public HttpStatusCode StatusCode { get; }
+
+            public int Status => (int)StatusCode;
+
+            public string Body { get; }
+
+            public TimeSpan? RetryAfter { get; }
+        }
+
+        private static void TryDelete(string path)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    internal static class ThreadSafeRandom
+    {
+        private static readonly Random Seed = new Random();
+        [ThreadStatic] private static Random? local;
+
+        internal static double NextDouble()
+        {
+            if (local == null)
+            {
+                int seed;
+                lock (Seed)
+                {
+                    seed = Seed.Next();
+                }
+
+                local = new Random(seed);
+            }
+
+            return local.NextDouble();
+        }
+    }
+}

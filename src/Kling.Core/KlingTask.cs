@@ -1,0 +1,97 @@
+using System;
+
+namespace Kling.Core
+{
+    /// <summary>A generation task as the module knows it: what was sent, and the gateway's latest word on it.</summary>
+    public sealed class KlingTask
+    {
+        public KlingTask(string taskId)
+        {
+            TaskId = taskId;
+        }
+
+        public string TaskId { get; }
+
+        /// <summary>The user's label (the -Name column); used as the file name when saving.</summary>
+        public string? Name { get; set; }
+
+        /// <summary>The API's status string: submitted, pending, processing, completed, failed, cancelled (or whatever new value it sends).</summary>
+        public string Status { get; set; } = KlingTaskStatus.Submitted;
+
+        public int? Progress { get; set; }
+
+        /// <summary>All result URLs (empty until completed).</summary>
+        public string[] VideoUrl { get; set; } = Array.Empty<string>();
+
+        public DateTimeOffset? ExpiresAt { get; set; }
+
+        public TimeSpan? EstimatedTime { get; set; }
+
+        public TimeSpan? ActualTime { get; set; }
+
+        public DateTimeOffset? Created { get; set; }
+
+        public DateTimeOffset? Completed { get; set; }
+
+        /// <summary>The gateway's error message for a failed task.</summary>
+        public string? Error { get; set; }
+
+        public string? ErrorCode { get; set; }
+
+        /// <summary>The 1-based pipeline row this task was submitted from (0 when unknown).</summary>
+        public int Row { get; set; }
+
+        /// <summary>The request body that was sent (null when the task was only looked up by id).</summary>
+        public VideoRequest? Request { get; set; }
+
+        public string? Mode => Request?.Mode ?? (Request != null ? "std" : null);
+
+        public int? Duration => Request?.Duration ?? (Request != null ? 5 : (int?)null);
+
+        public DateTimeOffset? SubmittedAt { get; set; }
+
+        public DateTimeOffset? LastChecked { get; set; }
+
+        public bool IsCompleted => KlingTaskStatus.IsCompleted(Status);
+
+        public bool IsFinished => KlingTaskStatus.IsFinished(Status);
+
+        /// <summary>Copies what the gateway just said, keeping what only the client knows (name, row, request).</summary>
+        public void Update(KlingTask fresh)
+        {
+            Status = fresh.Status;
+            Progress = fresh.Progress;
+            VideoUrl = fresh.VideoUrl;
+            ExpiresAt = fresh.ExpiresAt;
+            EstimatedTime = fresh.EstimatedTime;
+            ActualTime = fresh.ActualTime;
+            Created = fresh.Created ?? Created;
+            Completed = fresh.Completed;
+            Error = fresh.Error;
+            ErrorCode = fresh.ErrorCode;
+            LastChecked = fresh.LastChecked;
+        }
+
+        public override string ToString() => TaskId;
+    }
+
+    public static class KlingTaskStatus
+    {
+        public const string Submitted = "submitted";
+        public const string Pending = "pending";
+        public const string Processing = "processing";
+        public const string Completed = "completed";
+        public const string Failed = "failed";
+        public const string Cancelled = "cancelled";
+
+        public static bool IsCompleted(string? status) => string.Equals(status, Completed, StringComparison.OrdinalIgnoreCase);
+
+        public static bool IsFailed(string? status) =>
+            string.Equals(status, Failed, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(status, Cancelled, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(status, "canceled", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Unknown statuses count as still running: a tolerant reader waits rather than crashes.</summary>
+        public static bool IsFinished(string? status) => IsCompleted(status) || IsFailed(status);
+    }
+}

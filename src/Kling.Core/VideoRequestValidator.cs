@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace Kling.Core
+{
+    /// <summary>A rule of the API broken by one field of one row.</summary>
+    public sealed class ValidationProblem
+    {
+        public ValidationProblem(string field, string message)
+        {
+            Field = field;
+            Message = message;
+        }
+
+        /// <summary>The API's name of the field (prompt, mode, image_urls, ...).</summary>
+        public string Field { get; }
+
+        public string Message { get; }
+
+        public override string ToString() => $"{Field}: {Message}";
+    }
+
+    /// <summary>
+    /// Turns a row of user input into the request the gateway expects, enforcing every rule of API.md §1
+    /// before any money is spent. Empty strings mean "not given".
+    /// </summary>
+    public static class VideoRequestValidator
+    {
+        public static readonly string[] Modes = { "std", "pro" };
+        public static readonly string[] Durations = { "5", "10" };
+        public static readonly string[] AspectRatios = { "16:9", "9:16", "1:1" };
+        public static readonly string[] ReferTypes = { "base", "feature" };
+        public const int MaxImages = 2;
+
+        private static readonly Regex ImageReference = new Regex(@"<<<\s*image_(\d+)\s*>>>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>Splits cells like "a.png;b.png" and drops empty entries.</summary>
+        public static List<string> SplitList(IEnumerable<string?>? values)
+        {
+            var result = new List<string>();
+            if (values == null)
+            {
+                return result;
+            }
+
+            foreach (string? value in values)
+            {
+                if (value == null)
+                {
+                    continue;
+                }
+
+                foreach (string part in value.Split(';'))
+                {
+                    string trimmed = part.Trim();
+                    if (trimmed.Length > 0)
+                    {
+                        result.Add(trimmed);
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        public static VideoRequest? TryBuild(VideoInput input, out IReadOnlyList<ValidationProblem> problems)
+        {
+            var found = new List<ValidationProblem>();
+            var request = new VideoRequest();
+
+            string? model = Given(input.Model);
+            request.Model = model ?? VideoRequest.DefaultModel;
+
+            string? prompt = Given(input.Prompt);
+            if (prompt == null)
+            {
+                found.Add(new ValidationProblem("prompt", "is required and must not be empty."));
+            }
+            else
+            {
+                request.Prompt = input.Prompt!;
+            }
+
+            string? mode = Given(input.Mode);
+            if (mode != null)
+            {
+                request.Mode = OneOf(found, "mode", mode, Modes);
+            }
+
+            string? duration = Given(input.Duration);
+            if (duration != null)
+            {
+                string? d = OneOf(found, "duration", duration, Durations);
+                if (d != null)
+                {
+                    request.Duration = int.Parse(d, CultureInfo.InvariantCulture);
+                }
+            }
+
+            string? aspect = Given(input.AspectRatio);
+            if (aspect != null)
+            {
+                request.AspectRatio = OneOf(found, "aspect_ratio", aspect, AspectRatios);
+            }
+
+            List<string> images = SplitList(input.ImageUrls);
+            if (images.Count > MaxImages)
+            {
+                found.Add(new ValidationProblem("image_urls", $"has {images.Count} URLs; at most {MaxImages} are allowed (1st = first frame, 2nd = last frame)."));
+            }
+
+            foreach (string url in images)
+            {
+                if (!IsHttpUrl(url))
+                {
+                    found.Add(new ValidationProblem("image_urls", $"'{url}' is not an absolute http(s) URL."));
+                }
+            }
+
+            if (images.Count > 0)
+            {
+                request.ImageUrls = images;
+            }
+
+            if (prompt != null)
+            {
+                foreach (Match match in ImageReference.Matches(prompt))
+                {
+                    bool parsed = int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n);
+                    if (!parsed || n < 1 || n > images.Count)
+                    {
+                        string have = images.Count == 0 ? "no image URLs are given" : $"only {images.Count} image URL(s) are given";
+                        found.Add(new ValidationProblem("prompt", $"references {match.Value} but {have}."));
+                    }
+                }
+            }
+
+            string? videoUrl = Given(input.VideoUrl);
+            string? referType = Given(input.ReferType);
+            string? keepSound = Given(input.KeepOriginalSound);
+            if (videoUrl == null)
+            {
+                if (referType != null)
+                {
+                    found.Add(new ValidationProblem("refer_type", "is given without video_url; it only applies to a reference video."));
+                }
+
+                if (keepSound != null)
+                {
+                    found.Add(new ValidationProblem("keep_original_sound", "is given without video_url; it only applies to a reference video."));
+                }
+            }
+            else
+            {
+                if (!IsHttpUrl(videoUrl))
+                {
+                    found.Add(new ValidationProblem("video_url", $"'{videoUrl}' is not an absolute http(s) URL; the reference video must be publicly reachable (the gateway has no video upload)."));
+                }
+
+                var reference = new VideoReference { VideoUrl = videoUrl };
+                string effectiveType = "base";
+                if (referType != null)
+                {
+                    string? t = OneOf(found, "refer_type", referType, ReferTypes);
+                    if (t != null)
+                    {
+                        reference.ReferType = t;
+                        effectiveType = t;
+                    }
+                }
+
+                if (keepSound != null)
+                {
+                    reference.KeepOriginalSound = ParseYesNo(found, keepSound);
+                }
+
+                if (effectiveType == "base" && images.Count > 0)
+                {
+                    found.Add(new ValidationProblem("image_urls", "must be empty when refer_type is 'base' (the reference video is edited; first/last frame images are not allowed)."));
+                }
+                else if (effectiveType == "feature" && images.Count > 1)
+                {
+                    found.Add(new ValidationProblem("image_urls", "may hold only the first frame (1 URL) when refer_type is 'feature'."));
+                }
+
+                request.VideoList = new List<VideoReference> { reference };
+            }
+
+            problems = found;
+            return found.Count == 0 ? request : null;
+        }
+
+        private static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
+
+        private static string? OneOf(List<ValidationProblem> found, string field, string value, string[] allowed)
+        {
+            string? match = allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase));
+            if (match == null)
+            {
+                found.Add(new ValidationProblem(field, $"'{value}' is not one of {string.Join(", ", allowed)}."));
+            }
+
+            return match;
+        }
+
+        private static string? ParseYesNo(List<ValidationProblem> found, string value)
+        {
+            switch (value.ToLowerInvariant())
+            {
+                case "yes":
+                case "true":
+                    return "yes";
+                case "no":
+                case "false":
+                    return "no";
+                default:
+                    found.Add(new ValidationProblem("keep_original_sound", $"'{value}' is not one of yes, no, true, false."));
+                    return null;
+            }
+        }
+
+        internal static bool IsHttpUrl(string value) =>
+            Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) &&
+            (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) &&
+            !string.IsNullOrEmpty(uri.Host);
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Kling.Core;
+
+namespace Kling.Commands
+{
+    /// <summary>
+    /// What every Kling cmdlet shares: the client, Ctrl+C cancelling all HTTP at once, and trace lines from
+    /// worker threads written only on the pipeline thread.
+    /// </summary>
+    public abstract class KlingCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+        private readonly ConcurrentQueue<string> trace = new ConcurrentQueue<string>();
+        private KlingClient? client;
+
+        protected CancellationToken Cancellation => cancellation.Token;
+
+        /// <summary>The client, created on first use; a missing key or a bad base URL stops the command before any request.</summary>
+        protected KlingClient Client
+        {
+            get
+            {
+                if (client == null)
+                {
+                    GatewaySettings settings;
+                    try
+                    {
+                        settings = KlingSession.Current();
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        ThrowTerminatingError(new ErrorRecord(ex, "InvalidBaseUrl", ErrorCategory.InvalidArgument, Environment.GetEnvironmentVariable(GatewaySettings.BaseUrlVariable)));
+                        throw;
+                    }
+
+                    if (!settings.HasKey)
+                    {
+                        var missing = new InvalidOperationException(
+                            $"No Kling API key is set, so nothing was sent. Set the environment variable {GatewaySettings.ApiKeyVariable} " +
+                            "(for example in the scheduled task's environment), or run: Connect-Kling -ApiKey (Read-Host -AsSecureString 'Kling API key')");
+                        ThrowTerminatingError(new ErrorRecord(missing, "MissingApiKey", ErrorCategory.AuthenticationError, null));
+                    }
+
+                    client = new KlingClient(settings, trace.Enqueue);
+                }
+
+                return client;
+            }
+        }
+
+        protected override void StopProcessing()
+        {
+            cancellation.Cancel();
+        }
+
+        /// <summary>Waits for async work at the cmdlet edge, then writes what the client traced meanwhile.</summary>
+        protected T Run<T>(Task<T> work)
+        {
+            try
+            {
+                return work.GetAwaiter().GetResult();
+            }
+            finally
+            {
+                FlushTrace();
+            }
+        }
+
+        protected void Run(Task work)
+        {
+            try
+            {
+                work.GetAwaiter().GetResult();
+            }
+            finally
+            {
+                FlushTrace();
+            }
+        }
+
+        protected void FlushTrace()
+        {
+            while (trace.TryDequeue(out string? line))
+            {
+                WriteVerbose(line);
+            }
+        }
+
+        /// <summary>Sleeps on the pipeline thread, waking at once on Ctrl+C.</summary>
+        protected void Sleep(TimeSpan wait)
+        {
+            if (wait > TimeSpan.Zero)
+            {
+                Cancellation.WaitHandle.WaitOne(wait);
+            }
+
+            if (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>Writes a gateway failure; 401 and 402 stop the whole command, because every later call would fail the same way.</summary>
+        protected void WriteGatewayError(GatewayException error, object? target)
+        {
+            ErrorRecord record = KlingErrors.FromGateway(error, target);
+            if (error.StopsBatch)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+    }
+}

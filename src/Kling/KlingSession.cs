@@ -1,0 +1,71 @@
+using System;
+using System.Security;
+using Kling.Core;
+
+namespace Kling.Commands
+{
+    /// <summary>What Connect-Kling stored for this process; environment variables fill in what it did not.</summary>
+    internal static class KlingSession
+    {
+        private static readonly object Gate = new object();
+        private static SecureString? connectedKey;
+        private static Uri? connectedBaseUri;
+
+        internal static void Connect(SecureString apiKey, Uri? baseUri)
+        {
+            SecureString copy = apiKey.Copy();
+            copy.MakeReadOnly();
+            lock (Gate)
+            {
+                connectedKey?.Dispose();
+                connectedKey = copy;
+                connectedBaseUri = baseUri;
+            }
+        }
+
+        internal static void Disconnect()
+        {
+            lock (Gate)
+            {
+                connectedKey?.Dispose();
+                connectedKey = null;
+                connectedBaseUri = null;
+            }
+        }
+
+        /// <summary>The settings in force now. Throws ArgumentException for a bad KLING_BASE_URL.</summary>
+        internal static GatewaySettings Current()
+        {
+            SecureString? key;
+            Uri? baseUri;
+            lock (Gate)
+            {
+                key = connectedKey;
+                baseUri = connectedBaseUri;
+            }
+
+            string source = "Connect-Kling";
+            if (key == null)
+            {
+                string? fromEnvironment = Environment.GetEnvironmentVariable(GatewaySettings.ApiKeyVariable);
+                if (!string.IsNullOrWhiteSpace(fromEnvironment))
+                {
+                    key = GatewaySettings.ToSecureString(fromEnvironment!.Trim());
+                    source = "$env:" + GatewaySettings.ApiKeyVariable;
+                }
+                else
+                {
+                    source = "none";
+                }
+            }
+
+            if (baseUri == null)
+            {
+                string? url = Environment.GetEnvironmentVariable(GatewaySettings.BaseUrlVariable);
+                baseUri = GatewaySettings.ParseBaseUri(string.IsNullOrWhiteSpace(url) ? GatewaySettings.DefaultBaseUrl : url!);
+            }
+
+            return new GatewaySettings(baseUri, key, source);
+        }
+    }
+}
