@@ -9,7 +9,7 @@
     Description          = 'Binary cmdlets for the Kling Video O1 video-generation API on the xcompute gateway: CSV rows in, videos on disk, with validation before any money is spent.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('Kling.format.ps1xml')
     CmdletsToExport      = @(
         'Connect-Kling'
         'Disconnect-Kling'

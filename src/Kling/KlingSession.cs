@@ -10,8 +10,9 @@ namespace Kling.Commands
         private static readonly object Gate = new object();
         private static SecureString? connectedKey;
         private static Uri? connectedBaseUri;
+        private static TimeSpan? connectedTimeout;
 
-        internal static void Connect(SecureString apiKey, Uri? baseUri)
+        internal static void Connect(SecureString apiKey, Uri? baseUri, TimeSpan? requestTimeout)
         {
             SecureString copy = apiKey.Copy();
             copy.MakeReadOnly();
@@ -20,6 +21,7 @@ namespace Kling.Commands
                 connectedKey?.Dispose();
                 connectedKey = copy;
                 connectedBaseUri = baseUri;
+                connectedTimeout = requestTimeout;
             }
         }
 
@@ -30,6 +32,7 @@ namespace Kling.Commands
                 connectedKey?.Dispose();
                 connectedKey = null;
                 connectedBaseUri = null;
+                connectedTimeout = null;
             }
         }
 
@@ -38,10 +41,12 @@ namespace Kling.Commands
         {
             SecureString? key;
             Uri? baseUri;
+            TimeSpan? timeout;
             lock (Gate)
             {
                 key = connectedKey;
                 baseUri = connectedBaseUri;
+                timeout = connectedTimeout;
             }
 
             string source = "Connect-Kling";
@@ -65,7 +70,13 @@ namespace Kling.Commands
                 baseUri = GatewaySettings.ParseBaseUri(string.IsNullOrWhiteSpace(url) ? GatewaySettings.DefaultBaseUrl : url!);
             }
 
-            return new GatewaySettings(baseUri, key, source);
+            var settings = new GatewaySettings(baseUri, key, source);
+            if (timeout.HasValue)
+            {
+                settings.RequestTimeout = timeout.Value;
+            }
+
+            return settings;
         }
     }
 }

@@ -21,6 +21,11 @@ namespace Kling.Commands
         [ValidateNotNullOrEmpty]
         public string? BaseUrl { get; set; }
 
+        /// <summary>Seconds one gateway call may take before it counts as timed out (downloads are not limited by it).</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = 100;
+
         protected override void EndProcessing()
         {
             if (ApiKey.Length == 0)
@@ -41,7 +46,7 @@ namespace Kling.Commands
                 }
             }
 
-            KlingSession.Connect(ApiKey, baseUri);
+            KlingSession.Connect(ApiKey, baseUri, TimeSpan.FromSeconds(TimeoutSec));
             WriteVerbose($"Kling will use {(baseUri ?? KlingSession.Current().BaseUri)} with the key given to Connect-Kling.");
         }
     }

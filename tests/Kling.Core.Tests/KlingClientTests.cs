@@ -1,0 +1,230 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Kling.Core;
+using Kling.Emulator;
+using Xunit;
+
+namespace Kling.Core.Tests;
+
+/// <summary>The core client against the emulator over real loopback HTTP.</summary>
+public sealed class KlingClientTests : IAsyncLifetime
+{
+    private GatewayEmulator emulator = null!;
+    private readonly HttpClient control = new();
+    private readonly List<string> trace = new();
+
+    public async Task InitializeAsync()
+    {
+        emulator = await GatewayEmulator.StartAsync(new EmulatorOptions { TaskSeconds = 0.3 });
+    }
+
+    public async Task DisposeAsync()
+    {
+        control.Dispose();
+        await emulator.DisposeAsync();
+    }
+
+    private KlingClient Client(string? key = null, TimeSpan? timeout = null)
+    {
+        var settings = new GatewaySettings(GatewaySettings.ParseBaseUri(emulator.GatewayUri.ToString()), GatewaySettings.ToSecureString(key ?? emulator.ApiKey), "test");
+        if (timeout.HasValue)
+        {
+            settings.RequestTimeout = timeout.Value;
+        }
+
+        return new KlingClient(settings, line => { lock (trace) { trace.Add(line); } }) { BaseBackoff = TimeSpan.FromMilliseconds(20) };
+    }
+
+    private async Task Fault(object fault) =>
+        (await control.PostAsJsonAsync(new Uri(emulator.GatewayUri, "/_emulator/faults"), fault)).EnsureSuccessStatusCode();
+
+    private async Task Configure(object config) =>
+        (await control.PostAsJsonAsync(new Uri(emulator.GatewayUri, "/_emulator/config"), config)).EnsureSuccessStatusCode();
+
+    private async Task<JsonElement[]> Requests()
+    {
+        string json = await control.GetStringAsync(new Uri(emulator.GatewayUri, "/_emulator/requests"));
+        return JsonDocument.Parse(json).RootElement.EnumerateArray().ToArray();
+    }
+
+    private async Task<int> SubmitCount() =>
+        (await Requests()).Count(r => r.GetProperty("method").GetString() == "POST" && r.GetProperty("path").GetString()!.StartsWith("/v1/videos/generations", StringComparison.Ordinal));
+
+    private static VideoRequest Request(string prompt = "a fox in the snow") => new() { Prompt = prompt };
+
+    [Fact]
+    public async Task Submits_polls_and_downloads_a_video()
+    {
+        KlingClient client = Client();
+        KlingTask submitted = await client.SubmitAsync(Request(), CancellationToken.None);
+        Assert.StartsWith("task_", submitted.TaskId);
+        Assert.Equal("submitted", submitted.Status);
+
+        KlingTask task;
+        do
+        {
+            await Task.Delay(100);
+            task = await client.GetTaskAsync(submitted.TaskId, CancellationToken.None);
+        }
+        while (!task.IsFinished);
+
+        Assert.True(task.IsCompleted);
+        Assert.Single(task.VideoUrl);
+        string target = Path.Combine(Path.GetTempPath(), $"kling-{Guid.NewGuid():n}.mp4");
+        try
+        {
+            long bytes = await client.DownloadAsync(new Uri(task.VideoUrl[0]), target, CancellationToken.None);
+            Assert.Equal(new FileInfo(target).Length, bytes);
+            Assert.True(bytes > 0);
+            Assert.False(File.Exists(target + ".partial"));
+        }
+        finally
+        {
+            File.Delete(target);
+        }
+
+        JsonElement download = (await Requests()).Single(r => r.GetProperty("host").GetString() == "storage");
+        Assert.DoesNotContain("authorization", download.GetProperty("headers").EnumerateObject().Select(h => h.Name.ToLowerInvariant()));
+        Assert.DoesNotContain(trace, line => line.Contains(emulator.ApiKey, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sends_the_key_only_as_a_bearer_header_and_a_user_agent()
+    {
+        await Client().SubmitAsync(Request(), CancellationToken.None);
+        JsonElement post = (await Requests()).Single();
+        var headers = post.GetProperty("headers").EnumerateObject().ToDictionary(h => h.Name.ToLowerInvariant(), h => h.Value.ToString());
+        Assert.Contains($"Bearer {emulator.ApiKey}", headers["authorization"]);
+        Assert.Contains("Kling-PowerShell/", headers["user-agent"]);
+    }
+
+    [Fact]
+    public async Task Maps_401_and_keeps_the_wrong_key_out_of_the_message()
+    {
+        var error = await Assert.ThrowsAsync<GatewayException>(() => Client("sk-not-the-key-123").SubmitAsync(Request(), CancellationToken.None));
+        Assert.Equal(GatewayErrorKind.Authentication, error.Kind);
+        Assert.True(error.StopsBatch);
+        Assert.Equal("authentication_error", error.ErrorType);
+        Assert.DoesNotContain("sk-not-the-key-123", error.ToString());
+    }
+
+    [Fact]
+    public async Task Retries_429_after_Retry_After_and_submits_once_accepted()
+    {
+        await Fault(new { route = "submit", status = 429, times = 2, retryAfter = "0.2" });
+        KlingTask task = await Client().SubmitAsync(Request(), CancellationToken.None);
+        Assert.StartsWith("task_", task.TaskId);
+        Assert.Equal(3, await SubmitCount());
+    }
+
+    [Fact]
+    public async Task Never_resends_after_a_500()
+    {
+        await Fault(new { route = "submit", status = 500, times = 1 });
+        var error = await Assert.ThrowsAsync<GatewayException>(() => Client().SubmitAsync(Request(), CancellationToken.None));
+        Assert.Equal(GatewayErrorKind.ServerError, error.Kind);
+        Assert.True(error.OutcomeUnknown);
+        Assert.Equal(1, await SubmitCount());
+    }
+
+    [Fact]
+    public async Task Never_resends_after_a_reset_connection()
+    {
+        await Fault(new { route = "submit", kind = "reset", times = 1 });
+        var error = await Assert.ThrowsAsync<GatewayException>(() => Client().SubmitAsync(Request(), CancellationToken.None));
+        Assert.True(error.OutcomeUnknown);
+        Assert.Equal(1, await SubmitCount());
+    }
+
+    [Fact]
+    public async Task Never_resends_after_a_timeout()
+    {
+        await Configure(new { latencyMs = 1500 });
+        var error = await Assert.ThrowsAsync<GatewayException>(() => Client(timeout: TimeSpan.FromMilliseconds(400)).SubmitAsync(Request(), CancellationToken.None));
+        Assert.Equal(GatewayErrorKind.Timeout, error.Kind);
+        Assert.True(error.OutcomeUnknown);
+        await Task.Delay(1500);
+        Assert.Equal(1, await SubmitCount());
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_known_not_to_have_been_sent()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var client = new KlingClient(new GatewaySettings(new Uri($"http://127.0.0.1:{port}/"), GatewaySettings.ToSecureString("k"), "test")) { BaseBackoff = TimeSpan.FromMilliseconds(10) };
+        var error = await Assert.ThrowsAsync<GatewayException>(() => client.SubmitAsync(Request(), CancellationToken.None));
+        Assert.Equal(GatewayErrorKind.Network, error.Kind);
+        Assert.False(error.OutcomeUnknown);
+    }
+
+    [Fact]
+    public async Task Maps_402_with_the_gateway_message()
+    {
+        await Configure(new { balance = 0 });
+        var error = await Assert.ThrowsAsync<GatewayException>(() => Client().SubmitAsync(Request(), CancellationToken.None));
+        Assert.Equal(GatewayErrorKind.PaymentRequired, error.Kind);
+        Assert.Equal("payment_required", error.ErrorType);
+        Assert.False(string.IsNullOrEmpty(error.GatewayMessage));
+        Assert.Contains(error.GatewayMessage!, error.Message);
+    }
+
+    [Fact]
+    public async Task Status_calls_ride_out_5xx_and_resets_but_not_404()
+    {
+        KlingClient client = Client();
+        KlingTask submitted = await client.SubmitAsync(Request(), CancellationToken.None);
+        await Fault(new { route = "task", status = 503, times = 1 });
+        await Fault(new { route = "task", kind = "reset", times = 1 });
+        KlingTask task = await client.GetTaskAsync(submitted.TaskId, CancellationToken.None);
+        Assert.Equal(submitted.TaskId, task.TaskId);
+
+        var missing = await Assert.ThrowsAsync<GatewayException>(() => client.GetTaskAsync("task_nope", CancellationToken.None));
+        Assert.Equal(GatewayErrorKind.NotFound, missing.Kind);
+    }
+
+    [Fact]
+    public async Task Poller_watches_many_tasks_together()
+    {
+        KlingClient client = Client();
+        var poller = new TaskPoller(client, TimeSpan.FromMilliseconds(100), maxConcurrentRequests: 4);
+        for (int i = 0; i < 10; i++)
+        {
+            poller.Add(await client.SubmitAsync(Request($"clip {i}"), CancellationToken.None));
+        }
+
+        Assert.False(poller.Add(poller.Pending.First()));
+        var done = new List<PollOutcome>();
+        int rounds = 0;
+        while (poller.PendingCount > 0 && rounds++ < 100)
+        {
+            done.AddRange((await poller.PollDueAsync(CancellationToken.None)).Where(o => o.Done));
+            await Task.Delay(poller.UntilNextDue(DateTimeOffset.UtcNow));
+        }
+
+        Assert.Equal(10, done.Count);
+        Assert.All(done, o => Assert.True(o.Task.IsCompleted));
+        // Ten tasks of 0.3 s polled every 0.1 s together need only a few rounds, not ten tasks' worth.
+        Assert.InRange(rounds, 2, 15);
+    }
+
+    [Fact]
+    public async Task A_download_refused_as_expired_leaves_no_file()
+    {
+        await Configure(new { resultTtl = 0 });
+        KlingClient client = Client();
+        KlingTask submitted = await client.SubmitAsync(Request(), CancellationToken.None);
+        await Task.Delay(600);
+        KlingTask task = await client.GetTaskAsync(submitted.TaskId, CancellationToken.None);
+        Assert.True(task.IsCompleted);
+        await Task.Delay(1100);
+        string target = Path.Combine(Path.GetTempPath(), $"kling-{Guid.NewGuid():n}.mp4");
+        var error = await Assert.ThrowsAsync<GatewayException>(() => client.DownloadAsync(new Uri(task.VideoUrl[0]), target, CancellationToken.None));
+        Assert.Equal(GatewayErrorKind.DownloadFailed, error.Kind);
+        Assert.Contains("expired", error.Message);
+        Assert.False(File.Exists(target));
+        Assert.False(File.Exists(target + ".partial"));
+    }
+}

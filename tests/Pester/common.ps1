@@ -1,0 +1,83 @@
+# Shared set-up for the Pester suites: the built module, the emulator helpers, and small assertions.
+# Dot-source it from a BeforeAll block.
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
+$script:ModulePath = if ($env:KLING_MODULE_PATH) { $env:KLING_MODULE_PATH } else { Join-Path $RepoRoot 'out/Kling/Kling.psd1' }
+Import-Module $ModulePath
+Import-Module (Join-Path $RepoRoot 'tests/Emulator.psm1') -Force
+
+function Use-Emulator {
+    <# Points Kling at the emulator through the environment, as a scheduled task would. #>
+    param([Parameter(Mandatory)] $Emulator)
+    Disconnect-Kling
+    $env:KLING_BASE_URL = $Emulator.Gateway
+    $env:KLING_API_KEY = $Emulator.ApiKey
+}
+
+function Reset-Emulator {
+    param([Parameter(Mandatory)] $Emulator, [hashtable] $Config)
+    Invoke-EmulatorControl $Emulator reset | Out-Null
+    if ($Config) { Invoke-EmulatorControl $Emulator config -Body $Config | Out-Null }
+}
+
+function Add-EmulatorFault {
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [hashtable] $Fault)
+    Invoke-EmulatorControl $Emulator faults -Body $Fault | Out-Null
+}
+
+function Get-EmulatorRequest {
+    <# The requests the emulator received (both hosts), optionally filtered. #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [string] $HostName,
+        [string] $Method,
+        [string] $PathLike
+    )
+    $all = @(Invoke-EmulatorControl $Emulator requests) | ForEach-Object { $_ }
+    $all | Where-Object {
+        (-not $HostName -or $_.host -eq $HostName) -and
+        (-not $Method -or $_.method -eq $Method) -and
+        (-not $PathLike -or $_.path -like $PathLike)
+    }
+}
+
+function Get-SubmitCount {
+    param([Parameter(Mandatory)] $Emulator)
+    @(Get-EmulatorRequest $Emulator -HostName gateway -Method POST -PathLike '/v1/videos/generations*').Count
+}
+
+function Get-HeaderValue {
+    <# Reads a header from a recorded request, whatever shape the emulator recorded headers in. #>
+    param([Parameter(Mandatory)] $Request, [Parameter(Mandatory)] [string] $Name)
+    $headers = $Request.headers
+    if ($null -eq $headers) { return $null }
+    foreach ($p in $headers.PSObject.Properties) {
+        if ($p.Name -eq $Name) { return @($p.Value) -join ',' }
+    }
+    return $null
+}
+
+function Get-PwshCommand {
+    $exe = (Get-Process -Id $PID).Path
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { return @($exe, (Join-Path $PSHOME 'pwsh.dll')) }
+    return @($exe)
+}
+
+function Invoke-ChildPwsh {
+    <# Runs a script in a fresh pwsh (its own module state) and returns everything it printed, all streams merged. #>
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $pwsh = @(Get-PwshCommand)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', '-')) { $psi.ArgumentList.Add($a) }
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string] $Environment[$k] }
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $p = [System.Diagnostics.Process]::Start($psi)
+    $stdout = $p.StandardOutput.ReadToEndAsync()
+    $stderr = $p.StandardError.ReadToEndAsync()
+    $p.StandardInput.WriteLine($Script)
+    $p.StandardInput.Close()
+    if (-not $p.WaitForExit(120000)) { $p.Kill(); throw 'The child pwsh did not finish within 120 s.' }
+    [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout.Result + $stderr.Result }
+}
