@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+
+namespace Kling.Emulator;
+
+/// <summary>How the emulated gateway behaves. Every knob can be changed at run time through POST /_emulator/config.</summary>
+public sealed class EmulatorOptions
+{
+    public int Port { get; set; }
+    public int StoragePort { get; set; }
+    public string ApiKey { get; set; } = "kling-emulator-key";
+
+    /// <summary>Seconds from submission to completion.</summary>
+    public double TaskSeconds { get; set; } = 3;
+
+    /// <summary>Each task's duration varies by up to this many seconds either way.</summary>
+    public double TaskJitter { get; set; }
+
+    /// <summary>Submissions left before 402; -1 means unlimited.</summary>
+    public int Balance { get; set; } = -1;
+
+    /// <summary>Seconds a result URL stays valid after completion.</summary>
+    public double ResultTtl { get; set; } = 3600;
+
+    public int VideoBytes { get; set; } = 262144;
+
+    /// <summary>Delay added to every gateway response (not the control endpoints).</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>A prompt containing this text makes its task fail.</summary>
+    public string FailMarker { get; set; } = "[fail]";
+
+    /// <summary>The storage host aborts a download after this many body bytes (0 = never) ...</summary>
+    public long CutAfterBytes { get; set; }
+
+    /// <summary>... for this many downloads.</summary>
+    public int CutTimes { get; set; } = 1;
+
+    public EmulatorOptions Clone() => (EmulatorOptions)MemberwiseClone();
+}
+
+/// <summary>One request either host received, as the tests read it back from GET /_emulator/requests.</summary>
+public sealed class RecordedRequest
+{
+    [JsonPropertyName("time")] public DateTimeOffset Time { get; init; }
+    [JsonPropertyName("host")] public string Host { get; init; } = "";
+    [JsonPropertyName("method")] public string Method { get; init; } = "";
+    [JsonPropertyName("path")] public string Path { get; init; } = "";
+    [JsonPropertyName("headers")] public Dictionary<string, string> Headers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+    [JsonPropertyName("body")] public string? Body { get; init; }
+    [JsonPropertyName("status")] public int Status { get; set; }
+}
+
+/// <summary>A failure injected into the next requests of one route.</summary>
+public sealed class Fault
+{
+    /// <summary>submit, task, upload or download.</summary>
+    [JsonPropertyName("route")] public string Route { get; set; } = "submit";
+
+    /// <summary>status (answer with Status), reset (drop the connection), truncate (200 with a cut-off body).</summary>
+    [JsonPropertyName("kind")] public string Kind { get; set; } = "status";
+
+    [JsonPropertyName("status")] public int Status { get; set; } = 500;
+    [JsonPropertyName("times")] public int Times { get; set; } = 1;
+    [JsonPropertyName("retryAfter")] public string? RetryAfter { get; set; }
+    [JsonPropertyName("message")] public string? Message { get; set; }
+    [JsonPropertyName("type")] public string? Type { get; set; }
+
+    /// <summary>For submit: the task is created (and billed) even though the client gets the fault: the "outcome unknown" case.</summary>
+    [JsonPropertyName("accepted")] public bool Accepted { get; set; }
+}

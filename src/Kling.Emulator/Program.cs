@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Kling.Emulator;
+
+// dotnet Kling.Emulator.dll [--port N] [--storage-port N] [--api-key K] [--task-seconds S] [--task-jitter S]
+//     [--balance N] [--result-ttl S] [--video-bytes N] [--latency-ms N] [--fail-marker TEXT]
+//     [--parent-pid PID] [--exit-on-stdin-eof]
+// Prints one JSON line {"gateway":...,"storage":...,"apiKey":...} once listening, then runs until Ctrl+C,
+// SIGTERM, the parent process exiting, or (with --exit-on-stdin-eof) the end of standard input.
+var options = new EmulatorOptions();
+int? parentPid = null;
+bool exitOnStdinEof = false;
+for (int i = 0; i < args.Length; i++)
+{
+    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+    double Number() => double.Parse(Next(), CultureInfo.InvariantCulture);
+    switch (args[i])
+    {
+        case "--port": options.Port = (int)Number(); break;
+        case "--storage-port": options.StoragePort = (int)Number(); break;
+        case "--api-key": options.ApiKey = Next(); break;
+        case "--task-seconds": options.TaskSeconds = Number(); break;
+        case "--task-jitter": options.TaskJitter = Number(); break;
+        case "--balance": options.Balance = (int)Number(); break;
+        case "--result-ttl": options.ResultTtl = Number(); break;
+        case "--video-bytes": options.VideoBytes = (int)Number(); break;
+        case "--latency-ms": options.LatencyMs = (int)Number(); break;
+        case "--fail-marker": options.FailMarker = Next(); break;
+        case "--parent-pid": parentPid = (int)Number(); break;
+        case "--exit-on-stdin-eof": exitOnStdinEof = true; break;
+        default:
+            Console.Error.WriteLine($"unknown option {args[i]}");
+            return 2;
+    }
+}
+
+await using GatewayEmulator emulator = await GatewayEmulator.StartAsync(options);
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    gateway = emulator.GatewayUri.ToString().TrimEnd('/'),
+    storage = emulator.StorageUri.ToString().TrimEnd('/'),
+    apiKey = emulator.ApiKey,
+}));
+Console.Out.Flush();
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+if (exitOnStdinEof)
+{
+    _ = Task.Run(async () =>
+    {
+        while (await Console.In.ReadLineAsync() != null)
+        {
+        }
+
+        stop.Cancel();
+    });
+}
+
+if (parentPid.HasValue)
+{
+    _ = Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                using Process parent = Process.GetProcessById(parentPid.Value);
+                if (parent.HasExited)
+                {
+                    break;
+                }
+            }
+            catch (ArgumentException)
+            {
+                break;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        stop.Cancel();
+    });
+}
+
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+}
+
+return 0;

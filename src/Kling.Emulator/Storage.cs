@@ -1,0 +1,154 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Kling.Emulator;
+
+public sealed partial class GatewayEmulator
+{
+    private void MapStorage(WebApplication app)
+    {
+        app.MapGet("/files/{name}", async (HttpContext context, string name) =>
+        {
+            if (await DownloadFaultAsync(context))
+            {
+                return;
+            }
+
+            string? expiresText = context.Request.Query["expires"];
+            string? sig = context.Request.Query["sig"];
+            if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out long expires) || sig != Sign(name, expires))
+            {
+                await StorageErrorAsync(context, "SignatureDoesNotMatch", "The request signature is not valid.");
+                return;
+            }
+
+            if (DateTimeOffset.UtcNow.ToUnixTimeSeconds() > expires)
+            {
+                await StorageErrorAsync(context, "AccessDenied", "Request has expired: the result link expired.");
+                return;
+            }
+
+            string taskId = name.EndsWith(".mp4", StringComparison.Ordinal) ? name[..^4] : name;
+            await ServeAsync(context, ExpectedVideoBytes(taskId, Snapshot().VideoBytes), "video/mp4");
+        });
+
+        app.MapGet("/uploads/{name}", async (HttpContext context, string name) =>
+        {
+            if (await DownloadFaultAsync(context))
+            {
+                return;
+            }
+
+            if (!uploads.TryGetValue(name, out var upload))
+            {
+                context.Response.StatusCode = 404;
+                return;
+            }
+
+            await ServeAsync(context, upload.Bytes, upload.ContentType);
+        });
+    }
+
+    private async Task<bool> DownloadFaultAsync(HttpContext context)
+    {
+        Fault? fault = TakeFault("download");
+        if (fault == null)
+        {
+            return false;
+        }
+
+        await ApplyFaultAsync(context, fault);
+        return true;
+    }
+
+    private static async Task StorageErrorAsync(HttpContext context, string code, string message)
+    {
+        context.Response.StatusCode = 403;
+        context.Response.ContentType = "application/xml";
+        await context.Response.WriteAsync($"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>");
+    }
+
+    /// <summary>Serves bytes with Content-Length, Accept-Ranges and single-range support; may cut the body short on request.</summary>
+    private async Task ServeAsync(HttpContext context, byte[] bytes, string contentType)
+    {
+        long from = 0;
+        long to = bytes.Length - 1;
+        string range = context.Request.Headers.Range.ToString();
+        context.Response.Headers.AcceptRanges = "bytes";
+        context.Response.ContentType = contentType;
+        if (!string.IsNullOrEmpty(range))
+        {
+            if (!TryParseRange(range, bytes.Length, out from, out to))
+            {
+                context.Response.StatusCode = 416;
+                context.Response.Headers.ContentRange = $"bytes */{bytes.Length}";
+                return;
+            }
+
+            context.Response.StatusCode = 206;
+            context.Response.Headers.ContentRange = $"bytes {from}-{to}/{bytes.Length}";
+        }
+
+        long length = to - from + 1;
+        context.Response.ContentLength = length;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        long cutAfter = 0;
+        lock (gate)
+        {
+            if (Options.CutAfterBytes > 0 && Options.CutTimes > 0)
+            {
+                cutAfter = Options.CutAfterBytes;
+                Options.CutTimes--;
+            }
+        }
+
+        if (cutAfter > 0 && cutAfter < length)
+        {
+            await context.Response.Body.WriteAsync(bytes.AsMemory((int)from, (int)cutAfter));
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+            return;
+        }
+
+        await context.Response.Body.WriteAsync(bytes.AsMemory((int)from, (int)length));
+    }
+
+    private static bool TryParseRange(string header, long size, out long from, out long to)
+    {
+        from = 0;
+        to = size - 1;
+        if (!header.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase) || header.Contains(','))
+        {
+            return false;
+        }
+
+        string[] parts = header[6..].Split('-', 2);
+        if (parts.Length != 2)
+        {
+            return false;
+        }
+
+        bool hasFrom = long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long a);
+        bool hasTo = long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long b);
+        if (hasFrom)
+        {
+            from = a;
+            to = hasTo ? Math.Min(b, size - 1) : size - 1;
+        }
+        else if (hasTo && parts[0].Length == 0)
+        {
+            from = Math.Max(0, size - b);
+        }
+        else
+        {
+            return false;
+        }
+
+        return from <= to && from < size;
+    }
+}
