@@ -28,9 +28,9 @@ $emulatorOut = Join-Path $out 'emulator'
 $resultsDir = Join-Path $out 'test-results'
 
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
-    & dotnet @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+    # A plain function (no CmdletBinding) so switches like -c and -o pass through to dotnet untouched.
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
 function Invoke-Build {

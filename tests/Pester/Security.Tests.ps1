@@ -1,20 +1,21 @@
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:emu = Start-KlingEmulator -TaskSeconds 0.5 -ExtraArgument @('--api-key', 'sk-KLING-SECRET-7f3a9c2e51')
-}
+Describe 'Security' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'common.ps1')
+        $script:emu = Start-KlingEmulator -TaskSeconds 0.5 -ExtraArgument @('--api-key', 'sk-KLING-SECRET-7f3a9c2e51')
+    }
 
-AfterAll {
-    Stop-KlingEmulator $emu
-}
+    AfterAll {
+        Stop-KlingEmulator $emu
+    }
 
-BeforeEach {
-    Reset-Emulator $emu
-}
+    BeforeEach {
+        Reset-Emulator $emu
+    }
 
-Describe 'The API key never leaks' {
-    It 'appears in no output stream, error, exception, file or download request of a full batch with -Verbose and -Debug' {
-        $out = Join-Path $TestDrive 'videos'
-        $script = @"
+    Describe 'The API key never leaks' {
+        It 'appears in no output stream, error, exception, file or download request of a full batch with -Verbose and -Debug' {
+            $out = Join-Path $TestDrive 'videos'
+            $script = @"
 `$ErrorActionPreference = 'Continue'
 `$DebugPreference = 'Continue'
 `$VerbosePreference = 'Continue'
@@ -26,7 +27,7 @@ Import-Module '$ModulePath'
     [pscustomobject]@{ prompt = 'bad ratio'; aspect_ratio = '4:3' }
     [pscustomobject]@{ prompt = 'will [fail]'; Name = 'failing' }
 )
-function Add-Fault(`$json) { Invoke-RestMethod -Method Post -Uri '$($emu.Gateway)/_emulator/faults' -ContentType 'application/json' -Body `$json | Out-Null }
+function Add-Fault(`$json) { `$DebugPreference = 'SilentlyContinue'; `$VerbosePreference = 'SilentlyContinue'; Invoke-RestMethod -Method Post -Uri '$($emu.Gateway)/_emulator/faults' -ContentType 'application/json' -Body `$json | Out-Null }
 & {
     `$rows | New-KlingVideo -Verbose -Debug | Wait-KlingTask -PollInterval 0.1 -Verbose -Debug | Save-KlingVideo -Path '$out' -Verbose -Debug
     # A gateway that echoes the key back in its error message must not make Kling print it.
@@ -42,37 +43,38 @@ function Add-Fault(`$json) { Invoke-RestMethod -Method Post -Uri '$($emu.Gateway
 `$env:KLING_API_KEY = 'sk-WRONG-KEY-0b1d'
 try { New-KlingVideo -Prompt 'unauthorised' -Verbose -Debug *>&1 | Out-String } catch { `$_ | Format-List * -Force | Out-String; `$_.Exception.ToString() }
 "@
-        $result = Invoke-ChildPwsh -Script $script -Environment @{ KLING_API_KEY = $emu.ApiKey; KLING_BASE_URL = $emu.Gateway }
-        # The run did real work (otherwise finding nothing proves nothing) ...
-        $result.Output | Should -BeLike '*POST*v1/videos/generations*'
-        $result.Output | Should -BeLike '*GET*v1/tasks/*'
-        $result.Output | Should -BeLike '*Row 2*aspect_ratio*'
-        $result.Output | Should -BeLike '*TaskFailed*'
-        $result.Output | Should -BeLike '*OutcomeUnknown*'
-        $result.Output | Should -BeLike '*bad request echo `*`*`**'
-        $result.Output | Should -BeLike '*authentication_error*'
-        Test-Path (Join-Path $out 'good.mp4') | Should -BeTrue
-        # ... and the keys are nowhere in it.
-        $result.Output | Should -Not -BeLike '*sk-KLING-SECRET-7f3a9c2e51*'
-        $result.Output | Should -Not -BeLike '*sk-WRONG-KEY-0b1d*'
-        Get-ChildItem $out -Recurse -File | ForEach-Object {
-            [IO.File]::ReadAllText($_.FullName) | Should -Not -BeLike '*sk-KLING-SECRET*'
+            $result = Invoke-ChildPwsh -Script $script -Environment @{ KLING_API_KEY = $emu.ApiKey; KLING_BASE_URL = $emu.Gateway }
+            # The run did real work (otherwise finding nothing proves nothing) ...
+            $result.Output | Should -BeLike '*POST*v1/videos/generations*'
+            $result.Output | Should -BeLike '*GET*v1/tasks/*'
+            $result.Output | Should -BeLike '*Row 2*aspect_ratio*'
+            $result.Output | Should -BeLike '*TaskFailed*'
+            $result.Output | Should -BeLike '*OutcomeUnknown*'
+            $result.Output | Should -BeLike '*bad request echo `*`*`**'
+            $result.Output | Should -BeLike '*authentication_error*'
+            Test-Path (Join-Path $out 'good.mp4') | Should -BeTrue
+            # ... and the keys are nowhere in it.
+            $result.Output | Should -Not -BeLike '*sk-KLING-SECRET-7f3a9c2e51*'
+            $result.Output | Should -Not -BeLike '*sk-WRONG-KEY-0b1d*'
+            Get-ChildItem $out -Recurse -File | ForEach-Object {
+                [IO.File]::ReadAllText($_.FullName) | Should -Not -BeLike '*sk-KLING-SECRET*'
+            }
+            foreach ($r in @(Get-EmulatorRequest $emu -HostName storage)) {
+                ($r | ConvertTo-Json -Depth 5) | Should -Not -BeLike '*sk-KLING-SECRET*'
+            }
         }
-        foreach ($r in @(Get-EmulatorRequest $emu -HostName storage)) {
-            ($r | ConvertTo-Json -Depth 5) | Should -Not -BeLike '*sk-KLING-SECRET*'
-        }
-    }
 
-    It 'keeps the key out of the task objects and the request they carry' {
-        $env:KLING_API_KEY = $emu.ApiKey
-        $env:KLING_BASE_URL = $emu.Gateway
-        try {
-            $task = New-KlingVideo -Prompt 'inspect me'
-            ($task | ConvertTo-Json -Depth 6) | Should -Not -BeLike '*sk-KLING-SECRET*'
-            ($task | Format-List * -Force | Out-String) | Should -Not -BeLike '*sk-KLING-SECRET*'
-        }
-        finally {
-            Remove-Item Env:KLING_API_KEY, Env:KLING_BASE_URL -ErrorAction SilentlyContinue
+        It 'keeps the key out of the task objects and the request they carry' {
+            $env:KLING_API_KEY = $emu.ApiKey
+            $env:KLING_BASE_URL = $emu.Gateway
+            try {
+                $task = New-KlingVideo -Prompt 'inspect me'
+                ($task | ConvertTo-Json -Depth 6) | Should -Not -BeLike '*sk-KLING-SECRET*'
+                ($task | Format-List * -Force | Out-String) | Should -Not -BeLike '*sk-KLING-SECRET*'
+            }
+            finally {
+                Remove-Item Env:KLING_API_KEY, Env:KLING_BASE_URL -ErrorAction SilentlyContinue
+            }
         }
     }
 }

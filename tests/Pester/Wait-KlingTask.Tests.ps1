@@ -1,98 +1,100 @@
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:emu = Start-KlingEmulator -TaskSeconds 1
-}
-
-AfterAll {
-    Disconnect-Kling
-    Stop-KlingEmulator $emu
-}
-
-BeforeEach {
-    Reset-Emulator $emu
-    Use-Emulator $emu
-}
-
 Describe 'Wait-KlingTask' {
-    It 'waits for all tasks at once, not one after another' {
-        Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 2 } | Out-Null
-        $tasks = 1..6 | ForEach-Object { New-KlingVideo -Prompt "clip $_" -Name "clip-$_" }
-        $done = $tasks | Wait-KlingTask -PollInterval 0.2
-        @($done).Count | Should -Be 6
-        $done | ForEach-Object { $_.Status | Should -Be 'completed' }
-        # Every task got its first status call before the first task was finished: they were watched together.
-        $gets = @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike '/v1/tasks/*')
-        $firstGetPerTask = $gets | Group-Object { ($_.path -split '[/?]')[3] } | ForEach-Object { [datetimeoffset]::Parse($_.Group[0].time) }
-        $firstCompletion = ($done | ForEach-Object { $_.Completed } | Measure-Object -Minimum).Minimum
-        @($firstGetPerTask).Count | Should -Be 6
-        ($firstGetPerTask | Measure-Object -Maximum).Maximum | Should -BeLessThan $firstCompletion.AddSeconds(1)
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'common.ps1')
+        $script:emu = Start-KlingEmulator -TaskSeconds 1
     }
 
-    It 'keeps the name and row of piped tasks and outputs completed tasks with their URLs' {
-        $rows = @'
+    AfterAll {
+        Disconnect-Kling
+        Stop-KlingEmulator $emu
+    }
+
+    BeforeEach {
+        Reset-Emulator $emu
+        Use-Emulator $emu
+    }
+
+    Describe 'Wait-KlingTask' {
+        It 'waits for all tasks at once, not one after another' {
+            Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 2 } | Out-Null
+            $tasks = 1..6 | ForEach-Object { New-KlingVideo -Prompt "clip $_" -Name "clip-$_" }
+            $done = $tasks | Wait-KlingTask -PollInterval 0.2
+            @($done).Count | Should -Be 6
+            $done | ForEach-Object { $_.Status | Should -Be 'completed' }
+            # Every task got its first status call before the first task was finished: they were watched together.
+            $gets = @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike '/v1/tasks/*')
+            $firstGetPerTask = $gets | Group-Object { ($_.path -split '[/?]')[3] } | ForEach-Object { [datetimeoffset]::Parse($_.Group[0].time) }
+            $firstCompletion = ($done | ForEach-Object { $_.Completed } | Measure-Object -Minimum).Minimum
+            @($firstGetPerTask).Count | Should -Be 6
+            ($firstGetPerTask | Measure-Object -Maximum).Maximum | Should -BeLessThan $firstCompletion.AddSeconds(1)
+        }
+
+        It 'keeps the name and row of piped tasks and outputs completed tasks with their URLs' {
+            $rows = @'
 prompt,Name
 one,first
 two,second
 '@ | ConvertFrom-Csv
-        $done = $rows | New-KlingVideo | Wait-KlingTask -PollInterval 0.2
-        ($done | Sort-Object Row).Name | Should -Be @('first', 'second')
-        ($done | Sort-Object Row).Row | Should -Be @(1, 2)
-        $done | ForEach-Object { @($_.VideoUrl).Count | Should -Be 1 }
-        $done[0].Request | Should -Not -BeNullOrEmpty
-    }
+            $done = $rows | New-KlingVideo | Wait-KlingTask -PollInterval 0.2
+            ($done | Sort-Object Row).Name | Should -Be @('first', 'second')
+            ($done | Sort-Object Row).Row | Should -Be @(1, 2)
+            $done | ForEach-Object { @($_.VideoUrl).Count | Should -Be 1 }
+            $done[0].Request | Should -Not -BeNullOrEmpty
+        }
 
-    It 'outputs each task as soon as it completes' {
-        $slow = New-KlingVideo -Prompt 'slow'
-        Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 0.3 } | Out-Null
-        $fast = New-KlingVideo -Prompt 'fast'
-        Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 1 } | Out-Null
-        $order = @($slow, $fast | Wait-KlingTask -PollInterval 0.1 | ForEach-Object TaskId)
-        $order | Should -Be @($fast.TaskId, $slow.TaskId)
-    }
+        It 'outputs each task as soon as it completes' {
+            $slow = New-KlingVideo -Prompt 'slow'
+            Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 0.3 } | Out-Null
+            $fast = New-KlingVideo -Prompt 'fast'
+            Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 1 } | Out-Null
+            $order = @($slow, $fast | Wait-KlingTask -PollInterval 0.1 | ForEach-Object TaskId)
+            $order | Should -Be @($fast.TaskId, $slow.TaskId)
+        }
 
-    It 'turns a failed task into a non-terminating InvalidResult error with the task as target' {
-        $ok = New-KlingVideo -Prompt 'fine' -Name ok
-        $bad = New-KlingVideo -Prompt 'please [fail]' -Name bad
-        $done = $ok, $bad | Wait-KlingTask -PollInterval 0.2 -ErrorVariable errs -ErrorAction SilentlyContinue
-        @($done).TaskId | Should -Be $ok.TaskId
-        $errs.Count | Should -Be 1
-        $errs[0].CategoryInfo.Category | Should -Be 'InvalidResult'
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TaskFailed,*'
-        $errs[0].TargetObject.TaskId | Should -Be $bad.TaskId
-        $errs[0].TargetObject.Name | Should -Be 'bad'
-        $errs[0].Exception.Message | Should -BeLike "*$($bad.TaskId)*failed*"
-    }
+        It 'turns a failed task into a non-terminating InvalidResult error with the task as target' {
+            $ok = New-KlingVideo -Prompt 'fine' -Name ok
+            $bad = New-KlingVideo -Prompt 'please [fail]' -Name bad
+            $done = $ok, $bad | Wait-KlingTask -PollInterval 0.2 -ErrorVariable errs -ErrorAction SilentlyContinue
+            @($done).TaskId | Should -Be $ok.TaskId
+            $errs.Count | Should -Be 1
+            $errs[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'TaskFailed,*'
+            $errs[0].TargetObject.TaskId | Should -Be $bad.TaskId
+            $errs[0].TargetObject.Name | Should -Be 'bad'
+            $errs[0].Exception.Message | Should -BeLike "*$($bad.TaskId)*failed*"
+        }
 
-    It 'reports every unfinished task as OperationTimeout with its id when -Timeout runs out' {
-        Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 60 } | Out-Null
-        $tasks = 1..3 | ForEach-Object { New-KlingVideo -Prompt "long $_" }
-        $done = $tasks | Wait-KlingTask -Timeout 1 -PollInterval 0.2 -ErrorVariable errs -ErrorAction SilentlyContinue
-        $done | Should -BeNullOrEmpty
-        $errs.Count | Should -Be 3
-        $errs | ForEach-Object { $_.CategoryInfo.Category | Should -Be 'OperationTimeout' }
-        ($errs.TargetObject.TaskId | Sort-Object) | Should -Be ($tasks.TaskId | Sort-Object)
-        $errs[0].Exception.Message | Should -BeLike "*$($errs[0].TargetObject.TaskId)*"
-    }
+        It 'reports every unfinished task as OperationTimeout with its id when -Timeout runs out' {
+            Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 60 } | Out-Null
+            $tasks = 1..3 | ForEach-Object { New-KlingVideo -Prompt "long $_" }
+            $done = $tasks | Wait-KlingTask -Timeout 1 -PollInterval 0.2 -ErrorVariable errs -ErrorAction SilentlyContinue
+            $done | Should -BeNullOrEmpty
+            $errs.Count | Should -Be 3
+            $errs | ForEach-Object { $_.CategoryInfo.Category | Should -Be 'OperationTimeout' }
+            ($errs.TargetObject.TaskId | Sort-Object) | Should -Be ($tasks.TaskId | Sort-Object)
+            $errs[0].Exception.Message | Should -BeLike "*$($errs[0].TargetObject.TaskId)*"
+        }
 
-    It 'accepts ids as strings and from objects with task_id' {
-        $t = New-KlingVideo -Prompt 'by id'
-        @($t.TaskId | Wait-KlingTask -PollInterval 0.2).TaskId | Should -Be $t.TaskId
-        @([pscustomobject]@{ task_id = $t.TaskId } | Wait-KlingTask -PollInterval 0.2).Status | Should -Be 'completed'
-    }
+        It 'accepts ids as strings and from objects with task_id' {
+            $t = New-KlingVideo -Prompt 'by id'
+            @($t.TaskId | Wait-KlingTask -PollInterval 0.2).TaskId | Should -Be $t.TaskId
+            @([pscustomobject]@{ task_id = $t.TaskId } | Wait-KlingTask -PollInterval 0.2).Status | Should -Be 'completed'
+        }
 
-    It 'rides out status calls that fail with 500 or reset' {
-        $t = New-KlingVideo -Prompt 'flaky status'
-        Add-EmulatorFault $emu @{ route = 'task'; status = 500; times = 3 }
-        Add-EmulatorFault $emu @{ route = 'task'; kind = 'reset'; times = 1 }
-        $done = $t | Wait-KlingTask -PollInterval 0.2
-        $done.Status | Should -Be 'completed'
-    }
+        It 'rides out status calls that fail with 500 or reset' {
+            $t = New-KlingVideo -Prompt 'flaky status'
+            Add-EmulatorFault $emu @{ route = 'task'; status = 500; times = 3 }
+            Add-EmulatorFault $emu @{ route = 'task'; kind = 'reset'; times = 1 }
+            $done = $t | Wait-KlingTask -PollInterval 0.2
+            $done.Status | Should -Be 'completed'
+        }
 
-    It 'reports an unknown task id as ObjectNotFound without waiting for the timeout' {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        $done = 'task_missing' | Wait-KlingTask -Timeout 600 -ErrorVariable errs -ErrorAction SilentlyContinue
-        $done | Should -BeNullOrEmpty
-        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $sw.Elapsed.TotalSeconds | Should -BeLessThan 300
+        It 'reports an unknown task id as ObjectNotFound without waiting for the timeout' {
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $done = 'task_missing' | Wait-KlingTask -Timeout 600 -ErrorVariable errs -ErrorAction SilentlyContinue
+            $done | Should -BeNullOrEmpty
+            $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 300
+        }
     }
 }

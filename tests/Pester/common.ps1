@@ -66,8 +66,10 @@ function Invoke-ChildPwsh {
     <# Runs a script in a fresh pwsh (its own module state) and returns everything it printed, all streams merged. #>
     param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
     $pwsh = @(Get-PwshCommand)
+    $file = Join-Path ([IO.Path]::GetTempPath()) ("kling-child-{0}.ps1" -f [guid]::NewGuid().ToString('n'))
+    Set-Content -Path $file -Value ("`$PSStyle.OutputRendering = 'PlainText'`n" + $Script) -Encoding utf8
     $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
-    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', '-')) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $psi.ArgumentList.Add($a) }
     foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string] $Environment[$k] }
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
@@ -76,8 +78,12 @@ function Invoke-ChildPwsh {
     $p = [System.Diagnostics.Process]::Start($psi)
     $stdout = $p.StandardOutput.ReadToEndAsync()
     $stderr = $p.StandardError.ReadToEndAsync()
-    $p.StandardInput.WriteLine($Script)
     $p.StandardInput.Close()
-    if (-not $p.WaitForExit(120000)) { $p.Kill(); throw 'The child pwsh did not finish within 120 s.' }
+    try {
+        if (-not $p.WaitForExit(120000)) { $p.Kill(); throw 'The child pwsh did not finish within 120 s.' }
+    }
+    finally {
+        Remove-Item $file -ErrorAction SilentlyContinue
+    }
     [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout.Result + $stderr.Result }
 }
