@@ -81,7 +81,8 @@ namespace Kling.Core
         /// <summary>Polls every due task once; finished ones leave the watch list and are returned with the rest.</summary>
         public async Task<IReadOnlyList<PollOutcome>> PollDueAsync(CancellationToken cancellationToken)
         {
-            DateTimeOffset now = DateTimeOffset.UtcNow;
+            // A few milliseconds of slack so a timer that wakes a hair early does not spin an empty round.
+            DateTimeOffset now = DateTimeOffset.UtcNow.AddMilliseconds(5);
             List<Entry> due = pending.Values.Where(e => e.NextPoll <= now).ToList();
             if (due.Count == 0)
             {
