@@ -45,6 +45,12 @@ function Invoke-Build {
     Invoke-Dotnet publish (Join-Path $root 'src/Kling/Kling.csproj') -c $Configuration -o $moduleOut --nologo -v quiet
     Copy-Item (Join-Path $root 'Kling.psd1') $moduleOut
     Get-ChildItem $moduleOut -Filter '*.deps.json' | Remove-Item
+    # Help is built in a child pwsh: it imports the fresh module to read each cmdlet's parameters.
+    $pwsh = @(Get-PwshCommand)
+    $helpArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',
+        "Import-Module '$root/tools/HelpBuilder.psm1'; Build-KlingHelp -ModulePath '$moduleOut/Kling.psd1' -SourcePath '$root/docs/en-US' -OutputPath '$moduleOut/en-US' | Out-Null")
+    & $pwsh[0] @helpArgs
+    if ($LASTEXITCODE -ne 0) { throw 'Building the help from docs/en-US failed.' }
     Invoke-Dotnet publish (Join-Path $root 'src/Kling.Emulator/Kling.Emulator.csproj') -c $Configuration -o $emulatorOut --nologo -v quiet
     Write-Host "Built $moduleOut (version $version)"
 }
