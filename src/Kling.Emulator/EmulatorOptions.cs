@@ -23,6 +23,9 @@ public sealed class EmulatorOptions
 
     public int VideoBytes { get; set; } = 262144;
 
+    /// <summary>How many result URLs a completed task lists (the API allows several).</summary>
+    public int ResultCount { get; set; } = 1;
+
     /// <summary>Delay added to every gateway response (not the control endpoints).</summary>
     public int LatencyMs { get; set; }
 

@@ -130,6 +130,7 @@ public sealed partial class GatewayEmulator
             Fails = !string.IsNullOrEmpty(options.FailMarker) && prompt.Contains(options.FailMarker, StringComparison.Ordinal),
             Request = body,
             ResultTtl = options.ResultTtl,
+            ResultCount = Math.Max(1, options.ResultCount),
         };
         tasks[task.Id] = task;
 
@@ -293,9 +294,12 @@ public sealed partial class GatewayEmulator
             else
             {
                 long expires = (long)Math.Floor((completedAt.ToUnixTimeMilliseconds() / 1000.0) + task.ResultTtl);
-                string name = task.Id + ".mp4";
-                string url = new Uri(StorageUri, $"/files/{name}?expires={expires}&sig={Sign(name, expires)}").ToString();
-                data = new { id = task.Id, status = "completed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = new { videos = new[] { new { url = new[] { url }, expires_at = expires } } }, error = (object?)null };
+                string[] urls = Enumerable.Range(1, task.ResultCount).Select(n =>
+                {
+                    string name = task.ResultCount == 1 ? task.Id + ".mp4" : $"{task.Id}-{n}.mp4";
+                    return new Uri(StorageUri, $"/files/{name}?expires={expires}&sig={Sign(name, expires)}").ToString();
+                }).ToArray();
+                data = new { id = task.Id, status = "completed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = new { videos = new[] { new { url = urls, expires_at = expires } } }, error = (object?)null };
             }
         }
 

@@ -317,6 +317,7 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
         public required bool Fails { get; init; }
         public required JsonObject Request { get; init; }
         public double ResultTtl { get; init; }
+        public int ResultCount { get; init; } = 1;
         public bool Cancelled { get; set; }
     }
 

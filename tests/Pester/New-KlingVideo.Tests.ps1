@@ -154,6 +154,19 @@ two,second
         }
     }
 
+    Describe 'New-KlingVideo tab completion' {
+        It 'completes -<parameter> with the API''s values' -ForEach @(
+            @{ parameter = 'Mode'; expected = @('std', 'pro') }
+            @{ parameter = 'Duration'; expected = @('5', '10') }
+            @{ parameter = 'AspectRatio'; expected = @('''16:9''', '''9:16''', '''1:1''') }
+            @{ parameter = 'ReferType'; expected = @('base', 'feature') }
+        ) {
+            $line = "New-KlingVideo -Prompt x -$parameter "
+            $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            $result.CompletionMatches.CompletionText | Should -Be $expected
+        }
+    }
+
     Describe 'New-KlingVideo validation before anything is sent' {
         It 'rejects <case> naming the row and the field <field>' -ForEach @(
             @{ case = 'an empty prompt'; row = @{ prompt = '' }; field = 'prompt' }

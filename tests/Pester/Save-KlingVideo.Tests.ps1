@@ -38,6 +38,15 @@ Describe 'Save-KlingVideo' {
             Get-ChildItem $dest -Filter '*.partial' | Should -BeNullOrEmpty
         }
 
+        It 'numbers the files of a task with several results' {
+            Invoke-EmulatorControl $emu config -Body @{ resultCount = 2 } | Out-Null
+            $task = New-CompletedTask -Name 'pair'
+            @($task.VideoUrl).Count | Should -Be 2
+            $files = $task | Save-KlingVideo -Path $dest
+            $files.Name | Should -Be @('pair-1.mp4', 'pair-2.mp4')
+            $files | ForEach-Object { $_.Length | Should -Be 300000 }
+        }
+
         It 'names the file after the task id when there is no name' {
             $task = New-CompletedTask
             ($task | Save-KlingVideo -Path $dest).Name | Should -Be "$($task.TaskId).mp4"
