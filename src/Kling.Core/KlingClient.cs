@@ -57,9 +57,44 @@ namespace Kling.Core
         /// </summary>
         public async Task<KlingTask> SubmitAsync(VideoRequest request, CancellationToken cancellationToken)
         {
+            int rateLimited = 0;
+            while (true)
+            {
+                SubmitAttempt attempt = await SubmitOnceAsync(request, cancellationToken).ConfigureAwait(false);
+                if (attempt.Task != null)
+                {
+                    return attempt.Task;
+                }
+
+                rateLimited++;
+                if (rateLimited > MaxRateLimitRetries)
+                {
+                    throw attempt.RateLimit!;
+                }
+
+                TimeSpan wait = RateLimitDelay(attempt.RateLimit!, rateLimited);
+                Log($"429 from the gateway; waiting {wait.TotalSeconds:0.###} s before re-sending (attempt {rateLimited + 1}).");
+                await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>How long to wait after the n-th 429 in a row: Retry-After when given, else backoff with jitter; capped.</summary>
+        public TimeSpan RateLimitDelay(GatewayException rateLimit, int consecutive)
+        {
+            TimeSpan wait = rateLimit.RetryAfter ?? Backoff(consecutive);
+            return wait > MaxRetryDelay ? MaxRetryDelay : wait;
+        }
+
+        /// <summary>
+        /// One submission attempt. Returns the accepted task, or (for a 429, which bills nothing) the rate-limit
+        /// error so the caller can wait and re-send. Throws for every other failure; a failure that may have
+        /// reached the server is marked <see cref="GatewayException.OutcomeUnknown"/>. A connection that was
+        /// refused before anything was sent is tried again here, twice.
+        /// </summary>
+        public async Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, CancellationToken cancellationToken)
+        {
             string json = GatewayJson.Serialize(request);
             Uri uri = new Uri(settings.BaseUri, SubmitPath);
-            int rateLimited = 0;
             int refused = 0;
             while (true)
             {
@@ -76,28 +111,14 @@ namespace Kling.Core
                     await DelayAsync(Backoff(refused), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                catch (GatewayException ex) when (ex.Kind == GatewayErrorKind.Network || ex.Kind == GatewayErrorKind.Timeout)
+                catch (GatewayException ex) when (ex.OutcomeUnknown && (ex.Kind == GatewayErrorKind.Network || ex.Kind == GatewayErrorKind.Timeout))
                 {
-                    if (!ex.OutcomeUnknown)
-                    {
-                        throw;
-                    }
-
                     throw new GatewayException(ex.Kind, ex.Message + " The submission may have reached the gateway (and been billed), so it was not sent again; check the gateway's task list before re-submitting this row.", inner: ex) { OutcomeUnknown = true };
                 }
 
-                if (exchange.Status == 429 && rateLimited < MaxRateLimitRetries)
+                if (exchange.Status == 429)
                 {
-                    rateLimited++;
-                    TimeSpan wait = exchange.RetryAfter ?? Backoff(rateLimited);
-                    if (wait > MaxRetryDelay)
-                    {
-                        wait = MaxRetryDelay;
-                    }
-
-                    Log($"429 from the gateway; waiting {wait.TotalSeconds:0.###} s before re-sending (attempt {rateLimited + 1}).");
-                    await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    return new SubmitAttempt(null, ToError(exchange));
                 }
 
                 if (exchange.Status >= 500)
@@ -126,12 +147,12 @@ namespace Kling.Core
                     throw new GatewayException(GatewayErrorKind.InvalidResponse, $"The gateway accepted the submission (HTTP {exchange.Status}) but its reply had no task id: {Shorten(Redact(exchange.Body))}", exchange.StatusCode) { OutcomeUnknown = true };
                 }
 
-                return new KlingTask(taskId!)
+                return new SubmitAttempt(new KlingTask(taskId!)
                 {
                     Status = KlingTaskStatus.Submitted,
                     Request = request,
                     SubmittedAt = DateTimeOffset.UtcNow,
-                };
+                }, null);
             }
         }
 
@@ -491,6 +512,20 @@ namespace Kling.Core
             {
             }
         }
+    }
+
+    /// <summary>The result of one submission attempt: the accepted task, or the 429 that refused it.</summary>
+    public sealed class SubmitAttempt
+    {
+        public SubmitAttempt(KlingTask? task, GatewayException? rateLimit)
+        {
+            Task = task;
+            RateLimit = rateLimit;
+        }
+
+        public KlingTask? Task { get; }
+
+        public GatewayException? RateLimit { get; }
     }
 
     internal static class ThreadSafeRandom

@@ -170,17 +170,45 @@ namespace Kling.Core
         private void Load()
         {
             stream.Seek(0, SeekOrigin.Begin);
-            var reader = new StreamReader(stream, new UTF8Encoding(false), false, 4096, leaveOpen: true);
-            string line;
+            string all;
+            using (var reader = new StreamReader(stream, new UTF8Encoding(false), false, 4096, leaveOpen: true))
+            {
+                all = reader.ReadToEnd();
+            }
+
+            long goodLength = Parse(all, record => latest[record.Key] = record, out int skipped);
+            SkippedLines = skipped;
+
+            // Cut a torn tail so the next append starts on a fresh line.
+            if (goodLength < stream.Length)
+            {
+                stream.SetLength(goodLength);
+            }
+
+            if (stream.Length > 0)
+            {
+                stream.Seek(-1, SeekOrigin.End);
+                if (stream.ReadByte() != '\n')
+                {
+                    stream.Seek(0, SeekOrigin.End);
+                    stream.WriteByte((byte)'\n');
+                    stream.Flush(flushToDisk: true);
+                }
+            }
+        }
+
+        /// <summary>Reads the records of a journal text; returns the byte length of its readable part.</summary>
+        private static long Parse(string all, Action<JournalRecord> onRecord, out int skipped)
+        {
+            skipped = 0;
             long goodLength = 0;
             long position = 0;
-            string all = reader.ReadToEnd();
             int start = 0;
             while (start < all.Length)
             {
                 int end = all.IndexOf('\n', start);
                 bool complete = end >= 0;
-                line = complete ? all.Substring(start, end - start) : all.Substring(start);
+                string line = complete ? all.Substring(start, end - start) : all.Substring(start);
                 position += Encoding.UTF8.GetByteCount(line) + (complete ? 1 : 0);
                 start = complete ? end + 1 : all.Length;
                 if (line.Trim().Length == 0)
@@ -205,30 +233,60 @@ namespace Kling.Core
                 if (record == null || string.IsNullOrEmpty(record.Key))
                 {
                     // A torn line (the process died mid-write) is skipped.
-                    SkippedLines++;
+                    skipped++;
                     continue;
                 }
 
                 goodLength = position;
-                latest[record.Key] = record;
+                onRecord(record);
             }
 
-            // Cut a torn tail so the next append starts on a fresh line.
-            if (goodLength < stream.Length)
+            return goodLength;
+        }
+
+        /// <summary>
+        /// The tasks a journal says were accepted, in the order they were first journaled, with their rows, names
+        /// and requests. Reads while another process may still be appending.
+        /// </summary>
+        public static IReadOnlyList<KlingTask> ReadTasks(string path)
+        {
+            string all;
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            using (var reader = new StreamReader(file, new UTF8Encoding(false)))
             {
-                stream.SetLength(goodLength);
+                all = reader.ReadToEnd();
             }
 
-            if (stream.Length > 0)
+            var order = new List<string>();
+            var latestByKey = new Dictionary<string, JournalRecord>(StringComparer.Ordinal);
+            Parse(all, record =>
             {
-                stream.Seek(-1, SeekOrigin.End);
-                if (stream.ReadByte() != '\n')
+                if (!latestByKey.ContainsKey(record.Key))
                 {
-                    stream.Seek(0, SeekOrigin.End);
-                    stream.WriteByte((byte)'\n');
-                    stream.Flush(flushToDisk: true);
+                    order.Add(record.Key);
+                }
+
+                latestByKey[record.Key] = record;
+            }, out _);
+
+            var tasks = new List<KlingTask>();
+            foreach (string key in order)
+            {
+                JournalRecord record = latestByKey[key];
+                if (record.Type == Submitted && !string.IsNullOrEmpty(record.TaskId))
+                {
+                    tasks.Add(new KlingTask(record.TaskId!)
+                    {
+                        Name = record.Name,
+                        Row = record.Row,
+                        Request = record.Request,
+                        SubmittedAt = record.At,
+                        Status = KlingTaskStatus.Submitted,
+                    });
                 }
             }
+
+            return tasks;
         }
 
         private static string Hash(string text)

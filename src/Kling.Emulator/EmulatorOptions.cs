@@ -38,6 +38,23 @@ public sealed class EmulatorOptions
     /// <summary>... for this many downloads.</summary>
     public int CutTimes { get; set; } = 1;
 
+    /// <summary>Submissions allowed in flight at once; one more gets 429 with Retry-After (0 = no limit).</summary>
+    public int MaxConcurrentSubmits { get; set; }
+
+    /// <summary>The Retry-After (seconds) sent with a concurrency 429.</summary>
+    public double ConcurrencyRetryAfter { get; set; } = 0.2;
+
+    /// <summary>Share of submissions answered 429 at random (0..1), like a busy gateway.</summary>
+    public double Submit429Rate { get; set; }
+
+    /// <summary>Shares of status calls answered 500, dropped (reset) or cut short (truncated JSON), at random.</summary>
+    public double Task500Rate { get; set; }
+    public double TaskResetRate { get; set; }
+    public double TaskTruncateRate { get; set; }
+
+    /// <summary>Share of tasks that fail at random, besides those with the fail marker.</summary>
+    public double TaskFailRate { get; set; }
+
     public EmulatorOptions Clone() => (EmulatorOptions)MemberwiseClone();
 }
 

@@ -17,7 +17,8 @@ public sealed partial class GatewayEmulator
         {
             if (!context.Request.Path.StartsWithSegments("/_emulator"))
             {
-                int latency = Snapshot().LatencyMs;
+                // Submissions take their latency inside the in-flight window (see SubmitAsync), so concurrency limits see it.
+                int latency = IsSubmit(context.Request) ? 0 : Snapshot().LatencyMs;
                 if (latency > 0)
                 {
                     await Task.Delay(latency, context.RequestAborted);
@@ -38,6 +39,8 @@ public sealed partial class GatewayEmulator
         app.MapPost("/v1/uploads/images", UploadAsync);
 
         app.MapGet("/_emulator/requests", (HttpContext context) => WriteJsonAsync(context, Requests));
+        app.MapGet("/_emulator/stats", (HttpContext context) => WriteJsonAsync(context, Stats));
+        app.MapGet("/_emulator/tasks", (HttpContext context) => WriteJsonAsync(context, tasks.Values.Select(t => new { id = t.Id, prompt = t.Request["prompt"]?.ToString(), created = t.Created, finishesAt = t.FinishesAt, fails = t.Fails }).ToArray()));
         app.MapPost("/_emulator/reset", (HttpContext context) =>
         {
             Reset();
@@ -74,6 +77,45 @@ public sealed partial class GatewayEmulator
     }
 
     private async Task SubmitAsync(HttpContext context)
+    {
+        int inFlight = Interlocked.Increment(ref submitsInFlight);
+        try
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref maxSubmitsInFlight)) < inFlight && Interlocked.CompareExchange(ref maxSubmitsInFlight, inFlight, seen) != seen)
+            {
+            }
+
+            EmulatorOptions now = Snapshot();
+            if (now.MaxConcurrentSubmits > 0 && inFlight > now.MaxConcurrentSubmits)
+            {
+                await ErrorAsync(context, 429, "rate_limit_error", "并发请求过多 (too many concurrent requests)", now.ConcurrencyRetryAfter.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+
+            if (now.Submit429Rate > 0 && Random.Shared.NextDouble() < now.Submit429Rate)
+            {
+                await ErrorAsync(context, 429, "rate_limit_error", "请求过于频繁，请稍后再试 (too many requests)", Random.Shared.Next(2) == 0 ? "0.1" : null);
+                return;
+            }
+
+            if (now.LatencyMs > 0)
+            {
+                await Task.Delay(now.LatencyMs, context.RequestAborted);
+            }
+
+            await SubmitCoreAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref submitsInFlight);
+        }
+    }
+
+    private static bool IsSubmit(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.Equals("/v1/videos/generations", StringComparison.OrdinalIgnoreCase);
+
+    private async Task SubmitCoreAsync(HttpContext context)
     {
         Fault? fault = TakeFault("submit");
         if (fault != null && !fault.Accepted)
@@ -127,12 +169,14 @@ public sealed partial class GatewayEmulator
             Id = "task_" + RandomId(16),
             Created = DateTimeOffset.UtcNow,
             Seconds = Math.Max(0.05, seconds),
-            Fails = !string.IsNullOrEmpty(options.FailMarker) && prompt.Contains(options.FailMarker, StringComparison.Ordinal),
+            Fails = (!string.IsNullOrEmpty(options.FailMarker) && prompt.Contains(options.FailMarker, StringComparison.Ordinal)) ||
+                    (options.TaskFailRate > 0 && Random.Shared.NextDouble() < options.TaskFailRate),
             Request = body,
             ResultTtl = options.ResultTtl,
             ResultCount = Math.Max(1, options.ResultCount),
         };
         tasks[task.Id] = task;
+        Interlocked.Increment(ref acceptedSubmits);
 
         if (fault != null)
         {
@@ -142,6 +186,25 @@ public sealed partial class GatewayEmulator
         }
 
         await WriteJsonAsync(context, new { code = 200, data = new[] { new { status = "submitted", task_id = task.Id } } });
+    }
+
+    private Fault? RandomTaskFault()
+    {
+        EmulatorOptions o = Snapshot();
+        double roll = Random.Shared.NextDouble();
+        if (roll < o.Task500Rate)
+        {
+            return new Fault { Route = "task", Status = 500 };
+        }
+
+        roll -= o.Task500Rate;
+        if (roll < o.TaskResetRate)
+        {
+            return new Fault { Route = "task", Kind = "reset" };
+        }
+
+        roll -= o.TaskResetRate;
+        return roll < o.TaskTruncateRate ? new Fault { Route = "task", Kind = "truncate" } : null;
     }
 
     /// <summary>The rules of API.md §1, each failure naming its field.</summary>
@@ -257,7 +320,8 @@ public sealed partial class GatewayEmulator
 
     private async Task GetTaskAsync(HttpContext context, string id)
     {
-        Fault? fault = TakeFault("task");
+        Interlocked.Increment(ref statusCalls);
+        Fault? fault = TakeFault("task") ?? RandomTaskFault();
         if (fault != null)
         {
             await ApplyFaultAsync(context, fault);

@@ -38,6 +38,10 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
     private readonly List<RecordedRequest> requests = new();
     private readonly List<Fault> faults = new();
     private readonly byte[] secret = RandomNumberGenerator.GetBytes(32);
+    private int submitsInFlight;
+    private int maxSubmitsInFlight;
+    private int statusCalls;
+    private int acceptedSubmits;
     private WebApplication? gateway;
     private WebApplication? storage;
 
@@ -89,7 +93,19 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
 
         tasks.Clear();
         uploads.Clear();
+        Interlocked.Exchange(ref maxSubmitsInFlight, 0);
+        Interlocked.Exchange(ref statusCalls, 0);
+        Interlocked.Exchange(ref acceptedSubmits, 0);
     }
+
+    /// <summary>Counters for tests and benchmarks: accepted submissions, status calls, the most submissions seen in flight at once.</summary>
+    public object Stats => new
+    {
+        accepted = Volatile.Read(ref acceptedSubmits),
+        statusCalls = Volatile.Read(ref statusCalls),
+        maxSubmitsInFlight = Volatile.Read(ref maxSubmitsInFlight),
+        tasks = tasks.Count,
+    };
 
     public void AddFault(Fault fault)
     {
@@ -318,6 +334,7 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
         public required JsonObject Request { get; init; }
         public double ResultTtl { get; init; }
         public int ResultCount { get; init; } = 1;
+        public DateTimeOffset FinishesAt => Created.AddSeconds(Seconds);
         public bool Cancelled { get; set; }
     }
 

@@ -186,37 +186,56 @@ public sealed class KlingClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Poller_watches_many_tasks_together()
+    public async Task Watcher_watches_many_tasks_together_and_polls_near_the_estimate()
     {
+        await Configure(new { taskSeconds = 1.5 });
         KlingClient client = Client();
-        var poller = new TaskPoller(client, TimeSpan.FromMilliseconds(100), maxConcurrentRequests: 4);
+        using var watcher = new TaskWatcher(client, TimeSpan.FromMilliseconds(300), maxConcurrentRequests: 4, CancellationToken.None);
         for (int i = 0; i < 10; i++)
         {
-            poller.Add(await client.SubmitAsync(Request($"clip {i}"), CancellationToken.None));
+            Assert.True(watcher.Add(await client.SubmitAsync(Request($"clip {i}"), CancellationToken.None)));
         }
 
-        Assert.False(poller.Add(poller.Pending.First()));
         var done = new List<PollOutcome>();
-        int pollingRounds = 0;
         var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
-        while (poller.PendingCount > 0 && DateTimeOffset.UtcNow < deadline)
+        while (done.Count < 10 && DateTimeOffset.UtcNow < deadline)
         {
-            IReadOnlyList<PollOutcome> outcomes = await poller.PollDueAsync(CancellationToken.None);
-            if (outcomes.Count > 0)
+            if (watcher.TryTake(TimeSpan.FromMilliseconds(200), out PollOutcome? outcome))
             {
-                pollingRounds++;
+                done.Add(outcome!);
             }
-
-            done.AddRange(outcomes.Where(o => o.Done));
-            await Task.Delay(poller.UntilNextDue(DateTimeOffset.UtcNow));
         }
 
         Assert.Equal(10, done.Count);
         Assert.All(done, o => Assert.True(o.Task.IsCompleted));
-        // Ten tasks of 0.3 s polled every 0.1 s together take a handful of rounds, not ten tasks' worth one after another.
-        Assert.InRange(pollingRounds, 2, 8);
+        Assert.Equal(0, watcher.Pending);
+        // One look to learn the estimate, one just after it (plus at most one more when the second is a hair early).
         int statusCalls = (await Requests()).Count(r => r.GetProperty("method").GetString() == "GET");
-        Assert.InRange(statusCalls, 10, 10 * 8);
+        Assert.Equal(statusCalls, watcher.StatusCalls);
+        Assert.InRange(statusCalls, 20, 30);
+    }
+
+    [Fact]
+    public async Task Watcher_gives_up_on_unknown_ids_but_rides_out_transient_errors()
+    {
+        KlingClient client = Client();
+        KlingTask real = await client.SubmitAsync(Request(), CancellationToken.None);
+        await Fault(new { route = "task", status = 500, times = 2 });
+        using var watcher = new TaskWatcher(client, TimeSpan.FromMilliseconds(100), 4, CancellationToken.None);
+        watcher.Add(new KlingTask("task_unknown"));
+        watcher.Add(real);
+        var outcomes = new List<PollOutcome>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        while (outcomes.Count < 2 && DateTimeOffset.UtcNow < deadline)
+        {
+            if (watcher.TryTake(TimeSpan.FromMilliseconds(200), out PollOutcome? o))
+            {
+                outcomes.Add(o!);
+            }
+        }
+
+        Assert.Equal(GatewayErrorKind.NotFound, outcomes.Single(o => o.Task.TaskId == "task_unknown").Error!.Kind);
+        Assert.True(outcomes.Single(o => o.Task.TaskId == real.TaskId).Task.IsCompleted);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
+using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using Kling.Core;
@@ -12,9 +14,13 @@ namespace Kling.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "KlingVideo", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KlingTask))]
-    public sealed class NewKlingVideoCommand : KlingCmdlet
+    public sealed class NewKlingVideoCommand : KlingCmdlet, IDisposable
     {
+        private static readonly TimeSpan DrainWait = TimeSpan.FromMilliseconds(100);
         private int row;
+        private BatchSubmitter? submitter;
+        private SubmissionJournal? journal;
+        private ErrorRecord? stopRecord;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
@@ -59,13 +65,49 @@ namespace Kling.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Name { get; set; }
 
+        /// <summary>Submissions in flight at once (lowered automatically while the gateway answers 429).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 4;
+
+        /// <summary>A JSON-lines journal that makes the batch resumable: rerun the same command to pick up where it stopped.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Journal { get; set; }
+
         /// <summary>The whole pipeline row, kept only to be the target of that row's errors.</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            if (Journal != null)
+            {
+                string path = GetUnresolvedProviderPathFromPSPath(Journal);
+                try
+                {
+                    journal = SubmissionJournal.Open(path);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "JournalUnavailable", ErrorCategory.OpenError, path));
+                }
+
+                if (journal!.SkippedLines > 0)
+                {
+                    WriteWarning($"The journal {path} had {journal.SkippedLines} unreadable line(s) (a run that died mid-write); they were skipped.");
+                }
+            }
+        }
+
         protected override void ProcessRecord()
         {
             row++;
+            if (stopRecord != null)
+            {
+                return;
+            }
+
             object target = InputObject ?? (object)new Hashtable(MyInvocation.BoundParameters);
             var input = new VideoInput
             {
@@ -81,9 +123,10 @@ namespace Kling.Commands
             };
 
             VideoRequest? request = VideoRequestValidator.TryBuild(input, out IReadOnlyList<ValidationProblem> problems);
+            string? name = string.IsNullOrWhiteSpace(Name) ? null : Name!.Trim();
             if (request == null)
             {
-                var invalid = new InvalidRowException(row, Name, problems);
+                var invalid = new InvalidRowException(row, name, problems);
                 var record = new ErrorRecord(invalid, "InvalidRow", ErrorCategory.InvalidArgument, target);
                 record.ErrorDetails = new ErrorDetails(invalid.Message)
                 {
@@ -93,25 +136,141 @@ namespace Kling.Commands
                 return;
             }
 
-            string label = string.IsNullOrWhiteSpace(Name) ? $"Row {row}" : $"Row {row} '{Name}'";
+            string label = name == null ? $"Row {row}" : $"Row {row} '{name}'";
+            string? key = null;
+            if (journal != null)
+            {
+                key = journal.KeyFor(request);
+                switch (journal.StateOf(key, out JournalRecord? earlier))
+                {
+                    case JournalState.Submitted:
+                        var task = new KlingTask(earlier!.TaskId!)
+                        {
+                            Name = name ?? earlier.Name,
+                            Row = row,
+                            Request = request,
+                            SubmittedAt = earlier.At,
+                        };
+                        WriteVerbose($"{label} was submitted by an earlier run as {task.TaskId} (journal); not sent again.");
+                        Emit(task);
+                        return;
+                    case JournalState.OutcomeUnknown:
+                        var unknown = new GatewayException(
+                            GatewayErrorKind.Network,
+                            $"{label} was being submitted when an earlier run stopped (journal {journal.Path}); it may have been accepted and billed, so it is not sent again. Look for it on the gateway; to send it anyway, delete its lines from the journal.")
+                        { OutcomeUnknown = true };
+                        WriteError(new ErrorRecord(unknown, "OutcomeUnknown", ErrorCategory.OperationStopped, target));
+                        return;
+                }
+            }
+
             if (!ShouldProcess(label + ": " + request, "Submit a Kling video generation (billed)"))
             {
                 return;
             }
 
-            try
+            if (submitter == null)
             {
-                KlingTask task = Run(Client.SubmitAsync(request, Cancellation));
-                task.Name = string.IsNullOrWhiteSpace(Name) ? null : Name!.Trim();
-                task.Row = row;
-                RecentTasks.Remember(task.TaskId);
-                WriteVerbose($"{label} submitted as {task.TaskId}.");
-                WriteObject(task);
+                submitter = new BatchSubmitter(Client, ThrottleLimit, journal, Cancellation);
             }
-            catch (GatewayException ex)
+
+            // Bounded buffering: wait for room (writing finished rows meanwhile) before starting another.
+            while (submitter.Outstanding >= ThrottleLimit * 2 && stopRecord == null)
             {
-                WriteGatewayError(ex, target);
+                Drain(DrainWait);
             }
+
+            if (stopRecord == null)
+            {
+                submitter.Start(new SubmissionItem(row, name, request, key, target));
+            }
+
+            while (Drain(TimeSpan.Zero))
+            {
+            }
+
+            StopIfNeeded();
+        }
+
+        protected override void EndProcessing()
+        {
+            while (submitter != null && submitter.Outstanding > 0)
+            {
+                Drain(DrainWait);
+            }
+
+            StopIfNeeded();
+        }
+
+        public void Dispose()
+        {
+            submitter?.Dispose();
+            journal?.Dispose();
+        }
+
+        /// <summary>Writes one finished submission, on the pipeline thread; false when none was ready.</summary>
+        private bool Drain(TimeSpan wait)
+        {
+            if (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            bool took = submitter!.TryTake(wait, out SubmissionOutcome? outcome);
+            FlushTrace();
+            if (!took || outcome == null)
+            {
+                return took;
+            }
+
+            SubmissionItem item = outcome.Item;
+            if (outcome.Task != null)
+            {
+                string label = item.Name == null ? $"Row {item.Row}" : $"Row {item.Row} '{item.Name}'";
+                WriteVerbose($"{label} submitted as {outcome.Task.TaskId}.");
+                Emit(outcome.Task);
+            }
+            else if (outcome.Error != null)
+            {
+                ErrorRecord record = KlingErrors.FromGateway(outcome.Error, item.Target);
+                if (outcome.Error.StopsBatch)
+                {
+                    // Every later row would fail the same way: send nothing more, let in-flight rows finish.
+                    submitter.Stop();
+                    stopRecord ??= record;
+                }
+                else
+                {
+                    WriteError(record);
+                }
+            }
+            else if (outcome.NotSent)
+            {
+                WriteVerbose($"Row {item.Row} was not sent: the batch stopped first.");
+            }
+
+            return true;
+        }
+
+        private void StopIfNeeded()
+        {
+            if (stopRecord == null)
+            {
+                return;
+            }
+
+            while (submitter != null && submitter.Outstanding > 0)
+            {
+                Drain(DrainWait);
+            }
+
+            ThrowTerminatingError(stopRecord);
+        }
+
+        private void Emit(KlingTask task)
+        {
+            RecentTasks.Remember(task.TaskId);
+            WriteObject(task);
         }
     }
 }

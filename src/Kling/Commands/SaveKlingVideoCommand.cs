@@ -16,6 +16,7 @@ namespace Kling.Commands
     {
         private const string TaskSet = "Task";
         private const string IdSet = "TaskId";
+        private const string JournalSet = "Journal";
 
         private readonly HashSet<string> usedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private string? folder;
@@ -28,6 +29,11 @@ namespace Kling.Commands
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(TaskIdCompleter))]
         public string[] TaskId { get; set; } = null!;
+
+        /// <summary>Saves every task a New-KlingVideo -Journal file records as submitted.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = JournalSet)]
+        [ValidateNotNullOrEmpty]
+        public string Journal { get; set; } = null!;
 
         /// <summary>The folder to save into (created when missing); relative paths resolve against the current location.</summary>
         [Parameter(Position = 0)]
@@ -46,7 +52,14 @@ namespace Kling.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == IdSet)
+            if (ParameterSetName == JournalSet)
+            {
+                foreach (KlingTask task in WaitKlingTaskCommand.ReadJournal(this, Journal))
+                {
+                    Save(task);
+                }
+            }
+            else if (ParameterSetName == IdSet)
             {
                 foreach (string id in TaskId)
                 {

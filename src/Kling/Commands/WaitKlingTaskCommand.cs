@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using Kling.Core;
@@ -8,19 +9,25 @@ using Kling.Core;
 namespace Kling.Commands
 {
     /// <summary>
-    /// Waits for many tasks at once and writes each one the moment it completes. Failed or cancelled tasks
-    /// become non-terminating errors; tasks still unfinished at -Timeout become OperationTimeout errors.
+    /// Waits for many tasks at once and writes each one the moment it completes. Waiting starts with the first
+    /// task piped in, while later rows are still being submitted upstream. Failed or cancelled tasks become
+    /// non-terminating errors; tasks still unfinished at -Timeout become OperationTimeout errors.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "KlingTask", DefaultParameterSetName = TaskSet)]
     [OutputType(typeof(KlingTask))]
-    public sealed class WaitKlingTaskCommand : KlingCmdlet
+    public sealed class WaitKlingTaskCommand : KlingCmdlet, IDisposable
     {
         private const string TaskSet = "Task";
         private const string IdSet = "TaskId";
+        private const string JournalSet = "Journal";
         private const int ProgressId = 1;
+        private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(300);
 
-        private readonly List<KlingTask> received = new List<KlingTask>();
-        private readonly HashSet<string> seen = new HashSet<string>(StringComparer.Ordinal);
+        private readonly Stopwatch clock = new Stopwatch();
+        private readonly Stopwatch progressClock = new Stopwatch();
+        private TaskWatcher? watcher;
+        private int completed;
+        private int failed;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TaskSet)]
         public KlingTask[] InputObject { get; set; } = null!;
@@ -31,97 +38,72 @@ namespace Kling.Commands
         [ArgumentCompleter(typeof(TaskIdCompleter))]
         public string[] TaskId { get; set; } = null!;
 
-        /// <summary>Seconds to wait in all before giving up on unfinished tasks.</summary>
+        /// <summary>Waits for every task a New-KlingVideo -Journal file records as submitted.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = JournalSet)]
+        [ValidateNotNullOrEmpty]
+        public string Journal { get; set; } = null!;
+
+        /// <summary>Seconds to wait in all (from the first task received) before giving up on unfinished tasks.</summary>
         [Parameter]
         [Alias("TimeoutSec")]
         [ValidateRange(1, int.MaxValue)]
         public int Timeout { get; set; } = 3600;
 
-        /// <summary>Seconds between status checks of one task.</summary>
+        /// <summary>Seconds between status checks of a task once it is past its estimated finish.</summary>
         [Parameter]
         [ValidateRange(0.05, 3600)]
-        public double PollInterval { get; set; } = 5;
+        public double PollInterval { get; set; } = 2;
+
+        /// <summary>Status calls in flight at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 8;
 
         protected override void ProcessRecord()
         {
-            IEnumerable<KlingTask> tasks = ParameterSetName == IdSet
-                ? TaskId.Select(id => new KlingTask(id.Trim()))
-                : InputObject.Where(t => t != null);
+            IEnumerable<KlingTask> tasks;
+            switch (ParameterSetName)
+            {
+                case IdSet:
+                    tasks = TaskId.Select(id => new KlingTask(id.Trim()));
+                    break;
+                case JournalSet:
+                    tasks = ReadJournal(this, Journal);
+                    break;
+                default:
+                    tasks = InputObject.Where(t => t != null);
+                    break;
+            }
+
             foreach (KlingTask task in tasks)
             {
-                if (seen.Add(task.TaskId))
+                if (watcher == null)
                 {
-                    received.Add(task);
+                    watcher = new TaskWatcher(Client, TimeSpan.FromSeconds(PollInterval), ThrottleLimit, Cancellation);
+                    clock.Start();
+                    progressClock.Start();
                 }
+
+                watcher.Add(task);
             }
+
+            Drain(TimeSpan.Zero);
         }
 
         protected override void EndProcessing()
         {
-            if (received.Count == 0)
+            if (watcher == null)
             {
                 return;
             }
 
-            var poller = new TaskPoller(Client, TimeSpan.FromSeconds(PollInterval));
-            int completed = 0;
-            int failed = 0;
-            foreach (KlingTask task in received)
-            {
-                poller.Add(task);
-            }
-
-            var clock = Stopwatch.StartNew();
             TimeSpan limit = TimeSpan.FromSeconds(Timeout);
-            var progressClock = Stopwatch.StartNew();
-            WriteBatchProgress(received.Count, completed, failed, poller.PendingCount, clock.Elapsed);
-            while (poller.PendingCount > 0)
+            while (watcher.Pending > 0)
             {
-                IReadOnlyList<PollOutcome> outcomes = Run(poller.PollDueAsync(Cancellation));
-                foreach (PollOutcome outcome in outcomes)
-                {
-                    if (outcome.Error != null)
-                    {
-                        if (outcome.Done)
-                        {
-                            failed++;
-                            WriteGatewayError(outcome.Error, outcome.Task);
-                        }
-                        else
-                        {
-                            WriteVerbose($"Status of {outcome.Task.TaskId} unavailable for now: {outcome.Error.Message}");
-                        }
-
-                        continue;
-                    }
-
-                    if (outcome.Task.IsCompleted)
-                    {
-                        completed++;
-                        WriteObject(outcome.Task);
-                    }
-                    else if (outcome.Task.IsFinished)
-                    {
-                        failed++;
-                        WriteError(TaskFailedRecord(outcome.Task));
-                    }
-                }
-
-                if (progressClock.ElapsedMilliseconds >= 250 || poller.PendingCount == 0)
-                {
-                    WriteBatchProgress(received.Count, completed, failed, poller.PendingCount, clock.Elapsed);
-                    progressClock.Restart();
-                }
-
-                if (poller.PendingCount == 0)
-                {
-                    break;
-                }
-
                 TimeSpan remaining = limit - clock.Elapsed;
                 if (remaining <= TimeSpan.Zero)
                 {
-                    foreach (KlingTask task in poller.Pending.ToList())
+                    foreach (KlingTask task in watcher.Unfinished())
                     {
                         var timeout = new TimeoutException(
                             $"Task {task.TaskId}{(task.Name != null ? " ('" + task.Name + "')" : string.Empty)} was still {task.Status} after {Timeout} s; it is not lost: wait again with Wait-KlingTask -TaskId {task.TaskId}.");
@@ -131,19 +113,95 @@ namespace Kling.Commands
                     break;
                 }
 
-                TimeSpan wait = poller.UntilNextDue(DateTimeOffset.UtcNow);
-                Sleep(wait < remaining ? wait : remaining);
+                Drain(remaining < TimeSpan.FromMilliseconds(250) ? remaining : TimeSpan.FromMilliseconds(250));
             }
 
+            Drain(TimeSpan.Zero);
+            WriteVerbose($"{watcher.StatusCalls} status calls for {watcher.Total} tasks.");
             WriteProgress(new ProgressRecord(ProgressId, "Waiting for Kling tasks", "Done") { RecordType = ProgressRecordType.Completed });
         }
 
-        private void WriteBatchProgress(int total, int completed, int failed, int running, TimeSpan elapsed)
+        public void Dispose()
         {
-            int done = completed + failed;
-            var record = new ProgressRecord(ProgressId, "Waiting for Kling tasks", $"{completed} completed, {failed} failed, {running} running of {total} ({elapsed:hh\\:mm\\:ss})")
+            watcher?.Dispose();
+        }
+
+        /// <summary>Reads the submitted tasks of a journal (shared with Get-KlingTask and Save-KlingVideo).</summary>
+        internal static IReadOnlyList<KlingTask> ReadJournal(PSCmdlet cmdlet, string journal)
+        {
+            string path = cmdlet.GetUnresolvedProviderPathFromPSPath(journal);
+            try
             {
-                PercentComplete = total == 0 ? 100 : (int)(done * 100L / total),
+                return SubmissionJournal.ReadTasks(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "JournalUnavailable", ErrorCategory.OpenError, path));
+                throw;
+            }
+        }
+
+        /// <summary>Writes every task that finished, waiting up to <paramref name="wait"/> for the first; on the pipeline thread.</summary>
+        private void Drain(TimeSpan wait)
+        {
+            if (watcher == null)
+            {
+                return;
+            }
+
+            if (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            TimeSpan next = wait;
+            while (watcher.TryTake(next, out PollOutcome? outcome))
+            {
+                next = TimeSpan.Zero;
+                if (outcome == null)
+                {
+                    continue;
+                }
+
+                if (outcome.Error != null)
+                {
+                    failed++;
+                    WriteGatewayError(outcome.Error, outcome.Task);
+                }
+                else if (outcome.Task.IsCompleted)
+                {
+                    completed++;
+                    WriteObject(outcome.Task);
+                }
+                else
+                {
+                    failed++;
+                    WriteError(TaskFailedRecord(outcome.Task));
+                }
+            }
+
+            FlushTrace();
+            if (progressClock.Elapsed >= ProgressEvery)
+            {
+                WriteBatchProgress();
+                progressClock.Restart();
+            }
+        }
+
+        private void WriteBatchProgress()
+        {
+            int total = watcher!.Total;
+            int running = watcher.Pending;
+            string eta = string.Empty;
+            DateTimeOffset? end = watcher.ExpectedEnd();
+            if (end.HasValue && end.Value > DateTimeOffset.UtcNow)
+            {
+                eta = $", expected in {(end.Value - DateTimeOffset.UtcNow):hh\\:mm\\:ss}";
+            }
+
+            var record = new ProgressRecord(ProgressId, "Waiting for Kling tasks", $"{completed} completed, {failed} failed, {running} running of {total} ({clock.Elapsed:hh\\:mm\\:ss} elapsed{eta})")
+            {
+                PercentComplete = total == 0 ? 0 : (int)((completed + failed) * 100L / total),
             };
             WriteProgress(record);
         }

@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Kling.Core
+{
+    /// <summary>One validated row waiting to be submitted.</summary>
+    public sealed class SubmissionItem
+    {
+        public SubmissionItem(int row, string? name, VideoRequest request, string? journalKey, object? target)
+        {
+            Row = row;
+            Name = name;
+            Request = request;
+            JournalKey = journalKey;
+            Target = target;
+        }
+
+        public int Row { get; }
+
+        public string? Name { get; }
+
+        public VideoRequest Request { get; }
+
+        public string? JournalKey { get; }
+
+        /// <summary>Whatever the caller wants back with the outcome (the pipeline row).</summary>
+        public object? Target { get; }
+    }
+
+    /// <summary>What became of one submission.</summary>
+    public sealed class SubmissionOutcome
+    {
+        internal SubmissionOutcome(SubmissionItem item, KlingTask? task, GatewayException? error, bool notSent)
+        {
+            Item = item;
+            Task = task;
+            Error = error;
+            NotSent = notSent;
+        }
+
+        public SubmissionItem Item { get; }
+
+        /// <summary>The accepted task (with Row and Name filled in).</summary>
+        public KlingTask? Task { get; }
+
+        public GatewayException? Error { get; }
+
+        /// <summary>True when the batch was stopped or cancelled before this row was sent.</summary>
+        public bool NotSent { get; }
+    }
+
+    /// <summary>
+    /// Submits rows concurrently under an adaptive (AIMD) limit, journaling each POST before and after it is sent.
+    /// Outcomes are queued for the caller's thread to take: nothing here writes to PowerShell.
+    /// </summary>
+    public sealed class BatchSubmitter : IDisposable
+    {
+        private readonly KlingClient client;
+        private readonly SubmissionJournal? journal;
+        private readonly CancellationToken cancellationToken;
+        private readonly ConcurrentQueue<SubmissionOutcome> outcomes = new ConcurrentQueue<SubmissionOutcome>();
+        private readonly SemaphoreSlim available = new SemaphoreSlim(0);
+        private int outstanding;
+        private volatile bool stopped;
+
+        public BatchSubmitter(KlingClient client, int throttleLimit, SubmissionJournal? journal, CancellationToken cancellationToken)
+        {
+            this.client = client ?? throw new ArgumentNullException(nameof(client));
+            this.journal = journal;
+            this.cancellationToken = cancellationToken;
+            Concurrency = new AdaptiveConcurrency(throttleLimit, probeFirst: true);
+        }
+
+        public AdaptiveConcurrency Concurrency { get; }
+
+        /// <summary>How many 429s in a row one row waits out before it is reported as rate limited.</summary>
+        public int MaxRateLimitRetries { get; set; } = 10;
+
+        /// <summary>Rows started whose outcome has not been taken yet.</summary>
+        public int Outstanding => Volatile.Read(ref outstanding);
+
+        public bool Stopped => stopped;
+
+        /// <summary>Sends nothing more: rows not yet sent complete as not sent; rows already in flight finish.</summary>
+        public void Stop() => stopped = true;
+
+        public void Start(SubmissionItem item)
+        {
+            Interlocked.Increment(ref outstanding);
+            _ = Task.Run(() => RunAsync(item));
+        }
+
+        /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
+        public bool TryTake(TimeSpan wait, out SubmissionOutcome? outcome)
+        {
+            outcome = null;
+            if (!available.Wait(wait))
+            {
+                return false;
+            }
+
+            outcomes.TryDequeue(out outcome);
+            Interlocked.Decrement(ref outstanding);
+            return outcome != null;
+        }
+
+        private async Task RunAsync(SubmissionItem item)
+        {
+            bool journaledSending = false;
+            try
+            {
+                int rateLimited = 0;
+                while (true)
+                {
+                    await Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    SubmitAttempt attempt;
+                    try
+                    {
+                        if (stopped)
+                        {
+                            Finish(item, null, null, notSent: true, journaledSending);
+                            return;
+                        }
+
+                        if (!journaledSending && journal != null && item.JournalKey != null)
+                        {
+                            // On disk before the POST: if the process dies now, a rerun knows this row may be billed.
+                            journal.RecordSending(item.JournalKey, item.Row, item.Name, item.Request);
+                        }
+
+                        journaledSending = true;
+                        attempt = await client.SubmitOnceAsync(item.Request, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (GatewayException ex) when (ex.StopsBatch)
+                    {
+                        // Bad key or no balance: every later row would fail the same way. Stop before the slot is freed.
+                        stopped = true;
+                        throw;
+                    }
+                    finally
+                    {
+                        Concurrency.Release();
+                    }
+
+                    if (attempt.Task != null)
+                    {
+                        Concurrency.OnSuccess();
+                        KlingTask task = attempt.Task;
+                        task.Row = item.Row;
+                        task.Name = item.Name;
+                        if (journal != null && item.JournalKey != null)
+                        {
+                            journal.RecordSubmitted(item.JournalKey, item.Row, item.Name, item.Request, task.TaskId);
+                        }
+
+                        Enqueue(new SubmissionOutcome(item, task, null, notSent: false));
+                        return;
+                    }
+
+                    Concurrency.OnRateLimited();
+                    rateLimited++;
+                    if (rateLimited > MaxRateLimitRetries)
+                    {
+                        Finish(item, attempt.RateLimit, null, notSent: false, journaledSending);
+                        return;
+                    }
+
+                    await Task.Delay(client.RateLimitDelay(attempt.RateLimit!, rateLimited), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (GatewayException ex)
+            {
+                // Failures that provably billed nothing are journaled as not sent, so a rerun may send the row;
+                // an outcome-unknown failure keeps its "sending" line, so a rerun reports it instead of paying twice.
+                Finish(item, ex, null, notSent: false, journaledSending && !ex.OutcomeUnknown);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C. A POST cut off mid-way keeps its "sending" line (outcome unknown on rerun).
+                Enqueue(new SubmissionOutcome(item, null, null, notSent: true));
+            }
+            catch (Exception ex)
+            {
+                Enqueue(new SubmissionOutcome(item, null, new GatewayException(GatewayErrorKind.InvalidResponse, ex.Message, inner: ex) { OutcomeUnknown = journaledSending }, notSent: false));
+            }
+        }
+
+        private void Finish(SubmissionItem item, GatewayException? error, KlingTask? task, bool notSent, bool journalNotSent)
+        {
+            if (journalNotSent && journal != null && item.JournalKey != null)
+            {
+                journal.RecordNotSent(item.JournalKey, item.Row, item.Name, error?.Message ?? "not sent: the batch stopped");
+            }
+
+            Enqueue(new SubmissionOutcome(item, task, error, notSent));
+        }
+
+        private void Enqueue(SubmissionOutcome outcome)
+        {
+            outcomes.Enqueue(outcome);
+            available.Release();
+        }
+
+        public void Dispose()
+        {
+            available.Dispose();
+        }
+    }
+}

@@ -1,0 +1,285 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Kling.Core
+{
+    /// <summary>The outcome of watching one task: finished (completed, failed, cancelled) or given up on.</summary>
+    public sealed class PollOutcome
+    {
+        public PollOutcome(KlingTask task, GatewayException? error)
+        {
+            Task = task;
+            Error = error;
+        }
+
+        public KlingTask Task { get; }
+
+        /// <summary>Set when the task cannot be watched any more (unknown id, bad key).</summary>
+        public GatewayException? Error { get; }
+
+        internal static bool IsTransient(GatewayException error) =>
+            error.Kind != GatewayErrorKind.NotFound &&
+            error.Kind != GatewayErrorKind.Authentication &&
+            error.Kind != GatewayErrorKind.PaymentRequired &&
+            error.Kind != GatewayErrorKind.InvalidRequest;
+    }
+
+    /// <summary>
+    /// One scheduler for many tasks. Each task is looked at once to learn its estimate, then next near
+    /// created + estimated_time, then every <see cref="Interval"/> until it finishes; status calls run in the
+    /// background with a bounded number in flight, and finished tasks are queued for the caller's thread the
+    /// moment they are seen. Tasks may be added while others are being watched.
+    /// </summary>
+    public sealed class TaskWatcher : IDisposable
+    {
+        private static readonly TimeSpan AfterEstimate = TimeSpan.FromMilliseconds(200);
+        private static readonly TimeSpan LongestSleep = TimeSpan.FromSeconds(30);
+
+        private readonly KlingClient client;
+        private readonly object gate = new object();
+        private readonly Dictionary<string, Entry> watched = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        private readonly ConcurrentQueue<PollOutcome> finished = new ConcurrentQueue<PollOutcome>();
+        private readonly SemaphoreSlim finishedSignal = new SemaphoreSlim(0);
+        private readonly SemaphoreSlim requestSlots;
+        private readonly AutoResetEvent wake = new AutoResetEvent(false);
+        private readonly CancellationTokenSource stop;
+        private readonly Task loop;
+        private int statusCalls;
+
+        public TaskWatcher(KlingClient client, TimeSpan interval, int maxConcurrentRequests, CancellationToken cancellationToken)
+        {
+            this.client = client ?? throw new ArgumentNullException(nameof(client));
+            Interval = interval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : interval;
+            requestSlots = new SemaphoreSlim(Math.Max(1, maxConcurrentRequests));
+            stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            loop = Task.Run(RunAsync);
+        }
+
+        public TimeSpan Interval { get; }
+
+        /// <summary>Status calls made so far (for progress and benchmarks).</summary>
+        public int StatusCalls => Volatile.Read(ref statusCalls);
+
+        public int Total { get; private set; }
+
+        /// <summary>Tasks added and not finished yet.</summary>
+        public int Pending
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return watched.Count;
+                }
+            }
+        }
+
+        /// <summary>The latest known state of the tasks still watched.</summary>
+        public IReadOnlyList<KlingTask> Unfinished()
+        {
+            lock (gate)
+            {
+                return watched.Values.Select(e => e.Task).ToList();
+            }
+        }
+
+        /// <summary>When the last still-running task is expected to finish, when the gateway gave estimates.</summary>
+        public DateTimeOffset? ExpectedEnd()
+        {
+            lock (gate)
+            {
+                DateTimeOffset? end = null;
+                foreach (Entry e in watched.Values)
+                {
+                    DateTimeOffset? expected = Expected(e.Task);
+                    if (expected.HasValue && (!end.HasValue || expected > end))
+                    {
+                        end = expected;
+                    }
+                }
+
+                return end;
+            }
+        }
+
+        /// <summary>Starts watching a task; false when it is already watched.</summary>
+        public bool Add(KlingTask task)
+        {
+            lock (gate)
+            {
+                if (watched.ContainsKey(task.TaskId))
+                {
+                    return false;
+                }
+
+                watched.Add(task.TaskId, new Entry(task));
+                Total++;
+            }
+
+            wake.Set();
+            return true;
+        }
+
+        /// <summary>Takes the next finished task, waiting up to <paramref name="wait"/>.</summary>
+        public bool TryTake(TimeSpan wait, out PollOutcome? outcome)
+        {
+            outcome = null;
+            if (!finishedSignal.Wait(wait))
+            {
+                return false;
+            }
+
+            return finished.TryDequeue(out outcome);
+        }
+
+        private async Task RunAsync()
+        {
+            CancellationToken token = stop.Token;
+            try
+            {
+                while (!token.IsCancellationRequested)
+                {
+                    DateTimeOffset now = DateTimeOffset.UtcNow;
+                    List<Entry> due;
+                    TimeSpan sleep;
+                    lock (gate)
+                    {
+                        due = watched.Values.Where(e => !e.Busy && e.NextPoll <= now.AddMilliseconds(5)).OrderBy(e => e.NextPoll).ToList();
+                        foreach (Entry e in due)
+                        {
+                            e.Busy = true;
+                        }
+
+                        DateTimeOffset? next = watched.Values.Where(e => !e.Busy).Select(e => (DateTimeOffset?)e.NextPoll).Min();
+                        sleep = next.HasValue ? next.Value - now : LongestSleep;
+                    }
+
+                    foreach (Entry entry in due)
+                    {
+                        await requestSlots.WaitAsync(token).ConfigureAwait(false);
+                        _ = PollAsync(entry, token);
+                    }
+
+                    if (due.Count == 0)
+                    {
+                        if (sleep > LongestSleep)
+                        {
+                            sleep = LongestSleep;
+                        }
+
+                        if (sleep > TimeSpan.Zero)
+                        {
+                            WaitHandle.WaitAny(new[] { wake, token.WaitHandle }, sleep);
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        private async Task PollAsync(Entry entry, CancellationToken token)
+        {
+            PollOutcome? done = null;
+            try
+            {
+                Interlocked.Increment(ref statusCalls);
+                KlingTask fresh = await client.GetTaskAsync(entry.Task.TaskId, token).ConfigureAwait(false);
+                entry.Task.Update(fresh);
+                if (entry.Task.IsFinished)
+                {
+                    done = new PollOutcome(entry.Task, null);
+                }
+            }
+            catch (GatewayException ex)
+            {
+                if (!PollOutcome.IsTransient(ex))
+                {
+                    done = new PollOutcome(entry.Task, ex);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                requestSlots.Release();
+            }
+
+            lock (gate)
+            {
+                entry.Busy = false;
+                if (done != null)
+                {
+                    watched.Remove(entry.Task.TaskId);
+                }
+                else
+                {
+                    entry.NextPoll = NextPoll(entry.Task, DateTimeOffset.UtcNow);
+                }
+            }
+
+            if (done != null)
+            {
+                finished.Enqueue(done);
+                finishedSignal.Release();
+            }
+
+            wake.Set();
+        }
+
+        /// <summary>Right after the expected finish if the gateway gave an estimate still ahead, else one interval on.</summary>
+        internal DateTimeOffset NextPoll(KlingTask task, DateTimeOffset now)
+        {
+            DateTimeOffset? expected = Expected(task);
+            if (expected.HasValue && expected.Value + AfterEstimate > now + Interval)
+            {
+                return expected.Value + AfterEstimate;
+            }
+
+            return now + Interval;
+        }
+
+        private static DateTimeOffset? Expected(KlingTask task)
+        {
+            DateTimeOffset? start = task.Created ?? task.SubmittedAt;
+            return start.HasValue && task.EstimatedTime.HasValue ? start + task.EstimatedTime : null;
+        }
+
+        public void Dispose()
+        {
+            stop.Cancel();
+            try
+            {
+                loop.Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException)
+            {
+            }
+
+            stop.Dispose();
+            wake.Dispose();
+        }
+
+        private sealed class Entry
+        {
+            public Entry(KlingTask task)
+            {
+                Task = task;
+                NextPoll = DateTimeOffset.MinValue;
+            }
+
+            public KlingTask Task { get; }
+
+            public DateTimeOffset NextPoll { get; set; }
+
+            public bool Busy { get; set; }
+        }
+    }
+}

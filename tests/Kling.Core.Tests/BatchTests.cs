@@ -1,0 +1,267 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Kling.Core;
+using Kling.Emulator;
+using Xunit;
+
+namespace Kling.Core.Tests;
+
+public class AdaptiveConcurrencyTests
+{
+    [Fact]
+    public async Task Halves_on_429_and_grows_back_by_one_per_window()
+    {
+        var gate = new AdaptiveConcurrency(8, coolDown: TimeSpan.Zero);
+        Assert.Equal(8, gate.Limit);
+        gate.OnRateLimited();
+        Assert.Equal(4, gate.Limit);
+        gate.OnRateLimited();
+        gate.OnRateLimited();
+        gate.OnRateLimited();
+        Assert.Equal(1, gate.Limit);
+        for (int i = 0; i < 3; i++)
+        {
+            gate.OnSuccess();
+        }
+
+        Assert.Equal(2, gate.Limit);
+        for (int i = 0; i < 200; i++)
+        {
+            gate.OnSuccess();
+        }
+
+        Assert.Equal(8, gate.Limit);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public void One_burst_of_429s_counts_once()
+    {
+        var gate = new AdaptiveConcurrency(16, coolDown: TimeSpan.FromSeconds(10));
+        for (int i = 0; i < 10; i++)
+        {
+            gate.OnRateLimited();
+        }
+
+        Assert.Equal(8, gate.Limit);
+    }
+
+    [Fact]
+    public async Task Never_lets_more_than_the_limit_through()
+    {
+        var gate = new AdaptiveConcurrency(3);
+        int inside = 0, most = 0;
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
+        {
+            await gate.WaitAsync(CancellationToken.None);
+            int now = Interlocked.Increment(ref inside);
+            InterlockedMax(ref most, now);
+            await Task.Delay(5);
+            Interlocked.Decrement(ref inside);
+            gate.Release();
+        }));
+        Assert.Equal(3, most);
+    }
+
+    [Fact]
+    public async Task A_probe_goes_alone_until_the_first_success()
+    {
+        var gate = new AdaptiveConcurrency(4, probeFirst: true);
+        await gate.WaitAsync(CancellationToken.None);
+        Task second = gate.WaitAsync(CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted);
+        gate.OnSuccess();
+        await second.WaitAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(4, gate.Limit);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+}
+
+public sealed class SubmissionJournalTests : IDisposable
+{
+    private readonly string path = Path.Combine(Path.GetTempPath(), $"kling-journal-{Guid.NewGuid():n}.jsonl");
+
+    public void Dispose() => File.Delete(path);
+
+    private static VideoRequest Request(string prompt) => new() { Prompt = prompt };
+
+    [Fact]
+    public void Identical_rows_are_distinct_submissions_with_stable_keys()
+    {
+        string a1, a2, b1;
+        using (var journal = SubmissionJournal.Open(path))
+        {
+            a1 = journal.KeyFor(Request("a"));
+            a2 = journal.KeyFor(Request("a"));
+            b1 = journal.KeyFor(Request("b"));
+        }
+
+        Assert.NotEqual(a1, a2);
+        Assert.NotEqual(a1, b1);
+        using var again = SubmissionJournal.Open(path);
+        Assert.Equal(a1, again.KeyFor(Request("a")));
+        Assert.Equal(a2, again.KeyFor(Request("a")));
+    }
+
+    [Fact]
+    public void A_rerun_knows_what_was_submitted_what_was_in_flight_and_what_was_never_sent()
+    {
+        using (var journal = SubmissionJournal.Open(path))
+        {
+            string done = journal.KeyFor(Request("done"));
+            journal.RecordSending(done, 1, "d", Request("done"));
+            journal.RecordSubmitted(done, 1, "d", Request("done"), "task_1");
+            string inFlight = journal.KeyFor(Request("in flight"));
+            journal.RecordSending(inFlight, 2, null, Request("in flight"));
+            string refused = journal.KeyFor(Request("refused"));
+            journal.RecordSending(refused, 3, null, Request("refused"));
+            journal.RecordNotSent(refused, 3, null, "400");
+        }
+
+        using var rerun = SubmissionJournal.Open(path);
+        Assert.Equal(JournalState.Submitted, rerun.StateOf(rerun.KeyFor(Request("done")), out JournalRecord? record));
+        Assert.Equal("task_1", record!.TaskId);
+        Assert.Equal(JournalState.OutcomeUnknown, rerun.StateOf(rerun.KeyFor(Request("in flight")), out _));
+        Assert.Equal(JournalState.New, rerun.StateOf(rerun.KeyFor(Request("refused")), out _));
+        Assert.Equal(JournalState.New, rerun.StateOf(rerun.KeyFor(Request("never seen")), out _));
+        Assert.Equal(new[] { "task_1" }, SubmissionJournal.ReadTasks(path).Select(t => t.TaskId));
+        Assert.Equal("d", SubmissionJournal.ReadTasks(path)[0].Name);
+    }
+
+    [Fact]
+    public void A_torn_last_line_is_ignored_and_cut_off()
+    {
+        string key;
+        using (var journal = SubmissionJournal.Open(path))
+        {
+            key = journal.KeyFor(Request("x"));
+            journal.RecordSending(key, 1, null, Request("x"));
+            journal.RecordSubmitted(key, 1, null, Request("x"), "task_x");
+        }
+
+        File.AppendAllText(path, "{\"type\":\"sending\",\"key\":\"abc#1\",\"ro");
+        using (var journal = SubmissionJournal.Open(path))
+        {
+            Assert.Equal(1, journal.SkippedLines);
+            Assert.Equal(JournalState.Submitted, journal.StateOf(key, out _));
+            string other = journal.KeyFor(Request("y"));
+            journal.RecordSending(other, 2, null, Request("y"));
+        }
+
+        string[] lines = File.ReadAllLines(path);
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, line => JsonDocument.Parse(line));
+    }
+}
+
+/// <summary>Concurrent submission against the emulator.</summary>
+public sealed class BatchSubmitterTests : IAsyncLifetime
+{
+    private GatewayEmulator emulator = null!;
+    private readonly string journalPath = Path.Combine(Path.GetTempPath(), $"kling-batch-{Guid.NewGuid():n}.jsonl");
+
+    public async Task InitializeAsync() => emulator = await GatewayEmulator.StartAsync(new EmulatorOptions { TaskSeconds = 1 });
+
+    public async Task DisposeAsync()
+    {
+        await emulator.DisposeAsync();
+        File.Delete(journalPath);
+    }
+
+    private KlingClient Client() =>
+        new(new GatewaySettings(emulator.GatewayUri, GatewaySettings.ToSecureString(emulator.ApiKey), "test")) { BaseBackoff = TimeSpan.FromMilliseconds(20) };
+
+    private static List<SubmissionOutcome> Drain(BatchSubmitter submitter)
+    {
+        var outcomes = new List<SubmissionOutcome>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (submitter.Outstanding > 0 && DateTimeOffset.UtcNow < deadline)
+        {
+            if (submitter.TryTake(TimeSpan.FromMilliseconds(100), out SubmissionOutcome? o))
+            {
+                outcomes.Add(o!);
+            }
+        }
+
+        return outcomes;
+    }
+
+    [Fact]
+    public void Keeps_up_to_the_throttle_limit_in_flight()
+    {
+        emulator.Options.LatencyMs = 150;
+        using var submitter = new BatchSubmitter(Client(), 6, null, CancellationToken.None);
+        for (int i = 1; i <= 24; i++)
+        {
+            submitter.Start(new SubmissionItem(i, $"r{i}", new VideoRequest { Prompt = $"row {i}" }, null, null));
+        }
+
+        List<SubmissionOutcome> outcomes = Drain(submitter);
+        Assert.Equal(24, outcomes.Count(o => o.Task != null));
+        Assert.Equal(Enumerable.Range(1, 24), outcomes.Select(o => o.Task!.Row).OrderBy(r => r));
+        int most = JsonDocument.Parse(JsonSerializer.Serialize(emulator.Stats)).RootElement.GetProperty("maxSubmitsInFlight").GetInt32();
+        Assert.InRange(most, 4, 6);
+    }
+
+    [Fact]
+    public void Survives_a_429_storm_with_every_row_submitted_exactly_once()
+    {
+        emulator.Options.Submit429Rate = 0.3;
+        emulator.Options.MaxConcurrentSubmits = 3;
+        emulator.Options.LatencyMs = 30;
+        using var journal = SubmissionJournal.Open(journalPath);
+        using var submitter = new BatchSubmitter(Client(), 8, journal, CancellationToken.None) { MaxRateLimitRetries = 50 };
+        for (int i = 1; i <= 40; i++)
+        {
+            var request = new VideoRequest { Prompt = $"row {i}" };
+            submitter.Start(new SubmissionItem(i, null, request, journal.KeyFor(request), null));
+        }
+
+        List<SubmissionOutcome> outcomes = Drain(submitter);
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.Equal(40, outcomes.Count(o => o.Task != null));
+        var accepted = emulator.Requests.Where(r => r.Method == "POST" && r.Status == 200).Select(r => r.Body).ToList();
+        Assert.Equal(40, accepted.Count);
+        Assert.Equal(40, accepted.Distinct().Count());
+        Assert.True(submitter.Concurrency.LowestLimit < 8, "repeated 429s lower the concurrency");
+        Assert.Equal(40, SubmissionJournal.ReadTasks(journalPath).Count);
+    }
+
+    [Fact]
+    public void Stops_sending_after_a_401_and_reports_the_rest_as_not_sent()
+    {
+        var client = new KlingClient(new GatewaySettings(emulator.GatewayUri, GatewaySettings.ToSecureString("wrong"), "test"));
+        using var submitter = new BatchSubmitter(client, 4, null, CancellationToken.None);
+        for (int i = 1; i <= 10; i++)
+        {
+            submitter.Start(new SubmissionItem(i, null, new VideoRequest { Prompt = $"row {i}" }, null, null));
+        }
+
+        var outcomes = new List<SubmissionOutcome>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        while (submitter.Outstanding > 0 && DateTimeOffset.UtcNow < deadline)
+        {
+            if (submitter.TryTake(TimeSpan.FromMilliseconds(100), out SubmissionOutcome? o))
+            {
+                outcomes.Add(o!);
+                if (o!.Error?.StopsBatch == true)
+                {
+                    submitter.Stop();
+                }
+            }
+        }
+
+        Assert.Equal(1, outcomes.Count(o => o.Error?.Kind == GatewayErrorKind.Authentication));
+        Assert.Equal(9, outcomes.Count(o => o.NotSent));
+        Assert.Single(emulator.Requests, r => r.Method == "POST");
+    }
+}
