@@ -86,10 +86,12 @@ namespace Kling.Core
         /// <summary>Sends nothing more: rows not yet sent complete as not sent; rows already in flight finish.</summary>
         public void Stop() => stopped = true;
 
+        /// <summary>Queues a row; rows take their turn at the gateway in the order they were started.</summary>
         public void Start(SubmissionItem item)
         {
             Interlocked.Increment(ref outstanding);
-            _ = Task.Run(() => RunAsync(item));
+            Task turn = Concurrency.WaitAsync(cancellationToken);
+            _ = Task.Run(() => RunAsync(item, turn));
         }
 
         /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
@@ -106,15 +108,16 @@ namespace Kling.Core
             return outcome != null;
         }
 
-        private async Task RunAsync(SubmissionItem item)
+        private async Task RunAsync(SubmissionItem item, Task firstTurn)
         {
             bool journaledSending = false;
             try
             {
                 int rateLimited = 0;
+                Task turn = firstTurn;
                 while (true)
                 {
-                    await Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await turn.ConfigureAwait(false);
                     SubmitAttempt attempt;
                     try
                     {
@@ -168,6 +171,7 @@ namespace Kling.Core
                     }
 
                     await Task.Delay(client.RateLimitDelay(attempt.RateLimit!, rateLimited), cancellationToken).ConfigureAwait(false);
+                    turn = Concurrency.WaitAsync(cancellationToken);
                 }
             }
             catch (GatewayException ex)

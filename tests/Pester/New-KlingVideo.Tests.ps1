@@ -256,12 +256,22 @@ two,b
 
         It 'stops the whole batch on 402 and keeps the tasks already accepted' {
             Invoke-EmulatorControl $emu config -Body @{ balance = 2 } | Out-Null
-            $r = Invoke-Rows (1..5 | ForEach-Object { [pscustomobject]@{ prompt = "row $_" } })
+            $r = Invoke-Rows (1..5 | ForEach-Object { [pscustomobject]@{ prompt = "row $_" } }) @{ ThrottleLimit = 1 }
             $r.Output.Count | Should -Be 2
+            $r.Output.Row | Should -Be @(1, 2)
             $r.Thrown.CategoryInfo.Category | Should -Be 'QuotaExceeded'
             $r.Thrown.FullyQualifiedErrorId | Should -BeLike 'GatewayPaymentRequired,*'
             $r.Thrown.Exception.ErrorType | Should -Be 'payment_required'
             Get-SubmitCount $emu | Should -Be 3
+        }
+
+        It 'sends no new row after a 402 when several are in flight' {
+            Invoke-EmulatorControl $emu config -Body @{ balance = 2; latencyMs = 100 } | Out-Null
+            $r = Invoke-Rows (1..20 | ForEach-Object { [pscustomobject]@{ prompt = "row $_" } }) @{ ThrottleLimit = 4 }
+            $r.Output.Count | Should -Be 2
+            $r.Thrown.CategoryInfo.Category | Should -Be 'QuotaExceeded'
+            # The first row goes alone; then at most one window of 4 was already on its way when the 402 came back.
+            Get-SubmitCount $emu | Should -BeLessOrEqual 5
         }
 
         It 'waits out 429 with Retry-After and re-sends (a 429 is not billed)' {
@@ -280,7 +290,7 @@ two,b
             $r = Invoke-Rows @([pscustomobject]@{ prompt = 'always busy' })
             $r.Errors.Count | Should -Be 1
             $r.Errors[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
-            Get-SubmitCount $emu | Should -Be 6
+            Get-SubmitCount $emu | Should -Be 11
         }
 
         It 'never re-sends a submission answered with 500, reports it as outcome unknown, and goes on' {
