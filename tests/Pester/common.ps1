@@ -87,3 +87,44 @@ function Invoke-ChildPwsh {
     }
     [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout.Result + $stderr.Result }
 }
+
+function Start-ChildPwsh {
+    <# Starts a script in a fresh pwsh without waiting; returns the process (the caller kills or waits for it). #>
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $pwsh = @(Get-PwshCommand)
+    $file = Join-Path ([IO.Path]::GetTempPath()) ("kling-child-{0}.ps1" -f [guid]::NewGuid().ToString('n'))
+    Set-Content -Path $file -Value $Script -Encoding utf8
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $psi.ArgumentList.Add($a) }
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string] $Environment[$k] }
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $p = [System.Diagnostics.Process]::Start($psi)
+    $p.StandardInput.Close()
+    $null = $p.StandardOutput.ReadToEndAsync()
+    $null = $p.StandardError.ReadToEndAsync()
+    $p
+}
+
+function Wait-Until {
+    <# Polls a condition (a script block) until it is true; fails the test after the time limit. #>
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [double] $Seconds = 60, [string] $Because = 'the condition')
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $Because." }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+function Read-JournalLine {
+    <# The parsed lines of a journal file (complete lines only). #>
+    param([Parameter(Mandatory)] [string] $Path)
+    if (-not (Test-Path $Path)) { return @() }
+    $stream = [IO.FileStream]::new($Path, 'Open', 'Read', 'ReadWrite')
+    try { $text = [IO.StreamReader]::new($stream).ReadToEnd() } finally { $stream.Dispose() }
+    foreach ($line in $text -split "`n") {
+        if ($line.Trim()) { try { $line | ConvertFrom-Json } catch { } }
+    }
+}

@@ -199,7 +199,7 @@ namespace Kling.Commands
                 eta = $", expected in {(end.Value - DateTimeOffset.UtcNow):hh\\:mm\\:ss}";
             }
 
-            var record = new ProgressRecord(ProgressId, "Waiting for Kling tasks", $"{completed} completed, {failed} failed, {running} running of {total} ({clock.Elapsed:hh\\:mm\\:ss} elapsed{eta})")
+            var record = new ProgressRecord(ProgressId, "Waiting for Kling tasks", $"{total} submitted: {running} running, {completed} completed, {failed} failed ({clock.Elapsed:hh\\:mm\\:ss} elapsed{eta})")
             {
                 PercentComplete = total == 0 ? 0 : (int)((completed + failed) * 100L / total),
             };
