@@ -29,14 +29,13 @@ namespace Kling.Core
     }
 
     /// <summary>
-    /// One scheduler for many tasks. Each task is looked at once to learn its estimate, then next near
-    /// created + estimated_time, then every <see cref="Interval"/> until it finishes; status calls run in the
+    /// One scheduler for many tasks. Each task is looked at once to learn its estimate, then around
+    /// created + estimated_time (see <see cref="NextPoll"/>), then every <see cref="Interval"/> until it finishes; status calls run in the
     /// background with a bounded number in flight, and finished tasks are queued for the caller's thread the
     /// moment they are seen. Tasks may be added while others are being watched.
     /// </summary>
     public sealed class TaskWatcher : IDisposable
     {
-        private static readonly TimeSpan AfterEstimate = TimeSpan.FromMilliseconds(200);
         private static readonly TimeSpan LongestSleep = TimeSpan.FromSeconds(30);
 
         private readonly KlingClient client;
@@ -234,21 +233,36 @@ namespace Kling.Core
             wake.Set();
         }
 
-        /// <summary>Right after the expected finish if the gateway gave an estimate still ahead, else one interval on.</summary>
+        /// <summary>
+        /// The next status call. With an estimate the calls sit on a grid centred on the expected end: half an
+        /// interval before it, half an interval after, then every interval. A task that ends anywhere from half an
+        /// interval early on is noticed within one interval, and one that ends on time costs two calls after the
+        /// first look. Without an estimate, every interval.
+        /// </summary>
         internal DateTimeOffset NextPoll(KlingTask task, DateTimeOffset now)
         {
             DateTimeOffset? expected = Expected(task);
-            if (expected.HasValue && expected.Value + AfterEstimate > now + Interval)
+            if (!expected.HasValue)
             {
-                return expected.Value + AfterEstimate;
+                return now + Interval;
             }
 
-            return now + Interval;
+            DateTimeOffset first = expected.Value - TimeSpan.FromTicks(Interval.Ticks / 2);
+            if (first > now)
+            {
+                return first;
+            }
+
+            // The first grid point at least a quarter interval away, so two calls never come back to back.
+            long steps = ((now - first).Ticks + (Interval.Ticks / 4) + Interval.Ticks - 1) / Interval.Ticks;
+            return first + TimeSpan.FromTicks(steps * Interval.Ticks);
         }
 
-        private static DateTimeOffset? Expected(KlingTask task)
+        /// <summary>When the task should end: its start plus the gateway's estimate.</summary>
+        internal static DateTimeOffset? Expected(KlingTask task)
         {
-            DateTimeOffset? start = task.Created ?? task.SubmittedAt;
+            // The local submission time is finer than the gateway's whole-second 'created' and free of clock skew.
+            DateTimeOffset? start = task.SubmittedAt ?? task.Created;
             return start.HasValue && task.EstimatedTime.HasValue ? start + task.EstimatedTime : null;
         }
 

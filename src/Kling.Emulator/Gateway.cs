@@ -169,6 +169,7 @@ public sealed partial class GatewayEmulator
             Id = "task_" + RandomId(16),
             Created = DateTimeOffset.UtcNow,
             Seconds = Math.Max(0.05, seconds),
+            Estimate = options.TaskSeconds,
             Fails = (!string.IsNullOrEmpty(options.FailMarker) && prompt.Contains(options.FailMarker, StringComparison.Ordinal)) ||
                     (options.TaskFailRate > 0 && Random.Shared.NextDouble() < options.TaskFailRate),
             Request = body,
@@ -338,7 +339,7 @@ public sealed partial class GatewayEmulator
         DateTimeOffset now = DateTimeOffset.UtcNow;
         double elapsed = (now - task.Created).TotalSeconds;
         long created = task.Created.ToUnixTimeSeconds();
-        int estimated = (int)Math.Max(1, Math.Ceiling(task.Seconds));
+        int estimated = (int)Math.Max(1, Math.Round(task.Estimate)); // the gateway's guess: the nominal duration, not the jittered one
         object data;
         if (elapsed < task.Seconds)
         {

@@ -330,6 +330,9 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
         public required string Id { get; init; }
         public required DateTimeOffset Created { get; init; }
         public required double Seconds { get; init; }
+
+        /// <summary>What the gateway tells clients to expect (estimated_time): the nominal duration, without jitter.</summary>
+        public double Estimate { get; init; }
         public required bool Fails { get; init; }
         public required JsonObject Request { get; init; }
         public double ResultTtl { get; init; }

@@ -52,7 +52,7 @@ namespace Kling.Commands
         /// <summary>Seconds between status checks of a task once it is past its estimated finish.</summary>
         [Parameter]
         [ValidateRange(0.05, 3600)]
-        public double PollInterval { get; set; } = 2;
+        public double PollInterval { get; set; } = 1.5;
 
         /// <summary>Status calls in flight at once.</summary>
         [Parameter]
