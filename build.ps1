@@ -6,13 +6,15 @@
     Test:  Build, then every suite (xunit for the core and the emulator, Pester for the cmdlets against the
            emulator) and a closing line "N passed, N failed" summing them all.
     Demo:  Build, start the emulator, and run the README's CSV example end to end into out/demo.
+    Bench: Build, then every benchmark under bench/ (not run by CI): each prints its ratios against baselines
+           measured in the same run and fails when a goal does not hold.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -135,8 +137,25 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $pwsh = @(Get-PwshCommand)
+    $failedBenches = @()
+    foreach ($bench in Get-ChildItem (Join-Path $root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name) {
+        Write-Host "== $($bench.BaseName)"
+        $benchArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $bench.FullName)
+        & $pwsh[0] @benchArgs
+        if ($LASTEXITCODE -ne 0) { $failedBenches += $bench.BaseName }
+    }
+    if ($failedBenches) {
+        Write-Host "Goals not met: $($failedBenches -join ', ')"
+        exit 1
+    }
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
 }

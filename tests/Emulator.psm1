@@ -64,4 +64,18 @@ function Invoke-EmulatorControl {
     Invoke-RestMethod @params
 }
 
-Export-ModuleMember -Function Start-KlingEmulator, Stop-KlingEmulator, Invoke-EmulatorControl
+
+function ConvertTo-Instant {
+    <#
+        A time from the emulator's JSON as a DateTimeOffset, to the tick. pwsh 7's ConvertFrom-Json already turns
+        ISO strings into DateTime, and parsing that again from its text would drop the fraction of a second.
+    #>
+    param([Parameter(Mandatory, ValueFromPipeline)] $Value)
+    process {
+        if ($Value -is [DateTimeOffset]) { $Value }
+        elseif ($Value -is [DateTime]) { [DateTimeOffset] $Value }
+        else { [DateTimeOffset]::Parse([string] $Value, [Globalization.CultureInfo]::InvariantCulture) }
+    }
+}
+
+Export-ModuleMember -Function Start-KlingEmulator, Stop-KlingEmulator, Invoke-EmulatorControl, ConvertTo-Instant

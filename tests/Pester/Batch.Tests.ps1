@@ -96,8 +96,8 @@ Describe 'Batches at scale' {
                 ForEach-Object { [pscustomobject]@{ TaskId = $_.TaskId; At = [DateTimeOffset]::UtcNow } }
             @($seen).Count | Should -Be 20
             $posts = @(Get-EmulatorRequest $emu -HostName gateway -Method POST -PathLike '/v1/videos/generations*')
-            $lastPost = ($posts | ForEach-Object { [DateTimeOffset]::Parse($_.time) } | Measure-Object -Maximum).Maximum
-            $firstGet = (Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike '/v1/tasks/*' | ForEach-Object { [DateTimeOffset]::Parse($_.time) } | Measure-Object -Minimum).Minimum
+            $lastPost = ($posts | ForEach-Object { (ConvertTo-Instant $_.time) } | Measure-Object -Maximum).Maximum
+            $firstGet = (Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike '/v1/tasks/*' | ForEach-Object { (ConvertTo-Instant $_.time) } | Measure-Object -Minimum).Minimum
             $firstGet | Should -BeLessThan $lastPost
             ($seen.At | Measure-Object -Minimum).Minimum | Should -BeLessThan $lastPost
         }

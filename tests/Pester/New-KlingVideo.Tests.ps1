@@ -281,7 +281,7 @@ two,b
             $r.Output.Count | Should -Be 1
             $posts = @(Get-EmulatorRequest $emu -HostName gateway -Method POST -PathLike '/v1/videos/generations*')
             $posts.Count | Should -Be 3
-            $gap = [datetimeoffset]::Parse($posts[1].time) - [datetimeoffset]::Parse($posts[0].time)
+            $gap = (ConvertTo-Instant $posts[1].time) - (ConvertTo-Instant $posts[0].time)
             $gap.TotalSeconds | Should -BeGreaterOrEqual 0.9
         }
 

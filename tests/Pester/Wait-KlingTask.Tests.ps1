@@ -23,7 +23,7 @@ Describe 'Wait-KlingTask' {
             $done | ForEach-Object { $_.Status | Should -Be 'completed' }
             # Every task got its first status call before the first task was finished: they were watched together.
             $gets = @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike '/v1/tasks/*')
-            $firstGetPerTask = $gets | Group-Object { ($_.path -split '[/?]')[3] } | ForEach-Object { [datetimeoffset]::Parse($_.Group[0].time) }
+            $firstGetPerTask = $gets | Group-Object { ($_.path -split '[/?]')[3] } | ForEach-Object { (ConvertTo-Instant $_.Group[0].time) }
             $firstCompletion = ($done | ForEach-Object { $_.Completed } | Measure-Object -Minimum).Minimum
             @($firstGetPerTask).Count | Should -Be 6
             ($firstGetPerTask | Measure-Object -Maximum).Maximum | Should -BeLessThan $firstCompletion.AddSeconds(1)
