@@ -1,11 +1,21 @@
 <#
 .SYNOPSIS
-    A ready-to-schedule batch: prompts.csv in, videos out, a log per run and an exit code the scheduler understands.
+    A ready-to-schedule batch: prompts.csv in, videos out, a log per run, an exit code the scheduler
+    understands, and a journal that makes a killed run resumable by running it again.
 .DESCRIPTION
     The key comes from the environment (set KLING_API_KEY in the task's environment, or load it from a vault
-    before this script runs); it never appears in the log. Bad rows are reported and skipped; the rest of the
-    batch goes on. Exit code: 0 when every row became a video, 1 when anything failed, 2 when the batch stopped
-    (bad key, no balance).
+    before this script runs); it never appears in the log or the journal. Bad rows are reported and skipped;
+    the rest of the batch goes on.
+
+    The journal (by default next to the CSV, <name>.journal.jsonl) records every submission. Run the script
+    again after a crash, a reboot or a kill and it re-emits the tasks already submitted (nothing is paid
+    twice), submits only the rows never sent, waits for all of them and saves what is not saved yet. Rows
+    whose submission was in flight when the run died are reported as OutcomeUnknown errors, never re-sent.
+    One journal belongs to one batch: for a new batch use a new CSV name (or delete the old journal), or
+    rows identical to the old batch's would be taken as already submitted.
+
+    Exit code: 0 when every row became a video, 1 when anything failed (see the log), 2 when the batch
+    stopped (bad key, no balance).
 .EXAMPLE
     pwsh -NoProfile -NonInteractive -File scheduled-batch.ps1 -Csv D:\kling\prompts.csv -OutFolder D:\kling\videos -LogFolder D:\kling\logs
 #>
@@ -13,7 +23,9 @@ param(
     [Parameter(Mandatory)] [string] $Csv,
     [Parameter(Mandatory)] [string] $OutFolder,
     [string] $LogFolder = (Join-Path $OutFolder 'logs'),
-    [int] $TimeoutSec = 3600
+    [string] $Journal = [IO.Path]::ChangeExtension($Csv, '.journal.jsonl'),
+    [int] $TimeoutSec = 3600,
+    [int] $ThrottleLimit = 4
 )
 
 $ErrorActionPreference = 'Continue'
@@ -23,7 +35,7 @@ Start-Transcript -Path (Join-Path $LogFolder ("kling-{0:yyyyMMdd-HHmmss}.log" -f
 $exitCode = 0
 try {
     $files = Import-Csv $Csv |
-        New-KlingVideo -ErrorVariable +rowErrors |
+        New-KlingVideo -Journal $Journal -ThrottleLimit $ThrottleLimit -ErrorVariable +rowErrors |
         Wait-KlingTask -Timeout $TimeoutSec -ErrorVariable +rowErrors |
         Save-KlingVideo -Path $OutFolder -ErrorVariable +rowErrors
     Write-Output ("{0} videos saved, {1} errors" -f @($files).Count, @($rowErrors).Count)
@@ -31,7 +43,7 @@ try {
 }
 catch {
     # Terminating: missing or wrong key (AuthenticationError), balance exhausted (QuotaExceeded).
-    Write-Error $_
+    Write-Error $_ -ErrorAction Continue
     $exitCode = 2
 }
 finally {

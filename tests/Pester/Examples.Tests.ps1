@@ -1,0 +1,69 @@
+Describe 'examples/scheduled-batch.ps1' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'common.ps1')
+        $script:emu = Start-KlingEmulator -TaskSeconds 0.3
+        $script:example = Join-Path $RepoRoot 'examples/scheduled-batch.ps1'
+
+        function Invoke-Example {
+            <# Runs the example as a scheduler would: a fresh pwsh, the key in the environment, Kling on PSModulePath. #>
+            param([string] $Key = $emu.ApiKey)
+            $moduleDir = Split-Path (Split-Path $ModulePath)
+            $script = "& '$example' -Csv '$csv' -OutFolder '$outDir'; exit `$LASTEXITCODE"
+            Invoke-ChildPwsh -Script $script -Environment @{
+                KLING_BASE_URL = $emu.Gateway
+                KLING_API_KEY  = $Key
+                PSModulePath   = $moduleDir + [IO.Path]::PathSeparator + $env:PSModulePath
+            }
+        }
+    }
+
+    AfterAll {
+        Disconnect-Kling
+        Stop-KlingEmulator $emu
+    }
+
+    BeforeEach {
+        Reset-Emulator $emu
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid().ToString('n'))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $script:csv = Join-Path $dir 'prompts.csv'
+        $script:outDir = Join-Path $dir 'videos'
+    }
+
+    AfterEach {
+        Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue
+    }
+
+    It 'exits 0 when every row became a video, keeps a log and a journal without the key' {
+        "Name,prompt`none,First clip`ntwo,Second clip" | Set-Content $csv -Encoding utf8
+        $run = Invoke-Example
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        (Get-ChildItem $outDir -Filter *.mp4).Name | Sort-Object | Should -Be @('one.mp4', 'two.mp4')
+        $log = @(Get-ChildItem (Join-Path $outDir 'logs') -Filter 'kling-*.log')
+        $log.Count | Should -Be 1
+        Get-Content -Raw $log[0].FullName | Should -Not -Match ([regex]::Escape($emu.ApiKey))
+        $journal = Join-Path $dir 'prompts.journal.jsonl'
+        Test-Path $journal | Should -BeTrue
+        Get-Content -Raw $journal | Should -Not -Match ([regex]::Escape($emu.ApiKey))
+    }
+
+    It 'exits 1 on a bad row, and a rerun resumes from the journal without paying twice' {
+        "Name,prompt,aspect_ratio`none,First clip,`nbad,Second clip,4:3`nthree,Third clip," | Set-Content $csv -Encoding utf8
+        $first = Invoke-Example
+        $first.ExitCode | Should -Be 1 -Because $first.Output
+        (Get-ChildItem $outDir -Filter *.mp4).Name | Sort-Object | Should -Be @('one.mp4', 'three.mp4')
+        Get-SubmitCount $emu | Should -Be 2
+
+        $again = Invoke-Example
+        $again.ExitCode | Should -Be 1 -Because $again.Output   # the bad row is still bad
+        Get-SubmitCount $emu | Should -Be 2                      # nothing sent twice
+        $again.Output | Should -Match '2 videos saved'
+    }
+
+    It 'exits 2 when the batch stops on a bad key' {
+        "prompt`nFirst clip" | Set-Content $csv -Encoding utf8
+        $run = Invoke-Example -Key 'not-the-key'
+        $run.ExitCode | Should -Be 2 -Because $run.Output
+        $run.Output | Should -Not -Match 'not-the-key'
+    }
+}
