@@ -185,6 +185,7 @@ namespace Kling.Core
         private async Task PollAsync(Entry entry, CancellationToken token)
         {
             PollOutcome? done = null;
+            bool failedCall = false;
             try
             {
                 Interlocked.Increment(ref statusCalls);
@@ -200,6 +201,10 @@ namespace Kling.Core
                 if (!PollOutcome.IsTransient(ex))
                 {
                     done = new PollOutcome(entry.Task, ex);
+                }
+                else
+                {
+                    failedCall = true;
                 }
             }
             catch (OperationCanceledException)
@@ -218,8 +223,15 @@ namespace Kling.Core
                 {
                     watched.Remove(entry.Task.TaskId);
                 }
+                else if (failedCall)
+                {
+                    // The client already retried this call; while the gateway keeps failing, back off per task.
+                    entry.Failures++;
+                    entry.NextPoll = DateTimeOffset.UtcNow + FailureBackoff(entry.Failures);
+                }
                 else
                 {
+                    entry.Failures = 0;
                     entry.NextPoll = NextPoll(entry.Task, DateTimeOffset.UtcNow);
                 }
             }
@@ -258,6 +270,15 @@ namespace Kling.Core
             return first + TimeSpan.FromTicks(steps * Interval.Ticks);
         }
 
+        /// <summary>One interval after the first failure, doubling up to 32 intervals (at most a minute), with jitter.</summary>
+        internal TimeSpan FailureBackoff(int failures)
+        {
+            double factor = Math.Pow(2, Math.Min(Math.Max(failures, 1) - 1, 5));
+            double jitter = 0.8 + (ThreadSafeRandom.NextDouble() * 0.4);
+            double ms = Math.Min(Interval.TotalMilliseconds * factor, Math.Max(Interval.TotalMilliseconds, 60000));
+            return TimeSpan.FromMilliseconds(ms * jitter);
+        }
+
         /// <summary>When the task should end: its start plus the gateway's estimate.</summary>
         internal static DateTimeOffset? Expected(KlingTask task)
         {
@@ -294,6 +315,9 @@ namespace Kling.Core
             public DateTimeOffset NextPoll { get; set; }
 
             public bool Busy { get; set; }
+
+            /// <summary>Status calls in a row that failed for a transient reason.</summary>
+            public int Failures { get; set; }
         }
     }
 }

@@ -59,4 +59,16 @@ public class WatchScheduleTests : IDisposable
         byId.SubmittedAt = null;
         Assert.Equal(Submitted.AddMilliseconds(6300), watcher.NextPoll(byId, Submitted));
     }
+
+    [Theory]
+    [InlineData(1, 2.0)]
+    [InlineData(2, 4.0)]
+    [InlineData(4, 16.0)]
+    [InlineData(6, 60.0)]   // capped at a minute
+    [InlineData(20, 60.0)]
+    public void Backs_off_per_task_while_status_calls_keep_failing(int failures, double seconds)
+    {
+        TimeSpan wait = watcher.FailureBackoff(failures);
+        Assert.InRange(wait.TotalSeconds, seconds * 0.8, seconds * 1.2);
+    }
 }
