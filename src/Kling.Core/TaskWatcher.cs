@@ -259,14 +259,16 @@ namespace Kling.Core
                 return now + Interval;
             }
 
+            // The first grid point at least a quarter interval away, so two calls never come back to back
+            // (a call made a hair before its grid point, as the scheduler allows, moves on to the next one).
             DateTimeOffset first = expected.Value - TimeSpan.FromTicks(Interval.Ticks / 2);
-            if (first > now)
+            DateTimeOffset earliest = now + TimeSpan.FromTicks(Interval.Ticks / 4);
+            if (first >= earliest)
             {
                 return first;
             }
 
-            // The first grid point at least a quarter interval away, so two calls never come back to back.
-            long steps = ((now - first).Ticks + (Interval.Ticks / 4) + Interval.Ticks - 1) / Interval.Ticks;
+            long steps = ((earliest - first).Ticks + Interval.Ticks - 1) / Interval.Ticks;
             return first + TimeSpan.FromTicks(steps * Interval.Ticks);
         }
 

@@ -106,7 +106,7 @@ Describe 'Batches at scale' {
             Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 2 } | Out-Null
             $done = @(New-Rows 10 | New-KlingVideo -ThrottleLimit 8 | Wait-KlingTask)
             $done.Count | Should -Be 10
-            # One call when a task is taken in, one near its estimated end; a third at most when the estimate rounds early.
+            # One look when a task is taken in, one half an interval before its expected end, one half an interval after.
             (Get-Stats).statusCalls | Should -BeLessOrEqual 30
         }
 

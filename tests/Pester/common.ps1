@@ -62,47 +62,49 @@ function Get-PwshCommand {
     return @($exe)
 }
 
-function Invoke-ChildPwsh {
-    <# Runs a script in a fresh pwsh (its own module state) and returns everything it printed, all streams merged. #>
-    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+function New-ChildPwsh {
+    <# Starts a script file in a fresh pwsh (its own module state), all streams redirected, stdin closed. #>
+    param([Parameter(Mandatory)] [string] $File, [hashtable] $Environment = @{})
     $pwsh = @(Get-PwshCommand)
-    $file = Join-Path ([IO.Path]::GetTempPath()) ("kling-child-{0}.ps1" -f [guid]::NewGuid().ToString('n'))
-    Set-Content -Path $file -Value ("`$PSStyle.OutputRendering = 'PlainText'`n" + $Script) -Encoding utf8
     $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
-    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $File)) { $psi.ArgumentList.Add($a) }
     foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string] $Environment[$k] }
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.UseShellExecute = $false
     $p = [System.Diagnostics.Process]::Start($psi)
-    $stdout = $p.StandardOutput.ReadToEndAsync()
-    $stderr = $p.StandardError.ReadToEndAsync()
     $p.StandardInput.Close()
+    $p
+}
+
+function New-ChildScriptFile {
+    param([Parameter(Mandatory)] [string] $Script)
+    $file = Join-Path ([IO.Path]::GetTempPath()) ("kling-child-{0}.ps1" -f [guid]::NewGuid().ToString('n'))
+    Set-Content -Path $file -Value ("`$PSStyle.OutputRendering = 'PlainText'`n" + $Script) -Encoding utf8
+    $file
+}
+
+function Invoke-ChildPwsh {
+    <# Runs a script in a fresh pwsh and returns its exit code and everything it printed, all streams merged. #>
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $file = New-ChildScriptFile $Script
     try {
+        $p = New-ChildPwsh -File $file -Environment $Environment
+        $stdout = $p.StandardOutput.ReadToEndAsync()
+        $stderr = $p.StandardError.ReadToEndAsync()
         if (-not $p.WaitForExit(120000)) { $p.Kill(); throw 'The child pwsh did not finish within 120 s.' }
+        [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout.Result + $stderr.Result }
     }
     finally {
         Remove-Item $file -ErrorAction SilentlyContinue
     }
-    [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout.Result + $stderr.Result }
 }
 
 function Start-ChildPwsh {
     <# Starts a script in a fresh pwsh without waiting; returns the process (the caller kills or waits for it). #>
     param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
-    $pwsh = @(Get-PwshCommand)
-    $file = Join-Path ([IO.Path]::GetTempPath()) ("kling-child-{0}.ps1" -f [guid]::NewGuid().ToString('n'))
-    Set-Content -Path $file -Value $Script -Encoding utf8
-    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
-    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $psi.ArgumentList.Add($a) }
-    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string] $Environment[$k] }
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.UseShellExecute = $false
-    $p = [System.Diagnostics.Process]::Start($psi)
-    $p.StandardInput.Close()
+    $p = New-ChildPwsh -File (New-ChildScriptFile $Script) -Environment $Environment
     $null = $p.StandardOutput.ReadToEndAsync()
     $null = $p.StandardError.ReadToEndAsync()
     $p
