@@ -21,7 +21,16 @@ public sealed class EmulatorOptions
     /// <summary>Seconds a result URL stays valid after completion.</summary>
     public double ResultTtl { get; set; } = 3600;
 
+    /// <summary>When true, every status read signs fresh result links (valid ResultTtl from the read), so a client can refresh an expired link.</summary>
+    public bool FreshLinks { get; set; }
+
+    /// <summary>When false, the storage host ignores Range and always sends the whole file with 200.</summary>
+    public bool RangeSupport { get; set; } = true;
+
     public int VideoBytes { get; set; } = 262144;
+
+    /// <summary>The storage host waits this long before sending a result file (to make downloads overlap in tests).</summary>
+    public int DownloadDelayMs { get; set; }
 
     /// <summary>How many result URLs a completed task lists (the API allows several).</summary>
     public int ResultCount { get; set; } = 1;

@@ -358,7 +358,9 @@ public sealed partial class GatewayEmulator
             }
             else
             {
-                long expires = (long)Math.Floor((completedAt.ToUnixTimeMilliseconds() / 1000.0) + task.ResultTtl);
+                // Links expire resultTtl after completion, or (freshLinks) after this very read, like a gateway that signs on read.
+                DateTimeOffset signedAt = Snapshot().FreshLinks ? now : completedAt;
+                long expires = (long)Math.Floor((signedAt.ToUnixTimeMilliseconds() / 1000.0) + task.ResultTtl);
                 string[] urls = Enumerable.Range(1, task.ResultCount).Select(n =>
                 {
                     string name = task.ResultCount == 1 ? task.Id + ".mp4" : $"{task.Id}-{n}.mp4";

@@ -42,6 +42,9 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
     private int maxSubmitsInFlight;
     private int statusCalls;
     private int acceptedSubmits;
+    private int downloadsInFlight;
+    private int maxDownloadsInFlight;
+    private int fileDownloads;
     private WebApplication? gateway;
     private WebApplication? storage;
 
@@ -96,15 +99,19 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
         Interlocked.Exchange(ref maxSubmitsInFlight, 0);
         Interlocked.Exchange(ref statusCalls, 0);
         Interlocked.Exchange(ref acceptedSubmits, 0);
+        Interlocked.Exchange(ref maxDownloadsInFlight, 0);
+        Interlocked.Exchange(ref fileDownloads, 0);
     }
 
-    /// <summary>Counters for tests and benchmarks: accepted submissions, status calls, the most submissions seen in flight at once.</summary>
+    /// <summary>Counters for tests and benchmarks: accepted submissions, status calls, the most submissions (and result downloads) seen in flight at once, result downloads.</summary>
     public object Stats => new
     {
         accepted = Volatile.Read(ref acceptedSubmits),
         statusCalls = Volatile.Read(ref statusCalls),
         maxSubmitsInFlight = Volatile.Read(ref maxSubmitsInFlight),
         tasks = tasks.Count,
+        downloads = Volatile.Read(ref fileDownloads),
+        maxDownloadsInFlight = Volatile.Read(ref maxDownloadsInFlight),
     };
 
     public void AddFault(Fault fault)

@@ -6,6 +6,8 @@ namespace Kling.Emulator;
 
 public sealed partial class GatewayEmulator
 {
+    private volatile Tuple<string, byte[]>? lastVideo;
+
     private void MapStorage(WebApplication app)
     {
         app.MapGet("/files/{name}", async (HttpContext context, string name) =>
@@ -30,7 +32,27 @@ public sealed partial class GatewayEmulator
             }
 
             string taskId = name.EndsWith(".mp4", StringComparison.Ordinal) ? name[..^4] : name;
-            await ServeAsync(context, ExpectedVideoBytes(taskId, Snapshot().VideoBytes), "video/mp4");
+            Interlocked.Increment(ref fileDownloads);
+            int inFlight = Interlocked.Increment(ref downloadsInFlight);
+            int seen;
+            while ((seen = Volatile.Read(ref maxDownloadsInFlight)) < inFlight && Interlocked.CompareExchange(ref maxDownloadsInFlight, inFlight, seen) != seen)
+            {
+            }
+
+            try
+            {
+                EmulatorOptions options = Snapshot();
+                if (options.DownloadDelayMs > 0)
+                {
+                    await Task.Delay(options.DownloadDelayMs, context.RequestAborted);
+                }
+
+                await ServeAsync(context, CachedVideoBytes(taskId, options.VideoBytes), "video/mp4");
+            }
+            finally
+            {
+                Interlocked.Decrement(ref downloadsInFlight);
+            }
         });
 
         app.MapGet("/uploads/{name}", async (HttpContext context, string name) =>
@@ -48,6 +70,20 @@ public sealed partial class GatewayEmulator
 
             await ServeAsync(context, upload.Bytes, upload.ContentType);
         });
+    }
+
+    /// <summary>The last video served, kept so that big files (benchmarks) are not generated again per request.</summary>
+    private byte[] CachedVideoBytes(string taskId, int length)
+    {
+        Tuple<string, byte[]>? cached = lastVideo;
+        if (cached != null && cached.Item1 == taskId && cached.Item2.Length == length)
+        {
+            return cached.Item2;
+        }
+
+        byte[] bytes = ExpectedVideoBytes(taskId, length);
+        lastVideo = Tuple.Create(taskId, bytes);
+        return bytes;
     }
 
     private async Task<bool> DownloadFaultAsync(HttpContext context)
@@ -77,7 +113,7 @@ public sealed partial class GatewayEmulator
         string range = context.Request.Headers.Range.ToString();
         context.Response.Headers.AcceptRanges = "bytes";
         context.Response.ContentType = contentType;
-        if (!string.IsNullOrEmpty(range))
+        if (!string.IsNullOrEmpty(range) && Snapshot().RangeSupport)
         {
             if (!TryParseRange(range, bytes.Length, out from, out to))
             {

@@ -157,4 +157,184 @@ Describe 'Save-KlingVideo' {
             (Get-FileHash $file.FullName).Hash | Should -Be (Get-FileHash $reference).Hash
         }
     }
+
+    Describe 'robust downloads' {
+        BeforeAll {
+            function Save-Reference {
+                param($Task, [int] $Index = 0)
+                $path = Join-Path $TestDrive "reference-$([guid]::NewGuid().ToString('n')).bin"
+                Invoke-WebRequest -Uri @($Task.VideoUrl)[$Index] -OutFile $path
+                $path
+            }
+
+            function Get-FileDownload {
+                @(Get-EmulatorRequest $emu -HostName storage -Method GET -PathLike '/files/*')
+            }
+        }
+
+        It 'resumes a cut connection with Range from the bytes on disk, ending byte-exact' {
+            $task = New-CompletedTask -Name 'resume'
+            $reference = Save-Reference $task
+            Reset-Emulator $emu -Config @{ videoBytes = 300000; cutAfterBytes = 100000; cutTimes = 2 }
+            $file = $task | Save-KlingVideo -Path $dest
+            (Get-FileHash $file.FullName).Hash | Should -Be (Get-FileHash $reference).Hash
+            $requests = Get-FileDownload
+            $requests.Count | Should -Be 3
+            Get-HeaderValue $requests[0] 'Range' | Should -BeNullOrEmpty
+            Get-HeaderValue $requests[1] 'Range' | Should -Be 'bytes=100000-'
+            Get-HeaderValue $requests[2] 'Range' | Should -Be 'bytes=200000-'
+            $requests[1].status | Should -Be 206
+            Get-ChildItem $dest -Filter '*.partial' | Should -BeNullOrEmpty
+        }
+
+        It 'starts again from byte 0 when the host ignores Range' {
+            $task = New-CompletedTask -Name 'norange'
+            $reference = Save-Reference $task
+            Reset-Emulator $emu -Config @{ videoBytes = 300000; cutAfterBytes = 120000; cutTimes = 1; rangeSupport = $false }
+            $file = $task | Save-KlingVideo -Path $dest
+            $file.Length | Should -Be 300000
+            (Get-FileHash $file.FullName).Hash | Should -Be (Get-FileHash $reference).Hash
+            $requests = Get-FileDownload
+            $requests.Count | Should -Be 2
+            Get-HeaderValue $requests[1] 'Range' | Should -Be 'bytes=120000-'
+            $requests[1].status | Should -Be 200
+        }
+
+        It 'resumes the partial file a killed run left behind' {
+            $task = New-CompletedTask -Name 'leftover'
+            $reference = Save-Reference $task
+            New-Item -ItemType Directory $dest | Out-Null
+            $head = [IO.File]::ReadAllBytes($reference)[0..(123456 - 1)]
+            [IO.File]::WriteAllBytes((Join-Path $dest "leftover.mp4.$($task.TaskId).partial"), [byte[]] $head)
+            Reset-Emulator $emu -Config @{ videoBytes = 300000 }
+            $file = $task | Save-KlingVideo -Path $dest
+            (Get-FileHash $file.FullName).Hash | Should -Be (Get-FileHash $reference).Hash
+            $requests = Get-FileDownload
+            $requests.Count | Should -Be 1
+            Get-HeaderValue $requests[0] 'Range' | Should -Be 'bytes=123456-'
+            Get-ChildItem $dest -Filter '*.partial' | Should -BeNullOrEmpty
+        }
+
+        It 'never resumes from another task''s partial file, and restarts one longer than the file' {
+            $task = New-CompletedTask -Name 'mine'
+            $reference = Save-Reference $task
+            New-Item -ItemType Directory $dest | Out-Null
+            [IO.File]::WriteAllBytes((Join-Path $dest 'mine.mp4.task_someoneelse.partial'), [byte[]]::new(5000))
+            [IO.File]::WriteAllBytes((Join-Path $dest "mine.mp4.$($task.TaskId).partial"), [byte[]]::new(400000))
+            Reset-Emulator $emu -Config @{ videoBytes = 300000 }
+            $file = $task | Save-KlingVideo -Path $dest
+            (Get-FileHash $file.FullName).Hash | Should -Be (Get-FileHash $reference).Hash
+            $requests = Get-FileDownload
+            $requests.status | Should -Be @(416, 200)
+            Test-Path (Join-Path $dest 'mine.mp4.task_someoneelse.partial') | Should -BeTrue
+        }
+
+        It 'retries a download host that answers 500' {
+            $task = New-CompletedTask -Name 'flaky'
+            Reset-Emulator $emu -Config @{ videoBytes = 300000 }
+            Add-EmulatorFault $emu @{ route = 'download'; kind = 'status'; status = 503; times = 2 }
+            $file = $task | Save-KlingVideo -Path $dest
+            $file.Length | Should -Be 300000
+            (Get-FileDownload).status | Should -Be @(503, 503, 200)
+        }
+
+        It 'refreshes an expired link once from the task status, then downloads' {
+            Invoke-EmulatorControl $emu config -Body @{ resultTtl = 1; freshLinks = $true } | Out-Null
+            $task = New-CompletedTask -Name 'refreshed'
+            Start-Sleep -Seconds 2.2
+            $statusBefore = @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike "/v1/tasks/$($task.TaskId)*").Count
+            $file = $task | Save-KlingVideo -Path $dest
+            $file.Length | Should -Be 300000
+            @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike "/v1/tasks/$($task.TaskId)*").Count | Should -Be ($statusBefore + 1)
+            (Get-FileDownload).status | Should -Be @(403, 200)
+        }
+
+        It 'says clearly when the refreshed link is still expired, after one status read' {
+            Invoke-EmulatorControl $emu config -Body @{ resultTtl = 1 } | Out-Null
+            $task = New-CompletedTask -Name 'gone'
+            Start-Sleep -Seconds 2.2
+            $statusBefore = @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike "/v1/tasks/$($task.TaskId)*").Count
+            $task | Save-KlingVideo -Path $dest -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $errs.Count | Should -Be 1
+            $errs[0].Exception.Message | Should -BeLike '*expired*no fresh link*'
+            $errs[0].TargetObject.TaskId | Should -Be $task.TaskId
+            @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike "/v1/tasks/$($task.TaskId)*").Count | Should -Be ($statusBefore + 1)
+            (Get-FileDownload).Count | Should -Be 1
+        }
+
+        It 'downloads up to -ThrottleLimit files at once with -Parallel, each byte-exact' {
+            $tasks = @(1..6 | ForEach-Object { [pscustomobject]@{ prompt = "parallel $_"; Name = "p$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
+            Reset-Emulator $emu -Config @{ videoBytes = 300000; downloadDelayMs = 300 }
+            $files = @($tasks | Save-KlingVideo -Path $dest -Parallel -ThrottleLimit 3)
+            $files.Count | Should -Be 6
+            ($files.Name | Sort-Object) | Should -Be @('p1.mp4', 'p2.mp4', 'p3.mp4', 'p4.mp4', 'p5.mp4', 'p6.mp4')
+            $stats = Invoke-EmulatorControl $emu stats
+            $stats.downloads | Should -Be 6
+            $stats.maxDownloadsInFlight | Should -Be 3
+            foreach ($f in $files) {
+                $task = $tasks | Where-Object TaskId -EQ $f.TaskId
+                (Get-FileHash $f.FullName).Hash | Should -Be (Get-FileHash (Save-Reference $task)).Hash
+            }
+        }
+
+        It 'downloads one file at a time without -Parallel, in input order' {
+            $tasks = @(1..3 | ForEach-Object { [pscustomobject]@{ prompt = "serial $_"; Name = "s$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
+            Reset-Emulator $emu -Config @{ videoBytes = 300000; downloadDelayMs = 200 }
+            $files = @($tasks | Save-KlingVideo -Path $dest)
+            $files.Name | Should -Be @($tasks | ForEach-Object { "$($_.Name).mp4" })
+            (Invoke-EmulatorControl $emu stats).maxDownloadsInFlight | Should -Be 1
+        }
+
+        It 'skips files already complete on a rerun and downloads only the missing ones' {
+            $tasks = @(1..3 | ForEach-Object { [pscustomobject]@{ prompt = "rerun $_"; Name = "r$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
+            $tasks[0..1] | Save-KlingVideo -Path $dest | Out-Null
+            Reset-Emulator $emu -Config @{ videoBytes = 300000 }
+            $files = @($tasks | Save-KlingVideo -Path $dest -Parallel -WarningAction SilentlyContinue)
+            $files.Count | Should -Be 3
+            (Invoke-EmulatorControl $emu stats).downloads | Should -Be 1
+        }
+
+        It 'shows one overall bar and a child bar per file, a few updates a second at most' {
+            $tasks = @(1..4 | ForEach-Object { [pscustomobject]@{ prompt = "bars $_"; Name = "b$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
+            Reset-Emulator $emu -Config @{ videoBytes = 300000; downloadDelayMs = 700 }
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($Module, $Tasks, $Dest)
+                        Import-Module $Module
+                        $Tasks | Save-KlingVideo -Path $Dest -Parallel -ThrottleLimit 2
+                    }).AddArgument($ModulePath).AddArgument($tasks).AddArgument($dest)
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $files = @($ps.Invoke())
+                $clock.Stop()
+                $files.Count | Should -Be 4
+                $overall = @($ps.Streams.Progress | Where-Object Activity -EQ 'Saving Kling videos')
+                $children = @($ps.Streams.Progress | Where-Object ParentActivityId -EQ $overall[0].ActivityId)
+                $overall.Count | Should -BeGreaterThan 1
+                $overall[0].StatusDescription | Should -Match '^\d+ of 4 file\(s\) saved, [\d.]+ MB'
+                $overall[-1].RecordType | Should -Be 'Completed'
+                ($children.Activity | Sort-Object -Unique) | Should -Be @('b1.mp4', 'b2.mp4', 'b3.mp4', 'b4.mp4')
+                @($children | Where-Object RecordType -EQ 'Completed').Count | Should -BeLessOrEqual 4
+                @($overall | Where-Object RecordType -NE 'Completed').Count | Should -BeLessOrEqual ([math]::Ceiling($clock.Elapsed.TotalSeconds * 4) + 1)
+            }
+            finally {
+                $ps.Dispose()
+            }
+        }
+
+        It 'never sends the key to the download host, also when resuming and refreshing' {
+            Invoke-EmulatorControl $emu config -Body @{ resultTtl = 1; freshLinks = $true } | Out-Null
+            $task = New-CompletedTask -Name 'nokey'
+            Start-Sleep -Seconds 2.2
+            Invoke-EmulatorControl $emu config -Body @{ cutAfterBytes = 50000; cutTimes = 1 } | Out-Null
+            $task | Save-KlingVideo -Path $dest | Out-Null
+            $downloads = Get-FileDownload
+            $downloads.Count | Should -Be 3
+            foreach ($d in $downloads) {
+                Get-HeaderValue $d 'Authorization' | Should -BeNullOrEmpty
+                Get-HeaderValue $d 'Cookie' | Should -BeNullOrEmpty
+                ($d | ConvertTo-Json -Depth 5) | Should -Not -BeLike "*$($emu.ApiKey)*"
+            }
+        }
+    }
 }

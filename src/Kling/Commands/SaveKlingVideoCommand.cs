@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using Kling.Core;
@@ -8,7 +10,8 @@ namespace Kling.Commands
 {
     /// <summary>
     /// Downloads the videos of completed tasks into a folder, streamed to disk, named after the task's
-    /// -Name (or its id). The download host never receives the API key.
+    /// -Name (or its id). Cut connections resume with Range; expired links are refreshed once from the task's
+    /// status; with -Parallel several files download at once. The download host never receives the API key.
     /// </summary>
     [Cmdlet(VerbsData.Save, "KlingVideo", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
@@ -17,9 +20,21 @@ namespace Kling.Commands
         private const string TaskSet = "Task";
         private const string IdSet = "TaskId";
         private const string JournalSet = "Journal";
+        private const int ProgressId = 2;
+        private const int FileProgressBase = 1000;
+        private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(250);
+        private static readonly TimeSpan DrainWait = TimeSpan.FromMilliseconds(100);
 
         private readonly HashSet<string> usedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<int, string> shownFiles = new Dictionary<int, string>();
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private TimeSpan lastProgress = TimeSpan.Zero;
         private string? folder;
+        private DownloadQueue? queue;
+        private int filesStarted;
+        private int filesDone;
+        private int filesFailed;
+        private long bytesDone;
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TaskSet)]
         public KlingTask[] InputObject { get; set; } = null!;
@@ -44,6 +59,17 @@ namespace Kling.Commands
         /// <summary>Overwrite files that already exist.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>Download several files at once (as many as -ThrottleLimit); files are written as they finish.</summary>
+        [Parameter]
+        public SwitchParameter Parallel { get; set; }
+
+        /// <summary>How many downloads run at once with -Parallel (giving it implies -Parallel).</summary>
+        [Parameter]
+        [ValidateRange(1, 16)]
+        public int ThrottleLimit { get; set; } = 4;
+
+        private bool InParallel => Parallel.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit));
 
         protected override void BeginProcessing()
         {
@@ -76,6 +102,27 @@ namespace Kling.Commands
                     }
                 }
             }
+
+            // One file at a time unless -Parallel: each input is saved (and written out) before the next is read.
+            int keep = InParallel ? ThrottleLimit * 2 : 0;
+            while (queue != null && queue.Outstanding > keep)
+            {
+                Drain(DrainWait);
+            }
+
+            while (queue != null && Drain(TimeSpan.Zero))
+            {
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            while (queue != null && queue.Outstanding > 0)
+            {
+                Drain(DrainWait);
+            }
+
+            WriteProgress(new ProgressRecord(ProgressId, "Saving Kling videos", "Done") { RecordType = ProgressRecordType.Completed });
         }
 
         private void Save(KlingTask task)
@@ -134,30 +181,114 @@ namespace Kling.Commands
                 try
                 {
                     Directory.CreateDirectory(folder!);
-                    WriteProgress(new ProgressRecord(2, "Saving Kling videos", $"{fileName} ({task.TaskId})"));
-                    long bytes = Run(Client.DownloadAsync(url!, target, Cancellation));
-                    WriteVerbose($"Saved {bytes} bytes to {target}.");
-                    WriteObject(Tag(new FileInfo(target), task));
                 }
-                catch (GatewayException ex)
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    WriteGatewayError(ex, task);
+                    WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.WriteError, folder));
+                    return;
                 }
-                catch (IOException ex)
-                {
-                    WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.WriteError, task));
-                }
-                catch (UnauthorizedAccessException ex)
-                {
-                    WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.PermissionDenied, task));
-                }
+
+                queue ??= new DownloadQueue(Client, InParallel ? ThrottleLimit : 1, Cancellation);
+                queue.Start(new DownloadJob(task.TaskId, i, url!, target, task));
+                filesStarted++;
             }
         }
 
-        protected override void EndProcessing()
+        /// <summary>Writes one finished download (and the progress bar when due), on the pipeline thread; false when none was ready.</summary>
+        private bool Drain(TimeSpan wait)
         {
-            WriteProgress(new ProgressRecord(2, "Saving Kling videos", "Done") { RecordType = ProgressRecordType.Completed });
+            if (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            bool took = queue!.TryTake(wait, out DownloadOutcome? outcome);
+            FlushTrace();
+            if (took && outcome != null)
+            {
+                Finish(outcome);
+            }
+
+            ShowProgress();
+            return took;
         }
+
+        private void Finish(DownloadOutcome outcome)
+        {
+            DownloadJob job = outcome.Job;
+            var task = (KlingTask)job.State!;
+            if (shownFiles.Remove(job.Id))
+            {
+                WriteProgress(new ProgressRecord(FileProgressBase + job.Id, System.IO.Path.GetFileName(job.TargetPath), "Done") { ParentActivityId = ProgressId, RecordType = ProgressRecordType.Completed });
+            }
+
+            switch (outcome.Error)
+            {
+                case null:
+                    filesDone++;
+                    bytesDone += outcome.Bytes;
+                    WriteVerbose($"Saved {outcome.Bytes} bytes to {job.TargetPath}.");
+                    WriteObject(Tag(new FileInfo(job.TargetPath), task));
+                    return;
+                case OperationCanceledException _ when Cancellation.IsCancellationRequested:
+                    throw new PipelineStoppedException();
+                case GatewayException ex:
+                    filesFailed++;
+                    WriteGatewayError(ex, task);
+                    return;
+                case UnauthorizedAccessException ex:
+                    filesFailed++;
+                    WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.PermissionDenied, task));
+                    return;
+                case Exception ex:
+                    filesFailed++;
+                    WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.WriteError, task));
+                    return;
+            }
+        }
+
+        /// <summary>One parent bar for the run and one child bar per running file, at most four times a second.</summary>
+        private void ShowProgress()
+        {
+            TimeSpan now = clock.Elapsed;
+            if (now - lastProgress < ProgressEvery)
+            {
+                return;
+            }
+
+            lastProgress = now;
+            IReadOnlyList<DownloadJob> running = queue!.Running;
+            long received = bytesDone;
+            double fraction = filesDone + filesFailed;
+            foreach (DownloadJob job in running)
+            {
+                long got = job.Progress.Received;
+                long? total = job.Progress.Total;
+                received += got;
+                if (total > 0)
+                {
+                    fraction += Math.Min(1.0, (double)got / total.Value);
+                }
+
+                string name = System.IO.Path.GetFileName(job.TargetPath);
+                shownFiles[job.Id] = name;
+                var child = new ProgressRecord(FileProgressBase + job.Id, name, total > 0 ? $"{Megabytes(got)} of {Megabytes(total.Value)} MB" : $"{Megabytes(got)} MB")
+                {
+                    ParentActivityId = ProgressId,
+                    PercentComplete = total > 0 ? (int)Math.Min(100, got * 100 / total.Value) : -1,
+                };
+                WriteProgress(child);
+            }
+
+            double seconds = Math.Max(0.001, clock.Elapsed.TotalSeconds);
+            string status = $"{filesDone} of {filesStarted} file(s) saved{(filesFailed > 0 ? $", {filesFailed} failed" : string.Empty)}, {Megabytes(received)} MB ({Megabytes((long)(received / seconds))} MB/s)";
+            WriteProgress(new ProgressRecord(ProgressId, "Saving Kling videos", status)
+            {
+                PercentComplete = filesStarted == 0 ? 0 : (int)Math.Min(100, fraction * 100 / filesStarted),
+            });
+        }
+
+        private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 
         /// <summary>Two tasks with the same -Name in one run get name_2, name_3, ... instead of overwriting each other.</summary>
         private string UniqueName(string stem, string extension)

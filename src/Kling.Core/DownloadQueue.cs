@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Kling.Core
+{
+    /// <summary>One result file to fetch.</summary>
+    public sealed class DownloadJob
+    {
+        private static int lastId;
+
+        public DownloadJob(string taskId, int index, Uri url, string targetPath, object? state)
+        {
+            Id = Interlocked.Increment(ref lastId);
+            TaskId = taskId;
+            Index = index;
+            Url = url;
+            TargetPath = targetPath;
+            State = state;
+        }
+
+        /// <summary>Unique in the process, for progress records.</summary>
+        public int Id { get; }
+
+        public string TaskId { get; }
+
+        /// <summary>Which of the task's result URLs (0-based).</summary>
+        public int Index { get; }
+
+        public Uri Url { get; }
+
+        public string TargetPath { get; }
+
+        /// <summary>Whatever the caller wants back with the outcome (the task).</summary>
+        public object? State { get; }
+
+        public DownloadProgress Progress { get; } = new DownloadProgress();
+    }
+
+    /// <summary>What became of one download.</summary>
+    public sealed class DownloadOutcome
+    {
+        internal DownloadOutcome(DownloadJob job, long bytes, Exception? error)
+        {
+            Job = job;
+            Bytes = bytes;
+            Error = error;
+        }
+
+        public DownloadJob Job { get; }
+
+        public long Bytes { get; }
+
+        /// <summary>Null on success; OperationCanceledException when cancelled.</summary>
+        public Exception? Error { get; }
+    }
+
+    /// <summary>
+    /// Runs downloads, at most a fixed number at once. Outcomes are queued for the caller's thread to take,
+    /// and the running jobs can be listed for a progress bar: nothing here writes to PowerShell. Its semaphores are
+    /// never disposed, so a job still finishing after the caller left (Ctrl+C) cannot fault.
+    /// </summary>
+    public sealed class DownloadQueue
+    {
+        private readonly KlingClient client;
+        private readonly CancellationToken cancellationToken;
+        private readonly SemaphoreSlim slots;
+        private readonly SemaphoreSlim available = new SemaphoreSlim(0);
+        private readonly ConcurrentQueue<DownloadOutcome> outcomes = new ConcurrentQueue<DownloadOutcome>();
+        private readonly ConcurrentDictionary<int, DownloadJob> running = new ConcurrentDictionary<int, DownloadJob>();
+        private int outstanding;
+
+        public DownloadQueue(KlingClient client, int throttleLimit, CancellationToken cancellationToken)
+        {
+            if (throttleLimit < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(throttleLimit));
+            }
+
+            this.client = client ?? throw new ArgumentNullException(nameof(client));
+            this.cancellationToken = cancellationToken;
+            ThrottleLimit = throttleLimit;
+            slots = new SemaphoreSlim(throttleLimit, throttleLimit);
+        }
+
+        public int ThrottleLimit { get; }
+
+        /// <summary>Jobs started whose outcome has not been taken yet.</summary>
+        public int Outstanding => Volatile.Read(ref outstanding);
+
+        /// <summary>The jobs downloading right now, oldest first.</summary>
+        public IReadOnlyList<DownloadJob> Running => running.Values.OrderBy(j => j.Id).ToList();
+
+        /// <summary>Queues a download; jobs get a slot in the order they were started.</summary>
+        public void Start(DownloadJob job)
+        {
+            Interlocked.Increment(ref outstanding);
+            Task turn = slots.WaitAsync(cancellationToken);
+            _ = Task.Run(() => RunAsync(job, turn));
+        }
+
+        /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
+        public bool TryTake(TimeSpan wait, out DownloadOutcome? outcome)
+        {
+            outcome = null;
+            if (!available.Wait(wait))
+            {
+                return false;
+            }
+
+            outcomes.TryDequeue(out outcome);
+            Interlocked.Decrement(ref outstanding);
+            return outcome != null;
+        }
+
+        private async Task RunAsync(DownloadJob job, Task turn)
+        {
+            long bytes = 0;
+            Exception? error = null;
+            bool holding = false;
+            try
+            {
+                await turn.ConfigureAwait(false);
+                holding = true;
+                running[job.Id] = job;
+                bytes = await client.DownloadResultAsync(job.TaskId, job.Index, job.Url, job.TargetPath, job.Progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+            finally
+            {
+                running.TryRemove(job.Id, out _);
+                if (holding)
+                {
+                    slots.Release();
+                }
+            }
+
+            outcomes.Enqueue(new DownloadOutcome(job, bytes, error));
+            available.Release();
+        }
+    }
+}
