@@ -17,6 +17,7 @@ namespace Kling.Core
             "CON", "PRN", "AUX", "NUL",
             "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
             "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+            "COM\u00B9", "COM\u00B2", "COM\u00B3", "LPT\u00B9", "LPT\u00B2", "LPT\u00B3", "CONIN$", "CONOUT$",
         };
 
         public const int MaxLength = 120;
@@ -47,7 +48,7 @@ namespace Kling.Core
                 name = name.Substring(0, MaxLength).TrimEnd('.', ' ');
             }
 
-            string stem = name.Split('.')[0];
+            string stem = name.Split('.')[0].TrimEnd(' ');
             if (Reserved.Any(r => string.Equals(r, stem, StringComparison.OrdinalIgnoreCase)))
             {
                 name = "_" + name;

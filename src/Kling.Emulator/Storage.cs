@@ -147,6 +147,8 @@ public sealed partial class GatewayEmulator
         {
             await context.Response.Body.WriteAsync(bytes.AsMemory((int)from, (int)cutAfter));
             await context.Response.Body.FlushAsync();
+            // Let the client read what was sent before the reset: a reset discards data still unread in its socket buffer.
+            await Task.Delay(250);
             context.Abort();
             return;
         }

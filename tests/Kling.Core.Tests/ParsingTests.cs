@@ -99,6 +99,10 @@ public class SafeFileNameTests
 {
     [Theory]
     [InlineData("sunrise", "sunrise")]
+    [InlineData("conin$", "_conin$")]
+    [InlineData("COM\u00B9", "_COM\u00B9")]
+    [InlineData("lpt1.clip", "_lpt1.clip")]
+    [InlineData("nul .x", "_nul .x")]
     [InlineData("../../etc/passwd", "_.._etc_passwd")]
     [InlineData("..\\..\\Windows\\win.ini", "_.._Windows_win.ini")]
     [InlineData("a:b*c?d\"e<f>g|h", "a_b_c_d_e_f_g_h")]
@@ -144,6 +148,38 @@ public class GatewaySettingsTests
         if (given.StartsWith("http://", StringComparison.Ordinal))
         {
             Assert.Contains("loopback", error.Message);
+        }
+    }
+}
+
+public class SavedFileIndexTests
+{
+    [Fact]
+    public void Knows_only_complete_files_of_the_same_task_and_skips_torn_lines()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "kling-index-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder, "a.mp4"), new byte[10]);
+            File.WriteAllBytes(Path.Combine(folder, "b.mp4"), new byte[10]);
+            SavedFileIndex index = SavedFileIndex.Load(folder);
+            index.Record("a.mp4", "task_a", 0, 10);
+            index.Record("b.mp4", "task_b", 0, 7);
+            File.AppendAllText(Path.Combine(folder, SavedFileIndex.FileName), "{\"file\":\"c.mp4\",\"tas");
+
+            SavedFileIndex reread = SavedFileIndex.Load(folder);
+            Assert.True(reread.Holds("a.mp4", "task_a", 0));
+            Assert.False(reread.Holds("a.mp4", "task_other", 0));
+            Assert.False(reread.Holds("a.mp4", "task_a", 1));
+            Assert.False(reread.Holds("b.mp4", "task_b", 0)); // the file on disk is not the length that was saved
+            Assert.False(reread.Holds("c.mp4", "task_c", 0));
+            File.Delete(Path.Combine(folder, "a.mp4"));
+            Assert.False(reread.Holds("a.mp4", "task_a", 0));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 }

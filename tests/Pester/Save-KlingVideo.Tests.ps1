@@ -96,15 +96,44 @@ Describe 'Save-KlingVideo' {
             $file.FullName | Should -Be (Join-Path (Get-Item $dest).FullName 'sub/relative.mp4')
         }
 
-        It 'keeps an existing file unless -Force, and overwrites with -Force' {
+        It 'keeps a file it did not write unless -Force, saving beside it, and overwrites with -Force' {
             $task = New-CompletedTask -Name 'exists'
             New-Item -ItemType Directory $dest | Out-Null
             Set-Content -Path (Join-Path $dest 'exists.mp4') -Value 'old'
-            $task | Save-KlingVideo -Path $dest -WarningVariable warn -WarningAction SilentlyContinue | Out-Null
+            $file = $task | Save-KlingVideo -Path $dest -WarningVariable warn -WarningAction SilentlyContinue
             $warn.Count | Should -Be 1
+            $file.Name | Should -Be 'exists_2.mp4'
+            $file.Length | Should -Be 300000
             (Get-Item (Join-Path $dest 'exists.mp4')).Length | Should -BeLessThan 10
             $task | Save-KlingVideo -Path $dest -Force | Out-Null
             (Get-Item (Join-Path $dest 'exists.mp4')).Length | Should -Be 300000
+        }
+
+        It 'skips a video it already saved on a rerun, without downloading it again' {
+            $task = New-CompletedTask -Name 'again'
+            $first = $task | Save-KlingVideo -Path $dest
+            Reset-Emulator $emu -Config @{ videoBytes = 300000 }
+            $second = $task | Save-KlingVideo -Path $dest -WarningVariable warn
+            $second.FullName | Should -Be $first.FullName
+            $warn.Count | Should -Be 0
+            (Invoke-EmulatorControl $emu stats).downloads | Should -Be 0
+            $task | Save-KlingVideo -Path $dest -Force | Out-Null
+            (Invoke-EmulatorControl $emu stats).downloads | Should -Be 1
+        }
+
+        It 'never takes another task''s file for its own: a later task with the same name gets name_2' {
+            $old = New-CompletedTask -Name 'sunset' -Prompt 'yesterday'
+            $oldFile = $old | Save-KlingVideo -Path $dest
+            $new = New-CompletedTask -Name 'sunset' -Prompt 'today'
+            $newFile = $new | Save-KlingVideo -Path $dest -WarningVariable collision -WarningAction SilentlyContinue
+            $collision.Count | Should -Be 1
+            $newFile.Name | Should -Be 'sunset_2.mp4'
+            $newFile.TaskId | Should -Be $new.TaskId
+            (Get-FileHash $oldFile.FullName).Hash | Should -Not -Be (Get-FileHash $newFile.FullName).Hash
+            # ... and a rerun of either finds its own file.
+            ($new | Save-KlingVideo -Path $dest -WarningVariable warn).Name | Should -Be 'sunset_2.mp4'
+            ($old | Save-KlingVideo -Path $dest -WarningVariable +warn).Name | Should -Be 'sunset.mp4'
+            $warn.Count | Should -Be 0
         }
 
         It 'downloads nothing with -WhatIf' {

@@ -31,6 +31,7 @@ namespace Kling.Commands
         private TimeSpan lastProgress = TimeSpan.Zero;
         private string? folder;
         private DownloadQueue? queue;
+        private SavedFileIndex? index;
         private int filesStarted;
         private int filesDone;
         private int filesFailed;
@@ -156,19 +157,20 @@ namespace Kling.Commands
             }
 
             string stem = SafeFileName.From(task.Name, task.TaskId);
+            index ??= SavedFileIndex.Load(folder!);
             for (int i = 0; i < task.VideoUrl.Length; i++)
             {
-                string fileName = UniqueName(task.VideoUrl.Length > 1 ? $"{stem}-{i + 1}" : stem, ".mp4");
-                string target = System.IO.Path.Combine(folder!, fileName);
                 if (!Uri.TryCreate(task.VideoUrl[i], UriKind.Absolute, out Uri? url))
                 {
                     WriteError(new ErrorRecord(new InvalidOperationException($"Task {task.TaskId} has an unusable result URL."), "BadResultUrl", ErrorCategory.InvalidResult, task));
                     continue;
                 }
 
-                if (File.Exists(target) && !Force)
+                string fileName = PickName(task.VideoUrl.Length > 1 ? $"{stem}-{i + 1}" : stem, ".mp4", task.TaskId, i, out bool alreadySaved);
+                string target = System.IO.Path.Combine(folder!, fileName);
+                if (alreadySaved)
                 {
-                    WriteWarning($"{target} already exists; kept as it is (use -Force to download again).");
+                    WriteVerbose($"{target} already holds the video of task {task.TaskId}; not downloaded again (use -Force to).");
                     WriteObject(Tag(new FileInfo(target), task));
                     continue;
                 }
@@ -227,6 +229,15 @@ namespace Kling.Commands
                 case null:
                     filesDone++;
                     bytesDone += outcome.Bytes;
+                    try
+                    {
+                        index!.Record(System.IO.Path.GetFileName(job.TargetPath), job.TaskId, job.Index, outcome.Bytes);
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                    {
+                        WriteWarning($"Could not note {job.TargetPath} in {SavedFileIndex.FileName} ({ex.Message}); a rerun will save that video under another name.");
+                    }
+
                     WriteVerbose($"Saved {outcome.Bytes} bytes to {job.TargetPath}.");
                     WriteObject(Tag(new FileInfo(job.TargetPath), task));
                     return;
@@ -290,16 +301,36 @@ namespace Kling.Commands
 
         private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 
-        /// <summary>Two tasks with the same -Name in one run get name_2, name_3, ... instead of overwriting each other.</summary>
-        private string UniqueName(string stem, string extension)
+        /// <summary>
+        /// The file for one result: name.mp4, else name_2.mp4, name_3.mp4 ... Two results in one run never share a
+        /// file; a file this folder's index says already holds this very result is reused (alreadySaved); any other
+        /// existing file (another task's, or one Kling did not write) is left alone unless -Force.
+        /// </summary>
+        private string PickName(string stem, string extension, string taskId, int resultIndex, out bool alreadySaved)
         {
-            string candidate = stem + extension;
-            for (int n = 2; !usedNames.Add(candidate); n++)
+            string? passedOver = null;
+            for (int n = 1; ; n++)
             {
-                candidate = $"{stem}_{n}{extension}";
-            }
+                string candidate = n == 1 ? stem + extension : $"{stem}_{n}{extension}";
+                if (usedNames.Contains(candidate))
+                {
+                    continue;
+                }
 
-            return candidate;
+                alreadySaved = !Force && index!.Holds(candidate, taskId, resultIndex);
+                if (alreadySaved || Force || !File.Exists(System.IO.Path.Combine(folder!, candidate)))
+                {
+                    if (passedOver != null && !alreadySaved)
+                    {
+                        WriteWarning($"{System.IO.Path.Combine(folder!, passedOver)} already exists and is not the video of task {taskId}; it is kept, and the video goes to {candidate} (use -Force to overwrite).");
+                    }
+
+                    usedNames.Add(candidate);
+                    return candidate;
+                }
+
+                passedOver ??= candidate;
+            }
         }
 
         private static PSObject Tag(FileInfo file, KlingTask task)
