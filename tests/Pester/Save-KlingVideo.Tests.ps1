@@ -351,6 +351,40 @@ Describe 'Save-KlingVideo' {
             }
         }
 
+        It 'stops at once on Ctrl+C, cancelling the downloads in flight; a rerun completes them' {
+            $tasks = @(1..3 | ForEach-Object { [pscustomobject]@{ prompt = "stop $_"; Name = "stop$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
+            # Each download would wait a minute before its first byte.
+            Reset-Emulator $emu -Config @{ videoBytes = 300000; downloadDelayMs = 60000 }
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($Module, $Tasks, $Dest)
+                        Import-Module $Module
+                        $Tasks | Save-KlingVideo -Path $Dest -Parallel -ThrottleLimit 3
+                    }).AddArgument($ModulePath).AddArgument($tasks).AddArgument($dest)
+                $handle = $ps.BeginInvoke()
+                Wait-Until { (Invoke-EmulatorControl $emu stats).downloads -ge 3 } -Seconds 20 -Because 'three downloads started'
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $ps.Stop()
+                $clock.Stop()
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            }
+            finally {
+                $ps.Dispose()
+            }
+            @(Get-ChildItem $dest -Filter '*.mp4').Count | Should -Be 0
+            # A rerun finishes every file, byte-exact.
+            Reset-Emulator $emu -Config @{ videoBytes = 300000 }
+            $files = @($tasks | Save-KlingVideo -Path $dest -Parallel)
+            $files.Count | Should -Be 3
+            foreach ($f in $files) {
+                $f.Length | Should -Be 300000
+                (Get-FileHash $f.FullName).Hash | Should -Be (Get-FileHash (Save-Reference ($tasks | Where-Object TaskId -EQ $f.TaskId))).Hash
+            }
+            @(Get-ChildItem $dest -Filter '*.partial').Count | Should -Be 0
+        }
+
         It 'never sends the key to the download host, also when resuming and refreshing' {
             Invoke-EmulatorControl $emu config -Body @{ resultTtl = 1; freshLinks = $true } | Out-Null
             $task = New-CompletedTask -Name 'nokey'
