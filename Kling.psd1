@@ -17,6 +17,7 @@
         'Get-KlingTask'
         'Wait-KlingTask'
         'Save-KlingVideo'
+        'Send-KlingImage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

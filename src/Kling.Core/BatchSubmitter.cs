@@ -75,6 +75,9 @@ namespace Kling.Core
 
         public AdaptiveConcurrency Concurrency { get; }
 
+        /// <summary>Where uploaded local images are remembered (the session's cache unless a test says otherwise).</summary>
+        public ImageUploadCache Uploads { get; set; } = ImageUploadCache.Shared;
+
         /// <summary>How many 429s in a row one row waits out before it is reported as rate limited.</summary>
         public int MaxRateLimitRetries { get; set; } = 10;
 
@@ -111,6 +114,7 @@ namespace Kling.Core
         private async Task RunAsync(SubmissionItem item, Task firstTurn)
         {
             bool journaledSending = false;
+            VideoRequest? toSend = null;
             try
             {
                 int rateLimited = 0;
@@ -127,14 +131,16 @@ namespace Kling.Core
                             return;
                         }
 
+                        // Local images are uploaded in the row's turn, so uploads share the submissions' concurrency limit.
+                        toSend ??= await UploadImagesAsync(item.Request).ConfigureAwait(false);
                         if (!journaledSending && journal != null && item.JournalKey != null)
                         {
                             // On disk before the POST: if the process dies now, a rerun knows this row may be billed.
-                            journal.RecordSending(item.JournalKey, item.Row, item.Name, item.Request);
+                            journal.RecordSending(item.JournalKey, item.Row, item.Name, toSend);
                         }
 
                         journaledSending = true;
-                        attempt = await client.SubmitOnceAsync(item.Request, cancellationToken).ConfigureAwait(false);
+                        attempt = await client.SubmitOnceAsync(toSend, cancellationToken).ConfigureAwait(false);
                     }
                     catch (GatewayException ex) when (ex.StopsBatch)
                     {
@@ -155,7 +161,7 @@ namespace Kling.Core
                         task.Name = item.Name;
                         if (journal != null && item.JournalKey != null)
                         {
-                            journal.RecordSubmitted(item.JournalKey, item.Row, item.Name, item.Request, task.TaskId);
+                            journal.RecordSubmitted(item.JournalKey, item.Row, item.Name, toSend, task.TaskId);
                         }
 
                         Enqueue(new SubmissionOutcome(item, task, null, notSent: false));
@@ -189,6 +195,27 @@ namespace Kling.Core
             {
                 Enqueue(new SubmissionOutcome(item, null, new GatewayException(GatewayErrorKind.InvalidResponse, ex.Message, inner: ex) { OutcomeUnknown = journaledSending }, notSent: false));
             }
+        }
+
+        /// <summary>The request as it is sent: each local image uploaded (once per session, through the cache) and its URL put in place.</summary>
+        private async Task<VideoRequest> UploadImagesAsync(VideoRequest request)
+        {
+            if (request.LocalImages == null || request.LocalImages.Count == 0)
+            {
+                return request;
+            }
+
+            var urls = new System.Collections.Generic.Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (LocalImage image in request.LocalImages)
+            {
+                if (!urls.ContainsKey(image.Sha256))
+                {
+                    ImageUpload upload = await Uploads.GetOrUploadAsync(client, image, force: false, cancellationToken).ConfigureAwait(false);
+                    urls[image.Sha256] = upload.Url;
+                }
+            }
+
+            return request.WithImageUrls(image => urls[image.Sha256]);
         }
 
         private void Finish(SubmissionItem item, GatewayException? error, KlingTask? task, bool notSent, bool journalNotSent)

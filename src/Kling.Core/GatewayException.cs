@@ -50,6 +50,9 @@ namespace Kling.Core
         /// <summary>True when a POST may have reached the server: it was not, and must not be, sent again blindly.</summary>
         public bool OutcomeUnknown { get; set; }
 
+        /// <summary>True when the failure was an image upload's (nothing was submitted or billed).</summary>
+        public bool DuringUpload { get; set; }
+
         /// <summary>True when a download host refused a result link as expired or invalid.</summary>
         public bool LinkExpired { get; set; }
 

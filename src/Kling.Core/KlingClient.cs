@@ -174,7 +174,7 @@ namespace Kling.Core
                 GatewayException failure;
                 try
                 {
-                    Exchange exchange = await SendAsync(HttpMethod.Get, uri, null, cancellationToken).ConfigureAwait(false);
+                    Exchange exchange = await SendAsync(HttpMethod.Get, uri, (string?)null, cancellationToken).ConfigureAwait(false);
                     if (exchange.Status == 200)
                     {
                         try
@@ -215,16 +215,20 @@ namespace Kling.Core
             }
         }
 
-        private async Task<Exchange> SendAsync(HttpMethod method, Uri uri, string? json, CancellationToken cancellationToken)
+        private Task<Exchange> SendAsync(HttpMethod method, Uri uri, string? json, CancellationToken cancellationToken) =>
+            SendAsync(method, uri, json == null ? null : () => new StringContent(json, new UTF8Encoding(false), "application/json"), cancellationToken);
+
+        /// <summary>One call to the gateway, with the key; the content is made afresh for every call.</summary>
+        private async Task<Exchange> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, CancellationToken cancellationToken)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(settings.RequestTimeout);
             using var request = new HttpRequestMessage(method, uri);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.RevealKey());
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            if (json != null)
+            if (content != null)
             {
-                request.Content = new StringContent(json, new UTF8Encoding(false), "application/json");
+                request.Content = content();
             }
 
             HttpResponseMessage response;

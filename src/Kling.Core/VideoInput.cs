@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 
+
 namespace Kling.Core
 {
     /// <summary>One row as the user gave it: every field a string (or null when not given), not yet checked.</summary>
@@ -10,7 +11,19 @@ namespace Kling.Core
         public string? Mode { get; set; }
         public string? Duration { get; set; }
         public string? AspectRatio { get; set; }
+        /// <summary>image_urls: URLs, or local image files (uploaded first).</summary>
         public IList<string>? ImageUrls { get; set; }
+
+        /// <summary>image / images: the same as ImageUrls, under the friendlier name.</summary>
+        public IList<string>? Images { get; set; }
+
+        /// <summary>first_frame / last_frame: positions 1 and 2 of image_urls, by name.</summary>
+        public string? FirstFrame { get; set; }
+
+        public string? LastFrame { get; set; }
+
+        /// <summary>Turns a local path as the user wrote it into a full path (the cmdlet resolves against the PowerShell location).</summary>
+        public System.Func<string, string>? ResolvePath { get; set; }
         public string? VideoUrl { get; set; }
         public string? ReferType { get; set; }
         public string? KeepOriginalSound { get; set; }

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Serialization;
 
 namespace Kling.Core
@@ -28,6 +30,23 @@ namespace Kling.Core
 
         [JsonPropertyName("video_list")]
         public List<VideoReference>? VideoList { get; set; }
+
+        /// <summary>Local images standing in image_urls as "sha256:..." placeholders until they are uploaded; not sent.</summary>
+        [JsonIgnore]
+        public List<LocalImage>? LocalImages { get; set; }
+
+        /// <summary>A copy with every placeholder replaced by its uploaded URL: what is actually sent.</summary>
+        public VideoRequest WithImageUrls(Func<LocalImage, string> urlOf)
+        {
+            var copy = (VideoRequest)MemberwiseClone();
+            copy.LocalImages = null;
+            if (ImageUrls != null && LocalImages != null)
+            {
+                copy.ImageUrls = ImageUrls.Select(u => LocalImages.FirstOrDefault(i => i.Placeholder == u) is LocalImage image ? urlOf(image) : u).ToList();
+            }
+
+            return copy;
+        }
 
         public override string ToString() => GatewayJson.Serialize(this);
     }

@@ -106,23 +106,20 @@ namespace Kling.Core
                 request.AspectRatio = OneOf(found, "aspect_ratio", aspect, AspectRatios);
             }
 
-            List<string> images = SplitList(input.ImageUrls);
+            List<string> images = CollectImages(input, found, out string imageField, out List<LocalImage> locals);
             if (images.Count > MaxImages)
             {
-                found.Add(new ValidationProblem("image_urls", $"has {images.Count} URLs; at most {MaxImages} are allowed (1st = first frame, 2nd = last frame)."));
-            }
-
-            foreach (string url in images)
-            {
-                if (!IsHttpUrl(url))
-                {
-                    found.Add(new ValidationProblem("image_urls", $"'{url}' is not an absolute http(s) URL."));
-                }
+                found.Add(new ValidationProblem(imageField, $"has {images.Count} images; at most {MaxImages} are allowed (1st = first frame, 2nd = last frame)."));
             }
 
             if (images.Count > 0)
             {
                 request.ImageUrls = images;
+            }
+
+            if (locals.Count > 0)
+            {
+                request.LocalImages = locals;
             }
 
             if (prompt != null)
@@ -132,7 +129,7 @@ namespace Kling.Core
                     bool parsed = int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n);
                     if (!parsed || n < 1 || n > images.Count)
                     {
-                        string have = images.Count == 0 ? "no image URLs are given" : $"only {images.Count} image URL(s) are given";
+                        string have = images.Count == 0 ? "no images are given" : $"only {images.Count} image(s) are given";
                         found.Add(new ValidationProblem("prompt", $"references {match.Value} but {have}."));
                     }
                 }
@@ -179,11 +176,11 @@ namespace Kling.Core
 
                 if (effectiveType == "base" && images.Count > 0)
                 {
-                    found.Add(new ValidationProblem("image_urls", "must be empty when refer_type is 'base' (the reference video is edited; first/last frame images are not allowed)."));
+                    found.Add(new ValidationProblem(imageField, "must be empty when refer_type is 'base' (the reference video is edited; first/last frame images are not allowed)."));
                 }
                 else if (effectiveType == "feature" && images.Count > 1)
                 {
-                    found.Add(new ValidationProblem("image_urls", "may hold only the first frame (1 URL) when refer_type is 'feature'."));
+                    found.Add(new ValidationProblem(imageField, "may hold only the first frame (1 image) when refer_type is 'feature'."));
                 }
 
                 request.VideoList = new List<VideoReference> { reference };
@@ -191,6 +188,111 @@ namespace Kling.Core
 
             problems = found;
             return found.Count == 0 ? request : null;
+        }
+
+        /// <summary>
+        /// The row's images in API order, from exactly one of: first_frame/last_frame, image/images, image_urls. URLs
+        /// pass through; anything else is a local file, checked now (type by content, size) and replaced by a
+        /// "sha256:..." placeholder until it is uploaded.
+        /// </summary>
+        private static List<string> CollectImages(VideoInput input, List<ValidationProblem> found, out string field, out List<LocalImage> locals)
+        {
+            locals = new List<LocalImage>();
+            string? first = Given(input.FirstFrame);
+            string? last = Given(input.LastFrame);
+            List<string> named = SplitList(input.Images);
+            List<string> urls = SplitList(input.ImageUrls);
+            var given = new List<string>();
+            if (first != null || last != null)
+            {
+                given.Add(first != null ? "first_frame" : "last_frame");
+            }
+
+            if (named.Count > 0)
+            {
+                given.Add("image");
+            }
+
+            if (urls.Count > 0)
+            {
+                given.Add("image_urls");
+            }
+
+            field = given.Count > 0 ? given[0] : "image_urls";
+            if (given.Count > 1)
+            {
+                found.Add(new ValidationProblem(given[1], $"and {given[0]} are both given; give the row's images one way only (first_frame/last_frame, image, or image_urls)."));
+                return new List<string>();
+            }
+
+            var entries = new List<KeyValuePair<string, string>>();
+            if (first != null || last != null)
+            {
+                if (first == null)
+                {
+                    found.Add(new ValidationProblem("last_frame", "is given without first_frame; the API's 1st image is the first frame and the 2nd the last, so a last frame needs a first frame."));
+                    return new List<string>();
+                }
+
+                entries.Add(new KeyValuePair<string, string>("first_frame", first));
+                if (last != null)
+                {
+                    entries.Add(new KeyValuePair<string, string>("last_frame", last));
+                }
+            }
+            else
+            {
+                foreach (string value in named.Count > 0 ? named : urls)
+                {
+                    entries.Add(new KeyValuePair<string, string>(field, value));
+                }
+            }
+
+            var images = new List<string>();
+            foreach (KeyValuePair<string, string> entry in entries)
+            {
+                string value = entry.Value;
+                if (IsHttpUrl(value))
+                {
+                    images.Add(value);
+                    continue;
+                }
+
+                if (LooksLikeUrl(value))
+                {
+                    found.Add(new ValidationProblem(entry.Key, $"'{value}' is neither an http(s) URL nor a local image file."));
+                    continue;
+                }
+
+                string fullPath;
+                try
+                {
+                    fullPath = input.ResolvePath != null ? input.ResolvePath(value) : System.IO.Path.GetFullPath(value);
+                }
+                catch (Exception ex) when (!(ex is OutOfMemoryException))
+                {
+                    found.Add(new ValidationProblem(entry.Key, $"'{value}' is not a usable path: {ex.Message}"));
+                    continue;
+                }
+
+                LocalImage? image = ImageFile.Inspect(fullPath, out string? problem);
+                if (image == null)
+                {
+                    found.Add(new ValidationProblem(entry.Key, $"names '{fullPath}', which {problem}."));
+                    continue;
+                }
+
+                locals.Add(image);
+                images.Add(image.Placeholder);
+            }
+
+            return images;
+        }
+
+        private static bool LooksLikeUrl(string value)
+        {
+            int colon = value.IndexOf("://", StringComparison.Ordinal);
+            return colon > 1 || value.StartsWith("data:", StringComparison.OrdinalIgnoreCase);
         }
 
         private static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();

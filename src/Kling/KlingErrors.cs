@@ -27,7 +27,7 @@ namespace Kling.Commands
 
         internal static ErrorRecord FromGateway(GatewayException error, object? target)
         {
-            string id = error.OutcomeUnknown ? "OutcomeUnknown" : "Gateway" + error.Kind;
+            string id = error.OutcomeUnknown ? "OutcomeUnknown" : error.DuringUpload ? "UploadFailed" : "Gateway" + error.Kind;
             var record = new ErrorRecord(error, id, CategoryOf(error.Kind), target);
             if (error.OutcomeUnknown)
             {

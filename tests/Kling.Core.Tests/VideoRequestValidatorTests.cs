@@ -82,9 +82,13 @@ public class VideoRequestValidatorTests
 
     [Theory]
     [InlineData("ftp://a.example/1.png")]
-    [InlineData("/tmp/cat.png")]
-    [InlineData("cat.png")]
-    public void Image_urls_must_be_absolute_http(string url) => AssertRejected(new VideoInput { Prompt = "x", ImageUrls = new[] { url } }, "image_urls", "http(s)");
+    [InlineData("data:image/png;base64,AAAA")]
+    public void Image_urls_must_be_http_or_local_files(string url) => AssertRejected(new VideoInput { Prompt = "x", ImageUrls = new[] { url } }, "image_urls", "neither an http(s) URL nor a local image file");
+
+    [Theory]
+    [InlineData("/nonexistent-kling/cat.png")]
+    [InlineData("cat-that-is-not-here.png")]
+    public void Local_images_must_exist(string path) => AssertRejected(new VideoInput { Prompt = "x", ImageUrls = new[] { path } }, "image_urls", "does not exist");
 
     [Fact]
     public void Semicolons_split_one_cell_into_several_urls()
@@ -100,7 +104,7 @@ public class VideoRequestValidatorTests
 
     [Fact]
     public void Image_reference_without_images_is_rejected() =>
-        AssertRejected(new VideoInput { Prompt = "make <<<image_1>>> dance" }, "prompt", "no image URLs");
+        AssertRejected(new VideoInput { Prompt = "make <<<image_1>>> dance" }, "prompt", "no images");
 
     [Fact]
     public void Image_zero_is_not_a_reference() =>

@@ -45,6 +45,22 @@ namespace Kling.Commands
         [AllowEmptyCollection]
         public string[]? ImageUrl { get; set; }
 
+        /// <summary>Images by path or URL: local files are checked, uploaded once per session, and their URLs sent.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("images")]
+        [AllowEmptyCollection]
+        public string[]? Image { get; set; }
+
+        /// <summary>The first frame (image_urls[0]), a local path or a URL.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("first_frame")]
+        public string? FirstFrame { get; set; }
+
+        /// <summary>The last frame (image_urls[1]), a local path or a URL; needs a first frame.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("last_frame")]
+        public string? LastFrame { get; set; }
+
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("video_url")]
         public string? VideoUrl { get; set; }
@@ -117,6 +133,10 @@ namespace Kling.Commands
                 Duration = Duration,
                 AspectRatio = AspectRatio,
                 ImageUrls = ImageUrl,
+                Images = Image,
+                FirstFrame = FirstFrame,
+                LastFrame = LastFrame,
+                ResolvePath = GetUnresolvedProviderPathFromPSPath,
                 VideoUrl = VideoUrl,
                 ReferType = ReferType,
                 KeepOriginalSound = KeepOriginalSound,
@@ -164,7 +184,9 @@ namespace Kling.Commands
                 }
             }
 
-            if (!ShouldProcess(label + ": " + request, "Submit a Kling video generation (billed)"))
+            string uploads = request.LocalImages == null ? string.Empty :
+                " after uploading " + string.Join(", ", request.LocalImages.Select(i => i.Path)) + " (each image once per session)";
+            if (!ShouldProcess(label + ": " + request + uploads, "Submit a Kling video generation (billed)"))
             {
                 return;
             }

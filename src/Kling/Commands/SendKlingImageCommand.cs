@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using Kling.Core;
+
+namespace Kling.Commands
+{
+    /// <summary>
+    /// Uploads local images to the gateway (POST /v1/uploads/images) and writes each one's URL, good for image_urls
+    /// for 72 hours. Uses the same per-session cache as New-KlingVideo -Image: a file already uploaded is not sent again.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Send, "KlingImage", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(ImageUpload))]
+    public sealed class SendKlingImageCommand : KlingCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        /// <summary>Image files; wildcards allowed.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = null!;
+
+        /// <summary>Image files, taken exactly as written (no wildcards).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "FullName", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = null!;
+
+        /// <summary>Upload again even when this session already uploaded the same content.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (string file in Resolve())
+            {
+                LocalImage? image = ImageFile.Inspect(file, out string? problem);
+                if (image == null)
+                {
+                    bool missing = !System.IO.File.Exists(file);
+                    var error = new ArgumentException($"'{file}' {problem}. Nothing was uploaded.");
+                    WriteError(new ErrorRecord(error, missing ? "ImageNotFound" : "InvalidImage", missing ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData, file));
+                    continue;
+                }
+
+                if (!ShouldProcess(file, $"Upload the image ({image.ContentType}, {image.Bytes} bytes) to the Kling gateway"))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    ImageUpload upload = Run(ImageUploadCache.Shared.GetOrUploadAsync(Client, image, Force, Cancellation));
+                    WriteVerbose(upload.FromCache ? $"{file} was already uploaded in this session: {KlingClient.Describe(new Uri(upload.Url))}" : $"Uploaded {file}.");
+                    WriteObject(upload);
+                }
+                catch (GatewayException ex)
+                {
+                    WriteGatewayError(ex, file);
+                }
+                catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+            }
+        }
+
+        /// <summary>Full file-system paths: wildcards expanded for -Path (a pattern matching nothing is an error), -LiteralPath as written.</summary>
+        private IEnumerable<string> Resolve()
+        {
+            if (ParameterSetName == LiteralPathSet)
+            {
+                foreach (string literal in LiteralPath)
+                {
+                    yield return GetUnresolvedProviderPathFromPSPath(literal);
+                }
+
+                yield break;
+            }
+
+            foreach (string pattern in Path)
+            {
+                if (!WildcardPattern.ContainsWildcardCharacters(pattern))
+                {
+                    yield return GetUnresolvedProviderPathFromPSPath(pattern);
+                    continue;
+                }
+
+                Collection<string>? found = null;
+                try
+                {
+                    found = GetResolvedProviderPathFromPSPath(pattern, out ProviderInfo provider);
+                }
+                catch (ItemNotFoundException ex)
+                {
+                    WriteError(new ErrorRecord(ex, "ImageNotFound", ErrorCategory.ObjectNotFound, pattern));
+                }
+
+                if (found == null)
+                {
+                    continue;
+                }
+
+                if (found.Count == 0)
+                {
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"No file matches '{pattern}'."), "ImageNotFound", ErrorCategory.ObjectNotFound, pattern));
+                }
+
+                foreach (string path in found)
+                {
+                    yield return path;
+                }
+            }
+        }
+    }
+}
