@@ -5,6 +5,7 @@
     Starts the emulator on loopback, points Kling at it through the same environment variables a scheduled
     task would use, and runs:
         Import-Csv examples/prompts.csv | New-KlingVideo | Wait-KlingTask | Save-KlingVideo -Path out/demo
+    One row takes its first and last frames from local files (examples/frames), uploaded before it is sent.
     Two rows of prompts.csv are bad on purpose: they are reported and never sent.
 #>
 $ErrorActionPreference = 'Stop'
@@ -20,16 +21,24 @@ try {
 
     Write-Host "Gateway emulator on $($emulator.Gateway); submitting examples/prompts.csv ..."
     $rejected = @()
-    $files = Import-Csv (Join-Path $PSScriptRoot 'prompts.csv') |
-        New-KlingVideo -ErrorAction SilentlyContinue -ErrorVariable +rejected |
-        Wait-KlingTask -PollInterval 0.5 |
-        Save-KlingVideo -Path $destination
+    # The CSV's local image paths (examples/frames/...) are relative to the repository root, as in the README.
+    Push-Location $root
+    try {
+        $files = Import-Csv (Join-Path $PSScriptRoot 'prompts.csv') |
+            New-KlingVideo -ErrorAction SilentlyContinue -ErrorVariable +rejected |
+            Wait-KlingTask -PollInterval 0.5 |
+            Save-KlingVideo -Path $destination
+    }
+    finally {
+        Pop-Location
+    }
 
     foreach ($e in $rejected) { Write-Host "rejected: $($e.Exception.Message)" -ForegroundColor Yellow }
     $files | Format-Table @{ n = 'File'; e = { $_.Name } }, Length, TaskId -AutoSize | Out-Host
-    Write-Host "$(@($files).Count) videos saved in $destination; $(@($rejected).Count) rows rejected before sending."
-    if (@($files).Count -ne 4 -or @($rejected).Count -ne 2) {
-        Write-Host 'The demo expected 4 videos and 2 rejected rows.' -ForegroundColor Red
+    $uploads = @(Invoke-EmulatorControl $emulator requests | ForEach-Object { $_ } | Where-Object path -Like '/v1/uploads/images*').Count
+    Write-Host "$(@($files).Count) videos saved in $destination; $uploads local images uploaded; $(@($rejected).Count) rows rejected before sending."
+    if (@($files).Count -ne 5 -or @($rejected).Count -ne 2 -or $uploads -ne 2) {
+        Write-Host 'The demo expected 5 videos, 2 uploaded images and 2 rejected rows.' -ForegroundColor Red
         exit 1
     }
 }
