@@ -18,6 +18,7 @@
         'Wait-KlingTask'
         'Save-KlingVideo'
         'Send-KlingImage'
+        'Test-KlingVideoInput'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

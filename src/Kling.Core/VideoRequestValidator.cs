@@ -154,7 +154,7 @@ namespace Kling.Core
             {
                 if (!IsHttpUrl(videoUrl))
                 {
-                    found.Add(new ValidationProblem("video_url", $"'{videoUrl}' is not an absolute http(s) URL; the reference video must be publicly reachable (the gateway has no video upload)."));
+                    found.Add(new ValidationProblem("video_url", $"'{videoUrl}' is not an absolute http(s) URL; the reference video must be publicly reachable (the gateway has no video upload). Put the file somewhere public and give its URL; Test-KlingVideoInput -Path checks a local file against the video rules first."));
                 }
 
                 var reference = new VideoReference { VideoUrl = videoUrl };

@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using Kling.Core;
 
@@ -34,7 +32,7 @@ namespace Kling.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (string file in Resolve())
+            foreach (string file in ResolveFilePaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
             {
                 LocalImage? image = ImageFile.Inspect(file, out string? problem);
                 if (image == null)
@@ -63,54 +61,6 @@ namespace Kling.Commands
                 catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
                 {
                     throw new PipelineStoppedException();
-                }
-            }
-        }
-
-        /// <summary>Full file-system paths: wildcards expanded for -Path (a pattern matching nothing is an error), -LiteralPath as written.</summary>
-        private IEnumerable<string> Resolve()
-        {
-            if (ParameterSetName == LiteralPathSet)
-            {
-                foreach (string literal in LiteralPath)
-                {
-                    yield return GetUnresolvedProviderPathFromPSPath(literal);
-                }
-
-                yield break;
-            }
-
-            foreach (string pattern in Path)
-            {
-                if (!WildcardPattern.ContainsWildcardCharacters(pattern))
-                {
-                    yield return GetUnresolvedProviderPathFromPSPath(pattern);
-                    continue;
-                }
-
-                Collection<string>? found = null;
-                try
-                {
-                    found = GetResolvedProviderPathFromPSPath(pattern, out ProviderInfo provider);
-                }
-                catch (ItemNotFoundException ex)
-                {
-                    WriteError(new ErrorRecord(ex, "ImageNotFound", ErrorCategory.ObjectNotFound, pattern));
-                }
-
-                if (found == null)
-                {
-                    continue;
-                }
-
-                if (found.Count == 0)
-                {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"No file matches '{pattern}'."), "ImageNotFound", ErrorCategory.ObjectNotFound, pattern));
-                }
-
-                foreach (string path in found)
-                {
-                    yield return path;
                 }
             }
         }

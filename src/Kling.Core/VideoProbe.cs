@@ -1,0 +1,425 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace Kling.Core
+{
+    /// <summary>What the header of an MP4/MOV file says about its video.</summary>
+    public sealed class VideoInfo
+    {
+        /// <summary>MP4 or MOV.</summary>
+        public string Container { get; set; } = "MP4";
+
+        public TimeSpan? Duration { get; set; }
+
+        public int? Width { get; set; }
+
+        public int? Height { get; set; }
+
+        public double? FrameRate { get; set; }
+
+        public long Bytes { get; set; }
+    }
+
+    /// <summary>A local reference video checked against the API's rules for video_url.</summary>
+    public sealed class VideoCheck
+    {
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>MP4 or MOV; null when the file is neither.</summary>
+        public string? Container { get; set; }
+
+        public TimeSpan? Duration { get; set; }
+
+        public int? Width { get; set; }
+
+        public int? Height { get; set; }
+
+        public double? FrameRate { get; set; }
+
+        public long Bytes { get; set; }
+
+        /// <summary>base or feature: the rules differ in the longest duration allowed.</summary>
+        public string ReferType { get; set; } = "base";
+
+        public bool IsValid => Problems.Length == 0;
+
+        public string[] Problems { get; set; } = Array.Empty<string>();
+    }
+
+    /// <summary>
+    /// Reads an MP4/MOV (ISO base media) file's boxes without decoding anything and without ffmpeg: only the box
+    /// headers are read on the way to the moov box (mdat is seeked over, wherever moov sits), then moov itself.
+    /// </summary>
+    public static class VideoProbe
+    {
+        public const long MaxBytes = 200L * 1024 * 1024;
+        public const double MinSeconds = 3;
+        public const double MaxBaseSeconds = 10;
+        public const int MinPixels = 720;
+        public const int MaxPixels = 2160;
+        public const double MinFrameRate = 24;
+        public const double MaxFrameRate = 60;
+        private const long MaxMoovBytes = 64L * 1024 * 1024;
+
+        /// <summary>Checks a file against the reference-video rules; a file that is not MP4/MOV is a check with that problem.</summary>
+        public static VideoCheck Check(string path, string? referType)
+        {
+            string type = string.Equals(referType, "feature", StringComparison.OrdinalIgnoreCase) ? "feature" : "base";
+            var check = new VideoCheck { Path = path, ReferType = type };
+            var problems = new List<string>();
+            VideoInfo info;
+            try
+            {
+                info = Read(path);
+            }
+            catch (InvalidDataException ex)
+            {
+                check.Bytes = new FileInfo(path).Length;
+                check.Problems = new[] { ex.Message };
+                return check;
+            }
+
+            check.Container = info.Container;
+            check.Duration = info.Duration;
+            check.Width = info.Width;
+            check.Height = info.Height;
+            check.FrameRate = info.FrameRate;
+            check.Bytes = info.Bytes;
+
+            if (info.Bytes > MaxBytes)
+            {
+                problems.Add($"size {info.Bytes / 1048576.0:0.0} MB is over the 200 MB limit");
+            }
+
+            if (info.Duration == null)
+            {
+                problems.Add("the duration could not be read from the header");
+            }
+            else if (info.Duration.Value.TotalSeconds < MinSeconds)
+            {
+                problems.Add($"duration {Seconds(info.Duration.Value)} s is shorter than the {MinSeconds:0} s minimum");
+            }
+            else if (type == "base" && info.Duration.Value.TotalSeconds > MaxBaseSeconds)
+            {
+                problems.Add($"duration {Seconds(info.Duration.Value)} s is longer than the {MaxBaseSeconds:0} s a base reference video may last (a feature reference may be longer)");
+            }
+
+            if (info.Width == null || info.Height == null)
+            {
+                problems.Add("the file has no video track");
+            }
+            else
+            {
+                foreach (var side in new[] { ("width", info.Width.Value), ("height", info.Height.Value) })
+                {
+                    if (side.Item2 < MinPixels || side.Item2 > MaxPixels)
+                    {
+                        problems.Add($"{side.Item1} {side.Item2} px is outside {MinPixels}-{MaxPixels} px");
+                    }
+                }
+            }
+
+            if (info.FrameRate == null)
+            {
+                if (info.Width != null)
+                {
+                    problems.Add("the frame rate could not be read from the header");
+                }
+            }
+            else if (Math.Round(info.FrameRate.Value, 2) < MinFrameRate - 0.03 || Math.Round(info.FrameRate.Value, 2) > MaxFrameRate + 0.03)
+            {
+                problems.Add($"frame rate {info.FrameRate.Value.ToString("0.##", CultureInfo.InvariantCulture)} fps is outside {MinFrameRate:0}-{MaxFrameRate:0} fps");
+            }
+
+            check.Problems = problems.ToArray();
+            return check;
+        }
+
+        /// <summary>Reads the header; throws InvalidDataException (plain words) for anything that is not a readable MP4/MOV.</summary>
+        public static VideoInfo Read(string path)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+            var info = new VideoInfo { Bytes = stream.Length };
+            string? majorBrand = null;
+            bool sawFtyp = false;
+            byte[]? moov = null;
+            long offset = 0;
+            bool first = true;
+            while (offset < stream.Length && moov == null)
+            {
+                stream.Position = offset;
+                long remaining = stream.Length - offset;
+                if (remaining < 8)
+                {
+                    throw new InvalidDataException("not an MP4 or MOV file: the file ends inside a box header");
+                }
+
+                byte[] header = ReadExactly(stream, 8);
+                long size = BigEndian(header, 0, 4);
+                string type = Encoding.ASCII.GetString(header, 4, 4);
+                int headerLength = 8;
+                if (!IsBoxType(header, 4))
+                {
+                    throw new InvalidDataException(first
+                        ? "not an MP4 or MOV file (no ISO media box at its start)"
+                        : $"not a readable MP4 or MOV file: a box at byte {offset} has no valid type");
+                }
+
+                if (size == 1)
+                {
+                    if (remaining < 16)
+                    {
+                        throw new InvalidDataException("not a readable MP4 or MOV file: the file ends inside a box header");
+                    }
+
+                    size = BigEndian(ReadExactly(stream, 8), 0, 8);
+                    headerLength = 16;
+                }
+                else if (size == 0)
+                {
+                    size = remaining;
+                }
+
+                if (size < headerLength)
+                {
+                    throw new InvalidDataException($"not a readable MP4 or MOV file: the '{type}' box at byte {offset} has an impossible size");
+                }
+
+                if (first && type != "ftyp" && type != "moov" && type != "mdat" && type != "free" && type != "skip" && type != "wide" && type != "pnot")
+                {
+                    throw new InvalidDataException("not an MP4 or MOV file (it does not start with an ftyp, moov or mdat box)");
+                }
+
+                first = false;
+                if (type == "ftyp" && size >= headerLength + 4)
+                {
+                    majorBrand = Encoding.ASCII.GetString(ReadExactly(stream, 4));
+                    sawFtyp = true;
+                }
+                else if (type == "moov")
+                {
+                    long length = size - headerLength;
+                    if (size > remaining)
+                    {
+                        throw new InvalidDataException("not a readable MP4 or MOV file: it is cut off inside its header (moov box)");
+                    }
+
+                    if (length > MaxMoovBytes)
+                    {
+                        throw new InvalidDataException($"not a readable MP4 or MOV file: its header (moov box) claims {length} bytes");
+                    }
+
+                    moov = ReadExactly(stream, (int)length);
+                }
+
+                offset += size;
+            }
+
+            if (moov == null)
+            {
+                throw new InvalidDataException(sawFtyp ? "not a readable MP4 or MOV file: it has no header (moov box); it may be cut off" : "not an MP4 or MOV file (no moov box)");
+            }
+
+            info.Container = majorBrand == null || majorBrand == "qt  " ? "MOV" : "MP4";
+            ParseMoov(moov, info);
+            return info;
+        }
+
+        private static void ParseMoov(byte[] moov, VideoInfo info)
+        {
+            TimeSpan? movieDuration = null;
+            foreach (Box box in Children(moov, 0, moov.Length))
+            {
+                if (box.Type == "mvhd")
+                {
+                    movieDuration = ReadDuration(moov, box, 4 + (moov[box.Start] == 1 ? 16 : 8));
+                }
+                else if (box.Type == "trak" && info.Width == null)
+                {
+                    ParseTrack(moov, box, info);
+                }
+            }
+
+            info.Duration = movieDuration is TimeSpan d && d > TimeSpan.Zero ? d : info.Duration;
+        }
+
+        private static void ParseTrack(byte[] data, Box trak, VideoInfo info)
+        {
+            Box? tkhd = Find(data, trak, "tkhd");
+            Box? mdia = Find(data, trak, "mdia");
+            Box? hdlr = mdia == null ? null : Find(data, mdia.Value, "hdlr");
+            if (tkhd == null || hdlr == null || hdlr.Value.Length < 12 || Encoding.ASCII.GetString(data, hdlr.Value.Start + 8, 4) != "vide")
+            {
+                return;
+            }
+
+            int at = data[tkhd.Value.Start] == 1 ? 88 : 76;
+            Need(tkhd.Value, at + 8);
+            info.Width = (int)(BigEndian(data, tkhd.Value.Start + at, 4) >> 16);
+            info.Height = (int)(BigEndian(data, tkhd.Value.Start + at + 4, 4) >> 16);
+
+            Box? mdhd = Find(data, mdia!.Value, "mdhd");
+            if (mdhd == null)
+            {
+                return;
+            }
+
+            bool v1 = data[mdhd.Value.Start] == 1;
+            int timescaleAt = 4 + (v1 ? 16 : 8);
+            Need(mdhd.Value, timescaleAt + (v1 ? 12 : 8));
+            long timescale = BigEndian(data, mdhd.Value.Start + timescaleAt, 4);
+            long duration = BigEndian(data, mdhd.Value.Start + timescaleAt + 4, v1 ? 8 : 4);
+            if (timescale <= 0 || duration <= 0)
+            {
+                return;
+            }
+
+            info.Duration ??= TimeSpan.FromSeconds((double)duration / timescale);
+            Box? minf = Find(data, mdia.Value, "minf");
+            Box? stbl = minf == null ? null : Find(data, minf.Value, "stbl");
+            Box? stts = stbl == null ? null : Find(data, stbl.Value, "stts");
+            if (stts == null)
+            {
+                return;
+            }
+
+            Need(stts.Value, 8);
+            long entries = BigEndian(data, stts.Value.Start + 4, 4);
+            Need(stts.Value, 8 + (entries * 8));
+            long samples = 0;
+            for (long i = 0; i < entries; i++)
+            {
+                samples += BigEndian(data, stts.Value.Start + 8 + (int)(i * 8), 4);
+            }
+
+            info.FrameRate = samples / ((double)duration / timescale);
+        }
+
+        private static TimeSpan? ReadDuration(byte[] data, Box box, int timescaleAt)
+        {
+            bool v1 = data[box.Start] == 1;
+            Need(box, timescaleAt + (v1 ? 12 : 8));
+            long timescale = BigEndian(data, box.Start + timescaleAt, 4);
+            long duration = BigEndian(data, box.Start + timescaleAt + 4, v1 ? 8 : 4);
+            return timescale > 0 ? TimeSpan.FromSeconds((double)duration / timescale) : (TimeSpan?)null;
+        }
+
+        private static Box? Find(byte[] data, Box parent, string type)
+        {
+            foreach (Box child in Children(data, parent.Start, parent.Start + parent.Length))
+            {
+                if (child.Type == type)
+                {
+                    return child;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The boxes inside [start, end) of a buffer; a box running past its parent is malformed.</summary>
+        private static IEnumerable<Box> Children(byte[] data, int start, int end)
+        {
+            int at = start;
+            while (at + 8 <= end)
+            {
+                long size = BigEndian(data, at, 4);
+                int headerLength = 8;
+                if (size == 1)
+                {
+                    if (at + 16 > end)
+                    {
+                        throw new InvalidDataException("not a readable MP4 or MOV file: its header (moov box) is malformed");
+                    }
+
+                    size = BigEndian(data, at + 8, 8);
+                    headerLength = 16;
+                }
+                else if (size == 0)
+                {
+                    size = end - at;
+                }
+
+                if (size < headerLength || at + size > end)
+                {
+                    throw new InvalidDataException("not a readable MP4 or MOV file: its header (moov box) is malformed or cut off");
+                }
+
+                yield return new Box(Encoding.ASCII.GetString(data, at + 4, 4), at + headerLength, (int)size - headerLength);
+                at += (int)size;
+            }
+        }
+
+        private static void Need(Box box, long bytes)
+        {
+            if (box.Length < bytes)
+            {
+                throw new InvalidDataException($"not a readable MP4 or MOV file: its '{box.Type}' box is too short");
+            }
+        }
+
+        private static bool IsBoxType(byte[] b, int at)
+        {
+            for (int i = at; i < at + 4; i++)
+            {
+                if (b[i] < 0x20 || b[i] > 0x7E)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static long BigEndian(byte[] b, int at, int count)
+        {
+            long value = 0;
+            for (int i = 0; i < count; i++)
+            {
+                value = (value << 8) | b[at + i];
+            }
+
+            return value;
+        }
+
+        private static byte[] ReadExactly(Stream stream, int count)
+        {
+            byte[] buffer = new byte[count];
+            int done = 0;
+            while (done < count)
+            {
+                int read = stream.Read(buffer, done, count - done);
+                if (read == 0)
+                {
+                    throw new InvalidDataException("not a readable MP4 or MOV file: it ends early");
+                }
+
+                done += read;
+            }
+
+            return buffer;
+        }
+
+        private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture);
+
+        private readonly struct Box
+        {
+            public Box(string type, int start, int length)
+            {
+                Type = type;
+                Start = start;
+                Length = length;
+            }
+
+            public string Type { get; }
+
+            /// <summary>Where the payload starts (after the header).</summary>
+            public int Start { get; }
+
+            public int Length { get; }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using Kling.Core;
+
+namespace Kling.Commands
+{
+    /// <summary>
+    /// Checks local reference videos against the API's rules for video_url (MP4/MOV, duration, resolution, frame
+    /// rate, size) by reading the file's MP4/MOV header: no ffmpeg, no network, no key.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "KlingVideoInput", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(VideoCheck), typeof(bool))]
+    public sealed class TestKlingVideoInputCommand : KlingCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        /// <summary>Video files; wildcards allowed.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = null!;
+
+        /// <summary>Video files, taken exactly as written.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "FullName", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = null!;
+
+        /// <summary>How the video would be used: base (default; at most 10 s) or feature.</summary>
+        [Parameter]
+        [ValidateSet("base", "feature", IgnoreCase = true)]
+        [ArgumentCompleter(typeof(ReferTypeCompleter))]
+        public string ReferType { get; set; } = "base";
+
+        /// <summary>Write only $true or $false per file.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (string file in ResolveFilePaths(literal ? LiteralPath : Path, literal))
+            {
+                if (!File.Exists(file))
+                {
+                    var missing = new FileNotFoundException($"The video file '{file}' does not exist.", file);
+                    WriteError(new ErrorRecord(missing, "FileNotFound", ErrorCategory.ObjectNotFound, file));
+                    continue;
+                }
+
+                VideoCheck check;
+                try
+                {
+                    check = VideoProbe.Check(file, ReferType.ToLowerInvariant());
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    WriteError(new ErrorRecord(ex, "FileUnreadable", ErrorCategory.ReadError, file));
+                    continue;
+                }
+
+                foreach (string problem in check.Problems)
+                {
+                    WriteVerbose($"{file}: {problem}.");
+                }
+
+                if (Quiet)
+                {
+                    WriteObject(check.IsValid);
+                }
+                else
+                {
+                    WriteObject(check);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+using System.Text;
+using Kling.Core;
+using Xunit;
+
+namespace Kling.Core.Tests;
+
+/// <summary>Builds MP4/MOV files box by box, the way encoders lay them out, for the header reader.</summary>
+internal sealed class Mp4Writer
+{
+    public string Brand { get; set; } = "isom";
+    public bool WithFtyp { get; set; } = true;
+    public int Width { get; set; } = 1280;
+    public int Height { get; set; } = 720;
+    public double Seconds { get; set; } = 5;
+    public double Fps { get; set; } = 30;
+    public int Version { get; set; }
+    public bool AudioTrackFirst { get; set; }
+    public bool VideoTrack { get; set; } = true;
+    public bool MoovAtEnd { get; set; }
+    public long MdatBytes { get; set; } = 1024;
+
+    /// <summary>A 64-bit (largesize) mdat header, as files over 4 GB have.</summary>
+    public bool LargeMdat { get; set; }
+
+    public void Write(string path)
+    {
+        byte[] ftyp = Box("ftyp", Ascii(Brand), U32(512), Ascii(Brand), Ascii("mp41"));
+        byte[] moov = Moov();
+        using var file = new FileStream(path, FileMode.Create);
+        if (WithFtyp)
+        {
+            file.Write(ftyp);
+        }
+
+        if (!MoovAtEnd)
+        {
+            file.Write(moov);
+        }
+
+        // mdat: only its header is written; the body is left sparse (never read by the reader anyway).
+        if (LargeMdat)
+        {
+            file.Write(Concat(U32(1), Ascii("mdat"), U64((ulong)(16 + MdatBytes))));
+            file.Position += MdatBytes;
+        }
+        else
+        {
+            file.Write(Concat(U32((uint)(8 + MdatBytes)), Ascii("mdat")));
+            file.Position += MdatBytes;
+        }
+
+        if (MoovAtEnd)
+        {
+            file.Write(moov);
+        }
+
+        file.SetLength(file.Position);
+    }
+
+    private byte[] Moov()
+    {
+        const uint movieScale = 1000;
+        const uint mediaScale = 90000;
+        var tracks = new List<byte[]>();
+        if (AudioTrackFirst)
+        {
+            tracks.Add(Track("soun", 0, 0, 48000, (ulong)(Seconds * 48000), 1024, (uint)(Seconds * 48000 / 1024)));
+        }
+
+        if (VideoTrack)
+        {
+            uint frames = (uint)Math.Round(Seconds * Fps);
+            uint delta = (uint)Math.Round(mediaScale / Fps);
+            tracks.Add(Track("vide", Width, Height, mediaScale, (ulong)frames * delta, delta, frames));
+        }
+
+        byte[] mvhd = Version == 1
+            ? Box("mvhd", U32(0x01000000), U64(0), U64(0), U32(movieScale), U64((ulong)(Seconds * movieScale)), new byte[80])
+            : Box("mvhd", U32(0), U32(0), U32(0), U32(movieScale), U32((uint)(Seconds * movieScale)), new byte[80]);
+        return Box("moov", new[] { mvhd }.Concat(tracks).ToArray());
+    }
+
+    private byte[] Track(string handler, int width, int height, uint timescale, ulong duration, uint delta, uint samples)
+    {
+        byte[] matrixEtc = Concat(new byte[8], new byte[8], new byte[36]);
+        byte[] tkhd = Version == 1
+            ? Box("tkhd", U32(0x01000003), U64(0), U64(0), U32(1), U32(0), U64(duration), matrixEtc, U32((uint)width << 16), U32((uint)height << 16))
+            : Box("tkhd", U32(3), U32(0), U32(0), U32(1), U32(0), U32((uint)duration), matrixEtc, U32((uint)width << 16), U32((uint)height << 16));
+        byte[] mdhd = Version == 1
+            ? Box("mdhd", U32(0x01000000), U64(0), U64(0), U32(timescale), U64(duration), U32(0))
+            : Box("mdhd", U32(0), U32(0), U32(0), U32(timescale), U32((uint)duration), U32(0));
+        byte[] hdlr = Box("hdlr", U32(0), U32(0), Ascii(handler), new byte[12], Ascii("handler\0"));
+        byte[] stts = Box("stts", U32(0), U32(2), U32(samples - 1), U32(delta), U32(1), U32(delta));
+        byte[] stbl = Box("stbl", stts);
+        byte[] minf = Box("minf", stbl);
+        return Box("trak", tkhd, Box("mdia", mdhd, hdlr, minf));
+    }
+
+    private static byte[] Box(string type, params byte[][] parts)
+    {
+        byte[] body = Concat(parts);
+        return Concat(U32((uint)(8 + body.Length)), Ascii(type), body);
+    }
+
+    private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
+
+    private static byte[] Ascii(string s) => Encoding.ASCII.GetBytes(s);
+
+    private static byte[] U32(uint v) => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v };
+
+    private static byte[] U64(ulong v) => Concat(U32((uint)(v >> 32)), U32((uint)v));
+}
+
+public sealed class VideoProbeTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "kling-probe-" + Guid.NewGuid().ToString("n"));
+
+    public VideoProbeTests() => Directory.CreateDirectory(folder);
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private string Make(Mp4Writer writer, string name = "clip.mp4")
+    {
+        string path = Path.Combine(folder, name);
+        writer.Write(path);
+        return path;
+    }
+
+    [Fact]
+    public void Reads_a_plain_mp4_and_passes_it()
+    {
+        VideoCheck check = VideoProbe.Check(Make(new Mp4Writer()), "base");
+        Assert.True(check.IsValid, string.Join("; ", check.Problems));
+        Assert.Equal("MP4", check.Container);
+        Assert.Equal(5, check.Duration!.Value.TotalSeconds, 3);
+        Assert.Equal(1280, check.Width);
+        Assert.Equal(720, check.Height);
+        Assert.Equal(30, check.FrameRate!.Value, 2);
+    }
+
+    [Fact]
+    public void Tells_mov_by_its_brand_and_by_a_missing_ftyp()
+    {
+        Assert.Equal("MOV", VideoProbe.Check(Make(new Mp4Writer { Brand = "qt  " }, "a.mov"), "base").Container);
+        Assert.Equal("MOV", VideoProbe.Check(Make(new Mp4Writer { WithFtyp = false }, "b.mov"), "base").Container);
+    }
+
+    [Fact]
+    public void Skips_a_big_mdat_to_a_moov_at_the_end_without_reading_it()
+    {
+        // 150 MB of media data that is never written (sparse) and must never be read: only seeked over.
+        string path = Make(new Mp4Writer { MoovAtEnd = true, MdatBytes = 150L * 1024 * 1024, LargeMdat = true });
+        VideoCheck check = VideoProbe.Check(path, "base");
+        Assert.True(check.IsValid, string.Join("; ", check.Problems));
+        Assert.Equal(1280, check.Width);
+        Assert.True(check.Bytes > 150L * 1024 * 1024);
+    }
+
+    [Fact]
+    public void Reads_version_1_boxes()
+    {
+        VideoCheck check = VideoProbe.Check(Make(new Mp4Writer { Version = 1, Width = 1920, Height = 1080, Fps = 24, Seconds = 8 }), "base");
+        Assert.True(check.IsValid, string.Join("; ", check.Problems));
+        Assert.Equal(1920, check.Width);
+        Assert.Equal(24, check.FrameRate!.Value, 2);
+        Assert.Equal(8, check.Duration!.Value.TotalSeconds, 3);
+    }
+
+    [Fact]
+    public void Finds_the_video_track_after_an_audio_track()
+    {
+        VideoCheck check = VideoProbe.Check(Make(new Mp4Writer { AudioTrackFirst = true, Width = 720, Height = 1280 }), "base");
+        Assert.True(check.IsValid, string.Join("; ", check.Problems));
+        Assert.Equal(720, check.Width);
+        Assert.Equal(1280, check.Height);
+    }
+
+    [Theory]
+    [InlineData(2.4, "base", "duration 2.4 s is shorter than the 3 s minimum")]
+    [InlineData(12, "base", "duration 12 s is longer than the 10 s")]
+    public void Checks_the_duration(double seconds, string referType, string expected)
+    {
+        VideoCheck check = VideoProbe.Check(Make(new Mp4Writer { Seconds = seconds }), referType);
+        Assert.False(check.IsValid);
+        Assert.Contains(check.Problems, p => p.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_long_video_is_fine_as_a_feature_reference()
+    {
+        Assert.True(VideoProbe.Check(Make(new Mp4Writer { Seconds = 12 }), "feature").IsValid);
+        Assert.False(VideoProbe.Check(Make(new Mp4Writer { Seconds = 2 }), "feature").IsValid);
+    }
+
+    [Theory]
+    [InlineData(640, 360, "width 640 px is outside 720-2160 px")]
+    [InlineData(4096, 2160, "width 4096 px is outside 720-2160 px")]
+    [InlineData(1280, 700, "height 700 px is outside 720-2160 px")]
+    public void Checks_the_resolution(int width, int height, string expected)
+    {
+        VideoCheck check = VideoProbe.Check(Make(new Mp4Writer { Width = width, Height = height }), "base");
+        Assert.Contains(expected, check.Problems);
+    }
+
+    [Theory]
+    [InlineData(15, false)]
+    [InlineData(23.976, true)]
+    [InlineData(60, true)]
+    [InlineData(120, false)]
+    public void Checks_the_frame_rate(double fps, bool valid)
+    {
+        VideoCheck check = VideoProbe.Check(Make(new Mp4Writer { Fps = fps }), "base");
+        Assert.Equal(valid, check.IsValid);
+        if (!valid)
+        {
+            Assert.Contains(check.Problems, p => p.StartsWith("frame rate", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Checks_the_size()
+    {
+        string path = Make(new Mp4Writer { MdatBytes = 201L * 1024 * 1024 });
+        VideoCheck check = VideoProbe.Check(path, "base");
+        Assert.Contains(check.Problems, p => p.Contains("over the 200 MB limit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_file_without_a_video_track_says_so()
+    {
+        VideoCheck check = VideoProbe.Check(Make(new Mp4Writer { VideoTrack = false, AudioTrackFirst = true }), "base");
+        Assert.Contains("the file has no video track", check.Problems);
+    }
+
+    [Fact]
+    public void Something_else_is_not_an_mp4()
+    {
+        string png = Path.Combine(folder, "frame.mp4");
+        File.WriteAllBytes(png, ImageTests.Png.Concat(new byte[200]).ToArray());
+        VideoCheck check = VideoProbe.Check(png, "base");
+        Assert.False(check.IsValid);
+        Assert.Null(check.Container);
+        Assert.StartsWith("not an MP4 or MOV file", Assert.Single(check.Problems));
+
+        string text = Path.Combine(folder, "notes.mov");
+        File.WriteAllText(text, "these are not the frames you are looking for");
+        Assert.StartsWith("not an MP4 or MOV file", Assert.Single(VideoProbe.Check(text, "base").Problems));
+    }
+
+    [Fact]
+    public void A_file_cut_off_in_its_header_is_reported_not_crashed_on()
+    {
+        string path = Make(new Mp4Writer { MoovAtEnd = true });
+        using (var stream = new FileStream(path, FileMode.Open))
+        {
+            stream.SetLength(stream.Length - 40);
+        }
+
+        VideoCheck check = VideoProbe.Check(path, "base");
+        Assert.False(check.IsValid);
+        Assert.Contains("cut off", Assert.Single(check.Problems));
+
+        // ... and one whose moov never comes.
+        string noMoov = Make(new Mp4Writer { MoovAtEnd = true }, "nomoov.mp4");
+        using (var stream = new FileStream(noMoov, FileMode.Open))
+        {
+            stream.SetLength(24 + 8 + 1024);
+        }
+
+        Assert.Contains("no header (moov box)", Assert.Single(VideoProbe.Check(noMoov, "base").Problems));
+    }
+}
