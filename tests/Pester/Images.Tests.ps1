@@ -73,6 +73,23 @@ Describe 'Local images' {
         ($tasks | Where-Object Name -EQ 'bloom').Request.ImageUrls | Should -Be $bloom.image_urls
     }
 
+    It 'turns a CSV with local image paths into videos in a folder, end to end' {
+        New-ImageFile (Join-Path $work 'in/frames/start.png') | Out-Null
+        New-ImageFile (Join-Path $work 'in/frames/end.webp') -Kind webp | Out-Null
+        @(
+            'Name,prompt,first_frame,last_frame'
+            'opening,The door opens,frames/start.png,frames/end.webp'
+            'closing,The door closes,frames/end.webp,frames/start.png'
+            'still,Nothing moves,frames/start.png,'
+        ) | Set-Content (Join-Path $work 'in/batch.csv')
+        Push-Location (Join-Path $work 'in')
+        try { $files = @(Import-Csv batch.csv | New-KlingVideo -ThrottleLimit 3 | Wait-KlingTask -PollInterval 0.2 | Save-KlingVideo -Path ../out) }
+        finally { Pop-Location }
+        ($files.Name | Sort-Object) | Should -Be @('closing.mp4', 'opening.mp4', 'still.mp4')
+        $files | ForEach-Object { $_.Directory.FullName | Should -Be (Join-Path $work 'out'); $_.Length | Should -BeGreaterThan 0 }
+        @(Get-UploadRequest).Count | Should -Be 2
+    }
+
     It 'uploads a first frame shared by 30 rows exactly once, with 8 rows in flight' {
         $frame = New-ImageFile (Join-Path $work 'shared.png')
         $rows = 1..30 | ForEach-Object { [pscustomobject]@{ prompt = "shared frame $_"; first_frame = $frame } }

@@ -15,6 +15,8 @@ Describe 'Security' {
     Describe 'The API key never leaks' {
         It 'appears in no output stream, error, exception, file or download request of a full batch with -Verbose and -Debug' {
             $out = Join-Path $TestDrive 'videos'
+            $frame = Join-Path $TestDrive 'frame.png'
+            [IO.File]::WriteAllBytes($frame, [byte[]] (0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A) + [guid]::NewGuid().ToByteArray())
             $script = @"
 `$ErrorActionPreference = 'Continue'
 `$DebugPreference = 'Continue'
@@ -26,6 +28,7 @@ Import-Module '$ModulePath'
     [pscustomobject]@{ prompt = 'good one'; Name = 'good' }
     [pscustomobject]@{ prompt = 'bad ratio'; aspect_ratio = '4:3' }
     [pscustomobject]@{ prompt = 'will [fail]'; Name = 'failing' }
+    [pscustomobject]@{ prompt = 'with a local first frame'; Name = 'framed'; first_frame = '$frame' }
 )
 function Add-Fault(`$json) { `$DebugPreference = 'SilentlyContinue'; `$VerbosePreference = 'SilentlyContinue'; Invoke-RestMethod -Method Post -Uri '$($emu.Gateway)/_emulator/faults' -ContentType 'application/json' -Body `$json | Out-Null }
 & {
@@ -37,6 +40,10 @@ function Add-Fault(`$json) { `$DebugPreference = 'SilentlyContinue'; `$VerbosePr
     New-KlingVideo -Prompt 'server error' -Verbose -Debug
     Add-Fault '{"route":"task","status":500,"times":10}'
     Get-KlingTask -TaskId task_unknown -Verbose -Debug
+    # Uploads: a refusal that echoes the key, then one that works.
+    Add-Fault ('{"route":"upload","status":400,"times":1,"message":"upload echo ' + `$env:KLING_API_KEY + '"}')
+    Send-KlingImage -Path '$frame' -Force -Verbose -Debug
+    Send-KlingImage -Path '$frame' -Force -Verbose -Debug
 } *>&1 | Out-String -Width 400
 '----- ERRORS -----'
 `$Error | ForEach-Object { `$_ | Format-List * -Force | Out-String -Width 400; `$_.Exception.ToString(); `$_.Exception | Format-List * -Force | Out-String -Width 400 }
@@ -52,11 +59,14 @@ try { New-KlingVideo -Prompt 'unauthorised' -Verbose -Debug *>&1 | Out-String } 
             $result.Output | Should -BeLike '*OutcomeUnknown*'
             $result.Output | Should -BeLike '*bad request echo `*`*`**'
             $result.Output | Should -BeLike '*authentication_error*'
+            $result.Output | Should -BeLike '*POST*v1/uploads/images*'
+            $result.Output | Should -BeLike '*UploadFailed*upload echo `*`*`**'
             Test-Path (Join-Path $out 'good.mp4') | Should -BeTrue
+            Test-Path (Join-Path $out 'framed.mp4') | Should -BeTrue
             # ... and the keys are nowhere in it.
             $result.Output | Should -Not -BeLike '*sk-KLING-SECRET-7f3a9c2e51*'
             $result.Output | Should -Not -BeLike '*sk-WRONG-KEY-0b1d*'
-            Get-ChildItem $out -Recurse -File | ForEach-Object {
+            Get-ChildItem $out -Recurse -File -Force | ForEach-Object {
                 [IO.File]::ReadAllText($_.FullName) | Should -Not -BeLike '*sk-KLING-SECRET*'
             }
             foreach ($r in @(Get-EmulatorRequest $emu -HostName storage)) {
