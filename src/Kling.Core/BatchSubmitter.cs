@@ -60,9 +60,7 @@ namespace Kling.Core
         private readonly KlingClient client;
         private readonly SubmissionJournal? journal;
         private readonly CancellationToken cancellationToken;
-        private readonly ConcurrentQueue<SubmissionOutcome> outcomes = new ConcurrentQueue<SubmissionOutcome>();
-        private readonly SemaphoreSlim available = new SemaphoreSlim(0);
-        private int outstanding;
+        private readonly OutcomeQueue<SubmissionOutcome> outcomes = new OutcomeQueue<SubmissionOutcome>();
         private volatile bool stopped;
 
         public BatchSubmitter(KlingClient client, int throttleLimit, SubmissionJournal? journal, CancellationToken cancellationToken)
@@ -82,7 +80,7 @@ namespace Kling.Core
         public int MaxRateLimitRetries { get; set; } = 10;
 
         /// <summary>Rows started whose outcome has not been taken yet.</summary>
-        public int Outstanding => Volatile.Read(ref outstanding);
+        public int Outstanding => outcomes.Outstanding;
 
         public bool Stopped => stopped;
 
@@ -92,24 +90,13 @@ namespace Kling.Core
         /// <summary>Queues a row; rows take their turn at the gateway in the order they were started.</summary>
         public void Start(SubmissionItem item)
         {
-            Interlocked.Increment(ref outstanding);
+            outcomes.Started();
             Task turn = Concurrency.WaitAsync(cancellationToken);
             _ = Task.Run(() => RunAsync(item, turn));
         }
 
         /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
-        public bool TryTake(TimeSpan wait, out SubmissionOutcome? outcome)
-        {
-            outcome = null;
-            if (!available.Wait(wait))
-            {
-                return false;
-            }
-
-            outcomes.TryDequeue(out outcome);
-            Interlocked.Decrement(ref outstanding);
-            return outcome != null;
-        }
+        public bool TryTake(TimeSpan wait, out SubmissionOutcome? outcome) => outcomes.TryTake(wait, out outcome);
 
         private async Task RunAsync(SubmissionItem item, Task firstTurn)
         {
@@ -228,15 +215,11 @@ namespace Kling.Core
             Enqueue(new SubmissionOutcome(item, task, error, notSent));
         }
 
-        private void Enqueue(SubmissionOutcome outcome)
-        {
-            outcomes.Enqueue(outcome);
-            available.Release();
-        }
+        private void Enqueue(SubmissionOutcome outcome) => outcomes.Add(outcome);
 
         public void Dispose()
         {
-            available.Dispose();
+            // Nothing to release: the outcome queue's semaphore is left to the GC so late workers cannot fault.
         }
     }
 }

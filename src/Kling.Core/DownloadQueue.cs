@@ -68,10 +68,8 @@ namespace Kling.Core
         private readonly KlingClient client;
         private readonly CancellationToken cancellationToken;
         private readonly SemaphoreSlim slots;
-        private readonly SemaphoreSlim available = new SemaphoreSlim(0);
-        private readonly ConcurrentQueue<DownloadOutcome> outcomes = new ConcurrentQueue<DownloadOutcome>();
+        private readonly OutcomeQueue<DownloadOutcome> outcomes = new OutcomeQueue<DownloadOutcome>();
         private readonly ConcurrentDictionary<int, DownloadJob> running = new ConcurrentDictionary<int, DownloadJob>();
-        private int outstanding;
 
         public DownloadQueue(KlingClient client, int throttleLimit, CancellationToken cancellationToken)
         {
@@ -89,7 +87,7 @@ namespace Kling.Core
         public int ThrottleLimit { get; }
 
         /// <summary>Jobs started whose outcome has not been taken yet.</summary>
-        public int Outstanding => Volatile.Read(ref outstanding);
+        public int Outstanding => outcomes.Outstanding;
 
         /// <summary>The jobs downloading right now, oldest first.</summary>
         public IReadOnlyList<DownloadJob> Running => running.Values.OrderBy(j => j.Id).ToList();
@@ -97,24 +95,13 @@ namespace Kling.Core
         /// <summary>Queues a download; jobs get a slot in the order they were started.</summary>
         public void Start(DownloadJob job)
         {
-            Interlocked.Increment(ref outstanding);
+            outcomes.Started();
             Task turn = slots.WaitAsync(cancellationToken);
             _ = Task.Run(() => RunAsync(job, turn));
         }
 
         /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
-        public bool TryTake(TimeSpan wait, out DownloadOutcome? outcome)
-        {
-            outcome = null;
-            if (!available.Wait(wait))
-            {
-                return false;
-            }
-
-            outcomes.TryDequeue(out outcome);
-            Interlocked.Decrement(ref outstanding);
-            return outcome != null;
-        }
+        public bool TryTake(TimeSpan wait, out DownloadOutcome? outcome) => outcomes.TryTake(wait, out outcome);
 
         private async Task RunAsync(DownloadJob job, Task turn)
         {
@@ -141,8 +128,7 @@ namespace Kling.Core
                 }
             }
 
-            outcomes.Enqueue(new DownloadOutcome(job, bytes, error));
-            available.Release();
+            outcomes.Add(new DownloadOutcome(job, bytes, error));
         }
     }
 }

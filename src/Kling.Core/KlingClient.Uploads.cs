@@ -55,10 +55,7 @@ namespace Kling.Core
                     failure = ex;
                 }
 
-                bool transient = failure.Kind == GatewayErrorKind.ServerError || failure.Kind == GatewayErrorKind.RateLimited ||
-                                 failure.Kind == GatewayErrorKind.Timeout || failure.Kind == GatewayErrorKind.Network ||
-                                 failure.Kind == GatewayErrorKind.InvalidResponse;
-                if (!transient || attempt >= MaxGetAttempts)
+                if (!IsSafeToRetry(failure) || attempt >= MaxGetAttempts)
                 {
                     throw new GatewayException(failure.Kind, $"Uploading the image '{image.Path}' failed: {failure.Message}", failure.StatusCode, failure.ErrorCode, failure.ErrorType, failure.GatewayMessage, failure)
                     {
@@ -66,12 +63,7 @@ namespace Kling.Core
                     };
                 }
 
-                TimeSpan wait = failure.RetryAfter ?? Backoff(attempt);
-                if (wait > MaxRetryDelay)
-                {
-                    wait = MaxRetryDelay;
-                }
-
+                TimeSpan wait = RetryDelay(failure, attempt);
                 Log($"Upload of '{Path.GetFileName(image.Path)}' failed ({failure.Kind}); trying again in {wait.TotalSeconds:0.###} s.");
                 await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
             }

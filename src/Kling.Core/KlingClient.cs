@@ -78,6 +78,19 @@ namespace Kling.Core
             }
         }
 
+        /// <summary>Failures worth another try of a call that bills nothing (a GET, an upload): 5xx, 429, timeouts, resets, unreadable answers.</summary>
+        private static bool IsSafeToRetry(GatewayException failure) =>
+            failure.Kind == GatewayErrorKind.ServerError || failure.Kind == GatewayErrorKind.RateLimited ||
+            failure.Kind == GatewayErrorKind.Timeout || failure.Kind == GatewayErrorKind.Network ||
+            failure.Kind == GatewayErrorKind.InvalidResponse;
+
+        /// <summary>Retry-After when the server sent one, else backoff with jitter; capped.</summary>
+        private TimeSpan RetryDelay(GatewayException failure, int attempt)
+        {
+            TimeSpan wait = failure.RetryAfter ?? Backoff(attempt);
+            return wait > MaxRetryDelay ? MaxRetryDelay : wait;
+        }
+
         /// <summary>How long to wait after the n-th 429 in a row: Retry-After when given, else backoff with jitter; capped.</summary>
         public TimeSpan RateLimitDelay(GatewayException rateLimit, int consecutive)
         {
@@ -196,20 +209,12 @@ namespace Kling.Core
                     failure = ex;
                 }
 
-                bool transient = failure.Kind == GatewayErrorKind.ServerError || failure.Kind == GatewayErrorKind.RateLimited ||
-                                 failure.Kind == GatewayErrorKind.Timeout || failure.Kind == GatewayErrorKind.Network ||
-                                 failure.Kind == GatewayErrorKind.InvalidResponse;
-                if (!transient || attempt >= MaxGetAttempts)
+                if (!IsSafeToRetry(failure) || attempt >= MaxGetAttempts)
                 {
                     throw failure;
                 }
 
-                TimeSpan wait = failure.RetryAfter ?? Backoff(attempt);
-                if (wait > MaxRetryDelay)
-                {
-                    wait = MaxRetryDelay;
-                }
-
+                TimeSpan wait = RetryDelay(failure, attempt);
                 Log($"Status of '{taskId}' failed ({failure.Kind}); trying again in {wait.TotalSeconds:0.###} s.");
                 await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
             }

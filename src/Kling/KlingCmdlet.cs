@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
@@ -116,57 +114,6 @@ namespace Kling.Commands
             }
 
             WriteError(record);
-        }
-
-        /// <summary>
-        /// Full file-system paths, resolved against the PowerShell location: wildcards expanded unless <paramref name="literal"/>
-        /// (a pattern matching nothing is a non-terminating ObjectNotFound error), literal paths as written.
-        /// </summary>
-        protected IEnumerable<string> ResolveFilePaths(string[] paths, bool literal)
-        {
-            if (literal)
-            {
-                foreach (string literalPath in paths)
-                {
-                    yield return GetUnresolvedProviderPathFromPSPath(literalPath);
-                }
-
-                yield break;
-            }
-
-            foreach (string pattern in paths)
-            {
-                if (!WildcardPattern.ContainsWildcardCharacters(pattern))
-                {
-                    yield return GetUnresolvedProviderPathFromPSPath(pattern);
-                    continue;
-                }
-
-                Collection<string>? found = null;
-                try
-                {
-                    found = GetResolvedProviderPathFromPSPath(pattern, out ProviderInfo provider);
-                }
-                catch (ItemNotFoundException ex)
-                {
-                    WriteError(new ErrorRecord(ex, "FileNotFound", ErrorCategory.ObjectNotFound, pattern));
-                }
-
-                if (found == null)
-                {
-                    continue;
-                }
-
-                if (found.Count == 0)
-                {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"No file matches '{pattern}'."), "FileNotFound", ErrorCategory.ObjectNotFound, pattern));
-                }
-
-                foreach (string path in found)
-                {
-                    yield return path;
-                }
-            }
         }
     }
 }

@@ -10,29 +10,15 @@ namespace Kling.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "KlingImage", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(ImageUpload))]
-    public sealed class SendKlingImageCommand : KlingCmdlet
+    public sealed class SendKlingImageCommand : KlingFileCmdlet
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
-
-        /// <summary>Image files; wildcards allowed.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
-        [ValidateNotNullOrEmpty]
-        public string[] Path { get; set; } = null!;
-
-        /// <summary>Image files, taken exactly as written (no wildcards).</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-        [Alias("PSPath", "FullName", "LP")]
-        [ValidateNotNullOrEmpty]
-        public string[] LiteralPath { get; set; } = null!;
-
         /// <summary>Upload again even when this session already uploaded the same content.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
         protected override void ProcessRecord()
         {
-            foreach (string file in ResolveFilePaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
+            foreach (string file in InputFiles())
             {
                 LocalImage? image = ImageFile.Inspect(file, out string? problem);
                 if (image == null)

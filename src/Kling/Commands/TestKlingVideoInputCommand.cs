@@ -11,22 +11,8 @@ namespace Kling.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "KlingVideoInput", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(VideoCheck), typeof(bool))]
-    public sealed class TestKlingVideoInputCommand : KlingCmdlet
+    public sealed class TestKlingVideoInputCommand : KlingFileCmdlet
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
-
-        /// <summary>Video files; wildcards allowed.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
-        [ValidateNotNullOrEmpty]
-        public string[] Path { get; set; } = null!;
-
-        /// <summary>Video files, taken exactly as written.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-        [Alias("PSPath", "FullName", "LP")]
-        [ValidateNotNullOrEmpty]
-        public string[] LiteralPath { get; set; } = null!;
-
         /// <summary>How the video would be used: base (default; at most 10 s) or feature.</summary>
         [Parameter]
         [ValidateSet("base", "feature", IgnoreCase = true)]
@@ -39,8 +25,7 @@ namespace Kling.Commands
 
         protected override void ProcessRecord()
         {
-            bool literal = ParameterSetName == LiteralPathSet;
-            foreach (string file in ResolveFilePaths(literal ? LiteralPath : Path, literal))
+            foreach (string file in InputFiles())
             {
                 if (!File.Exists(file))
                 {
