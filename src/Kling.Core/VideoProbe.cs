@@ -63,6 +63,7 @@ namespace Kling.Core
         public const double MinFrameRate = 24;
         public const double MaxFrameRate = 60;
         private const long MaxMoovBytes = 64L * 1024 * 1024;
+        private const int MaxTopLevelBoxes = 100000;
 
         /// <summary>Checks a file against the reference-video rules; a file that is not MP4/MOV is a check with that problem.</summary>
         public static VideoCheck Check(string path, string? referType)
@@ -148,8 +149,14 @@ namespace Kling.Core
             byte[]? moov = null;
             long offset = 0;
             bool first = true;
+            int boxes = 0;
             while (offset < stream.Length && moov == null)
             {
+                if (++boxes > MaxTopLevelBoxes)
+                {
+                    throw new InvalidDataException($"not a readable MP4 or MOV file: no header (moov box) among its first {MaxTopLevelBoxes} boxes");
+                }
+
                 stream.Position = offset;
                 long remaining = stream.Length - offset;
                 if (remaining < 8)
@@ -224,7 +231,15 @@ namespace Kling.Core
             }
 
             info.Container = majorBrand == null || majorBrand == "qt  " ? "MOV" : "MP4";
-            ParseMoov(moov, info);
+            try
+            {
+                ParseMoov(moov, info);
+            }
+            catch (Exception ex) when (ex is IndexOutOfRangeException || ex is ArgumentException || ex is OverflowException)
+            {
+                throw new InvalidDataException("not a readable MP4 or MOV file: its header (moov box) is malformed", ex);
+            }
+
             return info;
         }
 

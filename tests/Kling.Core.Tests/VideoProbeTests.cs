@@ -269,4 +269,44 @@ public sealed class VideoProbeTests : IDisposable
 
         Assert.Contains("no header (moov box)", Assert.Single(VideoProbe.Check(noMoov, "base").Problems));
     }
+
+    [Fact]
+    public void Any_cut_or_corruption_is_a_problem_reported_never_a_crash()
+    {
+        byte[] good = File.ReadAllBytes(Make(new Mp4Writer { AudioTrackFirst = true, MdatBytes = 64 }));
+        string path = Path.Combine(folder, "mangled.mp4");
+        var random = new Random(20261125);
+        for (int round = 0; round < good.Length + 1500; round++)
+        {
+            byte[] bytes;
+            if (round < good.Length)
+            {
+                bytes = good.Take(round).ToArray(); // cut at every length
+            }
+            else
+            {
+                bytes = (byte[])good.Clone();
+                for (int flips = random.Next(1, 6); flips > 0; flips--)
+                {
+                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                }
+            }
+
+            File.WriteAllBytes(path, bytes);
+            VideoCheck check = VideoProbe.Check(path, "base"); // must not throw
+            Assert.NotNull(check.Problems);
+        }
+    }
+
+    [Fact]
+    public void An_empty_box_at_the_very_end_of_the_header_is_malformed_not_a_crash()
+    {
+        string path = Path.Combine(folder, "empty-mvhd.mp4");
+        byte[] ftyp = { 0, 0, 0, 16, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m', 0, 0, 2, 0 };
+        byte[] moov = { 0, 0, 0, 16, (byte)'m', (byte)'o', (byte)'o', (byte)'v', 0, 0, 0, 8, (byte)'m', (byte)'v', (byte)'h', (byte)'d' };
+        File.WriteAllBytes(path, ftyp.Concat(moov).ToArray());
+        VideoCheck check = VideoProbe.Check(path, "base");
+        Assert.False(check.IsValid);
+        Assert.Contains("malformed", Assert.Single(check.Problems));
+    }
 }
