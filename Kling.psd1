@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-Kling'
         'Disconnect-Kling'
+        'Get-KlingConfig'
         'New-KlingVideo'
         'Get-KlingTask'
         'Wait-KlingTask'

@@ -11,8 +11,9 @@ namespace Kling.Commands
         private static SecureString? connectedKey;
         private static Uri? connectedBaseUri;
         private static TimeSpan? connectedTimeout;
+        private static string connectedSource = "Connect-Kling";
 
-        internal static void Connect(SecureString apiKey, Uri? baseUri, TimeSpan? requestTimeout)
+        internal static void Connect(SecureString apiKey, Uri? baseUri, TimeSpan? requestTimeout, string keySource = "Connect-Kling")
         {
             SecureString copy = apiKey.Copy();
             copy.MakeReadOnly();
@@ -22,6 +23,7 @@ namespace Kling.Commands
                 connectedKey = copy;
                 connectedBaseUri = baseUri;
                 connectedTimeout = requestTimeout;
+                connectedSource = keySource;
             }
         }
 
@@ -36,20 +38,35 @@ namespace Kling.Commands
             }
         }
 
+        /// <summary>Where the base URL in force comes from: Connect-Kling, the environment, or the default.</summary>
+        internal static string BaseUrlSource()
+        {
+            lock (Gate)
+            {
+                if (connectedBaseUri != null)
+                {
+                    return "Connect-Kling";
+                }
+            }
+
+            return string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(GatewaySettings.BaseUrlVariable)) ? "default" : "$env:" + GatewaySettings.BaseUrlVariable;
+        }
+
         /// <summary>The settings in force now. Throws ArgumentException for a bad KLING_BASE_URL.</summary>
         internal static GatewaySettings Current()
         {
             SecureString? key;
             Uri? baseUri;
             TimeSpan? timeout;
+            string source;
             lock (Gate)
             {
                 key = connectedKey;
                 baseUri = connectedBaseUri;
                 timeout = connectedTimeout;
+                source = connectedSource;
             }
 
-            string source = "Connect-Kling";
             if (key == null)
             {
                 string? fromEnvironment = Environment.GetEnvironmentVariable(GatewaySettings.ApiKeyVariable);

@@ -52,4 +52,75 @@ Describe 'Connect-Kling' {
             (Get-Command Connect-Kling).Parameters['ApiKey'].ParameterType | Should -Be ([securestring])
         }
     }
+
+    Describe 'Keys from a credential or a vault, and Get-KlingConfig' {
+        It 'takes the key from a credential''s password' {
+            $credential = [pscredential]::new('ignored', (ConvertTo-SecureString $emu.ApiKey -AsPlainText -Force))
+            Connect-Kling -Credential $credential -BaseUrl $emu.Gateway
+            (New-KlingVideo -Prompt 'by credential').TaskId | Should -Match '^task_'
+            Get-HeaderValue @(Get-EmulatorRequest $emu -HostName gateway -Method POST)[0] 'Authorization' | Should -Be "Bearer $($emu.ApiKey)"
+            (Get-KlingConfig).KeySource | Should -Be 'Connect-Kling -Credential'
+        }
+
+        It 'says how to install SecretManagement when -Vault is used without it' {
+            $run = Invoke-ChildPwsh -Script "Import-Module '$ModulePath'; try { Connect-Kling -Vault Store -SecretName Kling } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.Exception.Message }" -Environment @{ PSModulePath = (Join-Path $TestDrive 'no-modules') }
+            $run.Output | Should -BeLike '*SecretManagementMissing,Kling.Commands.ConnectKlingCommand*'
+            $run.Output | Should -BeLike '*NotInstalled*'
+            $run.Output | Should -BeLike '*Install-PSResource Microsoft.PowerShell.SecretManagement*'
+        }
+
+        It 'reads the key from a SecretManagement vault (<kind> secret)' -ForEach @(
+            @{ kind = 'string' }, @{ kind = 'securestring' }, @{ kind = 'credential' }
+        ) {
+            # A stand-in SecretManagement module with the same name and Get-Secret signature.
+            $modules = Join-Path $TestDrive "modules-$kind"
+            $dir = Join-Path $modules 'Microsoft.PowerShell.SecretManagement'
+            New-Item -ItemType Directory $dir -Force | Out-Null
+            $value = switch ($kind) {
+                'string' { "'$($emu.ApiKey)'" }
+                'securestring' { "(ConvertTo-SecureString '$($emu.ApiKey)' -AsPlainText -Force)" }
+                'credential' { "[pscredential]::new('u', (ConvertTo-SecureString '$($emu.ApiKey)' -AsPlainText -Force))" }
+            }
+            Set-Content (Join-Path $dir 'Microsoft.PowerShell.SecretManagement.psm1') @"
+function Get-Secret { param([string] `$Name, [string] `$Vault)
+    if (`$Vault -ne 'Store' -or `$Name -ne 'Kling') { throw "no secret '`$Name' in '`$Vault'" }
+    $value
+}
+"@
+            $script = "Import-Module '$ModulePath'; Connect-Kling -Vault Store -SecretName Kling -BaseUrl '$($emu.Gateway)'; (New-KlingVideo -Prompt 'from the vault').TaskId; (Get-KlingConfig).KeySource; try { Connect-Kling -Vault Store -SecretName Other } catch { `$_.FullyQualifiedErrorId }"
+            $run = Invoke-ChildPwsh -Script $script -Environment @{ PSModulePath = $modules }
+            $run.Output | Should -Match 'task_\w+'
+            $run.Output | Should -BeLike "*Connect-Kling -Vault 'Store' -SecretName 'Kling'*"
+            $run.Output | Should -BeLike '*SecretUnavailable,Kling.Commands.ConnectKlingCommand*'
+            $run.Output | Should -Not -BeLike "*$($emu.ApiKey)*"
+            Get-HeaderValue @(Get-EmulatorRequest $emu -HostName gateway -Method POST)[0] 'Authorization' | Should -Be "Bearer $($emu.ApiKey)"
+        }
+
+        It 'shows where the settings come from, and never the key' {
+            $env:KLING_API_KEY = $emu.ApiKey
+            $config = Get-KlingConfig
+            $config | Should -BeOfType ([Kling.Core.KlingConfig])
+            $config.BaseUrl | Should -Be 'https://xcompute.us/'
+            $config.BaseUrlSource | Should -Be 'default'
+            $config.HasKey | Should -BeTrue
+            $config.KeySource | Should -Be '$env:KLING_API_KEY'
+            $config.RequestTimeout | Should -Be ([timespan]::FromSeconds(100))
+            $config.UserAgent | Should -BeLike 'Kling-PowerShell/*'
+            ($config | Format-List * | Out-String) | Should -Not -BeLike "*$($emu.ApiKey)*"
+
+            $env:KLING_BASE_URL = $emu.Gateway
+            (Get-KlingConfig).BaseUrlSource | Should -Be '$env:KLING_BASE_URL'
+            Connect-Kling -ApiKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -BaseUrl $emu.Gateway -TimeoutSec 30
+            $config = Get-KlingConfig
+            $config.BaseUrlSource | Should -Be 'Connect-Kling'
+            $config.KeySource | Should -Be 'Connect-Kling -ApiKey'
+            $config.RequestTimeout | Should -Be ([timespan]::FromSeconds(30))
+            Disconnect-Kling
+            Remove-Item Env:KLING_API_KEY
+            $config = Get-KlingConfig
+            $config.HasKey | Should -BeFalse
+            $config.KeySource | Should -Be 'none'
+            @(Get-EmulatorRequest $emu).Count | Should -Be 0
+        }
+    }
 }

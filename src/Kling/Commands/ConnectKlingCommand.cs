@@ -5,16 +5,38 @@ using Kling.Core;
 
 namespace Kling.Commands
 {
-    /// <summary>Stores the API key (as a SecureString) and optionally the gateway URL for this session.</summary>
+    /// <summary>
+    /// Stores the API key (as a SecureString) and optionally the gateway URL for this session. The key comes as a
+    /// SecureString, as a PSCredential's password, or from a SecretManagement vault.
+    /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "Kling", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(void))]
     public sealed class ConnectKlingCommand : PSCmdlet
     {
         private const string ApiKeySet = "ApiKey";
+        private const string CredentialSet = "Credential";
+        private const string VaultSet = "Vault";
+        private const string SecretManagement = "Microsoft.PowerShell.SecretManagement";
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ApiKeySet)]
         [ValidateNotNull]
         public SecureString ApiKey { get; set; } = null!;
+
+        /// <summary>A credential whose password is the API key (the user name is not used).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [ValidateNotNull]
+        [Credential]
+        public PSCredential Credential { get; set; } = null!;
+
+        /// <summary>The SecretManagement vault that holds the key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = VaultSet)]
+        [ValidateNotNullOrEmpty]
+        public string Vault { get; set; } = null!;
+
+        /// <summary>The name of the secret in -Vault that holds the key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = VaultSet)]
+        [ValidateNotNullOrEmpty]
+        public string SecretName { get; set; } = null!;
 
         [Parameter(Position = 1)]
         [Alias("BaseUri", "Url")]
@@ -28,7 +50,19 @@ namespace Kling.Commands
 
         protected override void EndProcessing()
         {
-            if (ApiKey.Length == 0)
+            string source = "Connect-Kling -ApiKey";
+            if (ParameterSetName == CredentialSet)
+            {
+                ApiKey = Credential.Password;
+                source = "Connect-Kling -Credential";
+            }
+            else if (ParameterSetName == VaultSet)
+            {
+                ApiKey = ReadSecret();
+                source = $"Connect-Kling -Vault '{Vault}' -SecretName '{SecretName}'";
+            }
+
+            if (ApiKey == null || ApiKey.Length == 0)
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("The API key is empty."), "EmptyApiKey", ErrorCategory.InvalidArgument, null));
             }
@@ -46,8 +80,53 @@ namespace Kling.Commands
                 }
             }
 
-            KlingSession.Connect(ApiKey, baseUri, TimeSpan.FromSeconds(TimeoutSec));
+            KlingSession.Connect(ApiKey!, baseUri, TimeSpan.FromSeconds(TimeoutSec), source);
             WriteVerbose($"Kling will use {(baseUri ?? KlingSession.Current().BaseUri)} with the key given to Connect-Kling.");
+        }
+
+        /// <summary>The key from SecretManagement's Get-Secret (a SecureString, a string, or a PSCredential's password).</summary>
+        private SecureString ReadSecret()
+        {
+            var found = InvokeCommand.InvokeScript("param($m) @(Get-Command -Name Get-Secret -Module $m -ErrorAction SilentlyContinue).Count", SecretManagement);
+            bool installed = found.Count == 1 && Convert.ToInt32(found[0].BaseObject, System.Globalization.CultureInfo.InvariantCulture) > 0;
+            if (!installed)
+            {
+                var missing = new InvalidOperationException(
+                    $"-Vault needs the {SecretManagement} module, which is not installed. Install it (Install-PSResource {SecretManagement}, or Install-Module {SecretManagement}) " +
+                    "and register a vault, or pass the key with -ApiKey or -Credential, or set $env:" + GatewaySettings.ApiKeyVariable + ".");
+                ThrowTerminatingError(new ErrorRecord(missing, "SecretManagementMissing", ErrorCategory.NotInstalled, SecretManagement));
+            }
+
+            object? secret = null;
+            try
+            {
+                foreach (PSObject item in InvokeCommand.InvokeScript(
+                    "param($v, $n) " + SecretManagement + "\\Get-Secret -Vault $v -Name $n -ErrorAction Stop", Vault, SecretName))
+                {
+                    secret = item?.BaseObject;
+                }
+            }
+            catch (RuntimeException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException($"Could not read the secret '{SecretName}' from the vault '{Vault}': {ex.Message}", ex),
+                    "SecretUnavailable", ErrorCategory.ObjectNotFound, SecretName));
+            }
+
+            switch (secret)
+            {
+                case SecureString secure:
+                    return secure;
+                case PSCredential credential:
+                    return credential.Password;
+                case string text when text.Length > 0:
+                    return GatewaySettings.ToSecureString(text);
+                default:
+                    ThrowTerminatingError(new ErrorRecord(
+                        new InvalidOperationException($"The secret '{SecretName}' in the vault '{Vault}' is not a string, a SecureString or a PSCredential, so it cannot be the API key."),
+                        "SecretUnusable", ErrorCategory.InvalidData, SecretName));
+                    return null!;
+            }
         }
     }
 }

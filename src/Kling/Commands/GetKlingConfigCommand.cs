@@ -1,0 +1,39 @@
+using System;
+using System.Management.Automation;
+using Kling.Core;
+
+namespace Kling.Commands
+{
+    /// <summary>Shows the settings Kling would use now and where each comes from; never the key itself.</summary>
+    [Cmdlet(VerbsCommon.Get, "KlingConfig")]
+    [OutputType(typeof(KlingConfig))]
+    public sealed class GetKlingConfigCommand : PSCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            GatewaySettings settings;
+            try
+            {
+                settings = KlingSession.Current();
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidBaseUrl", ErrorCategory.InvalidArgument, Environment.GetEnvironmentVariable(GatewaySettings.BaseUrlVariable)));
+                return;
+            }
+
+            WriteObject(new KlingConfig
+            {
+                BaseUrl = settings.BaseUri.ToString(),
+                BaseUrlSource = KlingSession.BaseUrlSource(),
+                HasKey = settings.HasKey,
+                KeySource = settings.KeySource,
+                RequestTimeout = settings.RequestTimeout,
+                DownloadStallTimeout = TimeSpan.FromSeconds(60),
+                Proxy = "system default (HTTP_PROXY/HTTPS_PROXY, or the operating system's settings)",
+                UserAgent = KlingClient.UserAgent,
+                ModuleVersion = typeof(KlingClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            });
+        }
+    }
+}
