@@ -27,7 +27,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Kling', 'Video', 'AI', 'GenerativeAI', 'xcompute', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = 'First release: New-KlingVideo, Get-KlingTask, Wait-KlingTask, Save-KlingVideo, Connect-Kling, Disconnect-Kling.'
+            ReleaseNotes = 'First release: New-KlingVideo (validated, throttled, journaled batches; local images uploaded once), Wait-KlingTask (one polling scheduler), Save-KlingVideo (resumable, parallel downloads), Send-KlingImage, Test-KlingVideoInput, Get-KlingTask, Connect-Kling (key, credential or vault), Get-KlingConfig, Disconnect-Kling.'
         }
     }
 }

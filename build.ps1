@@ -45,7 +45,7 @@ function Invoke-Build {
 
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
     Invoke-Dotnet publish (Join-Path $root 'src/Kling/Kling.csproj') -c $Configuration -o $moduleOut --nologo -v quiet
-    Copy-Item (Join-Path $root 'Kling.psd1') $moduleOut
+    Copy-Item (Join-Path $root 'Kling.psd1'), (Join-Path $root 'LICENSE') $moduleOut
     Get-ChildItem $moduleOut -Filter '*.deps.json' | Remove-Item
     # Help is built in a child pwsh: it imports the fresh module to read each cmdlet's parameters.
     $pwsh = @(Get-PwshCommand)

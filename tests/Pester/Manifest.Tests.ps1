@@ -1,0 +1,40 @@
+Describe 'The module manifest' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'common.ps1')
+        $script:built = Join-Path (Split-Path $ModulePath) 'Kling.psd1'
+        $script:manifest = Test-ModuleManifest -Path $built -ErrorAction Stop
+    }
+
+    It 'passes Test-ModuleManifest for both editions from PowerShell 5.1 on' {
+        $manifest.Name | Should -Be 'Kling'
+        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $manifest.PowerShellVersion | Should -Be ([version] '5.1')
+    }
+
+    It 'exports exactly the cmdlets the module has, listed without wildcards' {
+        $data = Import-PowerShellDataFile $built
+        $data.CmdletsToExport | ForEach-Object { $_ | Should -Not -Match '[*?]' }
+        $data.FunctionsToExport.Count | Should -Be 0
+        $data.AliasesToExport.Count | Should -Be 0
+        $loaded = (Get-Command -Module Kling -CommandType Cmdlet).Name | Sort-Object
+        ($data.CmdletsToExport | Sort-Object) | Should -Be $loaded
+    }
+
+    It 'carries the gallery metadata' {
+        $manifest.Description.Length | Should -BeGreaterThan 40
+        $manifest.Author | Should -Not -BeNullOrEmpty
+        $manifest.CompanyName | Should -Not -BeNullOrEmpty
+        $manifest.Copyright | Should -Not -BeNullOrEmpty
+        @($manifest.Tags).Count | Should -BeGreaterOrEqual 3
+        $manifest.ReleaseNotes | Should -Not -BeNullOrEmpty
+        Test-Path (Join-Path (Split-Path $built) 'LICENSE') | Should -BeTrue
+    }
+
+    It 'has the version of src/Directory.Build.props, stamped into the assemblies too' {
+        [xml] $props = Get-Content -Raw (Join-Path $RepoRoot 'src/Directory.Build.props')
+        $version = ($props.Project.PropertyGroup | Where-Object { $_['Version'] } | Select-Object -First 1).Version
+        $manifest.Version | Should -Be ([version] $version)
+        [Reflection.AssemblyName]::GetAssemblyName((Join-Path (Split-Path $built) 'Kling.dll')).Version.ToString(3) | Should -Be $version
+        (Get-KlingConfig).ModuleVersion | Should -Be $version
+    }
+}
