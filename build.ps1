@@ -8,13 +8,15 @@
     Demo:  Build, start the emulator, and run the README's CSV example end to end into out/demo.
     Bench: Build, then every benchmark under bench/ (not run by CI): each prints its ratios against baselines
            measured in the same run and fails when a goal does not hold.
+    Package: Build, then out/package/Kling.<version>.nupkg, made by Publish-PSResource into a local folder
+           repository (registered only for the moment of publishing), ready for the PowerShell Gallery.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -153,9 +155,28 @@ function Invoke-Bench {
     }
 }
 
+function Invoke-Package {
+    Invoke-Build
+    $packageOut = Join-Path $out 'package'
+    if (Test-Path $packageOut) { Remove-Item $packageOut -Recurse -Force }
+    New-Item -ItemType Directory $packageOut | Out-Null
+    $repository = "KlingBuild-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+    Register-PSResourceRepository -Name $repository -Uri $packageOut -Trusted
+    try {
+        Publish-PSResource -Path $moduleOut -Repository $repository
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+    $package = Get-ChildItem $packageOut -Filter 'Kling.*.nupkg' | Select-Object -First 1
+    if (-not $package) { throw "Publish-PSResource made no package in $packageOut." }
+    Write-Host "Packaged $($package.FullName)"
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Package' { Invoke-Package }
 }
