@@ -323,6 +323,11 @@ namespace Kling.Core
             {
                 kind = GatewayErrorKind.ServerError;
             }
+            else if (status >= 300 && status < 400)
+            {
+                // Not followed (and not retried): the key goes to the configured gateway only.
+                kind = GatewayErrorKind.InvalidRequest;
+            }
             else
             {
                 kind = GatewayErrorKind.InvalidResponse;
@@ -336,7 +341,11 @@ namespace Kling.Core
             }
 
             text += ": " + detail;
-            if (kind == GatewayErrorKind.Authentication)
+            if (status >= 300 && status < 400)
+            {
+                text += " Kling does not follow redirects from the gateway, so the key never leaves the configured gateway; check the base URL (Connect-Kling -BaseUrl or $env:" + GatewaySettings.BaseUrlVariable + ").";
+            }
+            else if (kind == GatewayErrorKind.Authentication)
             {
                 text += $" Check the API key (Connect-Kling or ${GatewaySettings.ApiKeyVariable}).";
             }

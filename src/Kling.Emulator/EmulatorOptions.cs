@@ -85,12 +85,13 @@ public sealed class Fault
     /// <summary>submit, task, upload or download.</summary>
     [JsonPropertyName("route")] public string Route { get; set; } = "submit";
 
-    /// <summary>status (answer with Status), reset (drop the connection), truncate (200 with a cut-off body).</summary>
+    /// <summary>status (answer with Status), reset (drop the connection), truncate (200 with a cut-off body), redirect (Status 3xx to Location).</summary>
     [JsonPropertyName("kind")] public string Kind { get; set; } = "status";
 
     [JsonPropertyName("status")] public int Status { get; set; } = 500;
     [JsonPropertyName("times")] public int Times { get; set; } = 1;
     [JsonPropertyName("retryAfter")] public string? RetryAfter { get; set; }
+    [JsonPropertyName("location")] public string? Location { get; set; }
     [JsonPropertyName("message")] public string? Message { get; set; }
     [JsonPropertyName("type")] public string? Type { get; set; }
 

@@ -288,6 +288,11 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
             case "reset":
                 context.Abort();
                 return;
+            case "redirect":
+                // A gateway that sends the client elsewhere (another host): the client must not carry its key there.
+                context.Response.StatusCode = fault.Status is >= 300 and < 400 ? fault.Status : 302;
+                context.Response.Headers.Location = fault.Location ?? "/";
+                return;
             case "truncate":
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";

@@ -86,5 +86,24 @@ try { New-KlingVideo -Prompt 'unauthorised' -Verbose -Debug *>&1 | Out-String } 
                 Remove-Item Env:KLING_API_KEY, Env:KLING_BASE_URL -ErrorAction SilentlyContinue
             }
         }
+    
+        It 'does not follow a gateway redirect to another host, so the key never reaches it' {
+            $env:KLING_API_KEY = $emu.ApiKey
+            $env:KLING_BASE_URL = $emu.Gateway
+            try {
+                $task = New-KlingVideo -Prompt 'redirected later'
+                Add-EmulatorFault $emu @{ route = 'task'; kind = 'redirect'; status = 307; times = 10; location = "$($emu.Storage)/steal-key" }
+                Get-KlingTask -TaskId $task.TaskId -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                $errs.Count | Should -Be 1
+                $errs[0].Exception.Message | Should -BeLike '*307*does not follow redirects*'
+                # A redirect is not retried either: one status call.
+                @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike "/v1/tasks/$($task.TaskId)*").Count | Should -Be 1
+                @(Get-EmulatorRequest $emu -HostName storage).Count | Should -Be 0
+                @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike '/v1/tasks/*').Count | Should -BeGreaterThan 0
+            }
+            finally {
+                Remove-Item Env:KLING_API_KEY, Env:KLING_BASE_URL -ErrorAction SilentlyContinue
+            }
+        }
     }
 }

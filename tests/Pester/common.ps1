@@ -64,9 +64,10 @@ function Get-PwshCommand {
 
 function New-ChildPwsh {
     <# Starts a script file in a fresh pwsh (its own module state), all streams redirected, stdin closed. #>
-    param([Parameter(Mandatory)] [string] $File, [hashtable] $Environment = @{})
+    param([Parameter(Mandatory)] [string] $File, [hashtable] $Environment = @{}, [string] $WorkingDirectory)
     $pwsh = @(Get-PwshCommand)
     $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    if ($WorkingDirectory) { $psi.WorkingDirectory = $WorkingDirectory }
     foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $File)) { $psi.ArgumentList.Add($a) }
     foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string] $Environment[$k] }
     $psi.RedirectStandardInput = $true
@@ -87,10 +88,10 @@ function New-ChildScriptFile {
 
 function Invoke-ChildPwsh {
     <# Runs a script in a fresh pwsh and returns its exit code and everything it printed, all streams merged. #>
-    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{}, [string] $WorkingDirectory)
     $file = New-ChildScriptFile $Script
     try {
-        $p = New-ChildPwsh -File $file -Environment $Environment
+        $p = New-ChildPwsh -File $file -Environment $Environment -WorkingDirectory $WorkingDirectory
         $stdout = $p.StandardOutput.ReadToEndAsync()
         $stderr = $p.StandardError.ReadToEndAsync()
         if (-not $p.WaitForExit(120000)) { $p.Kill(); throw 'The child pwsh did not finish within 120 s.' }
