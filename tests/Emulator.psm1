@@ -29,6 +29,7 @@ function Start-KlingEmulator {
         PSTypeName = 'Kling.EmulatorInstance'
         Gateway    = $info.gateway.TrimEnd('/')
         Storage    = $info.storage.TrimEnd('/')
+        Proxy      = $info.proxy.TrimEnd('/')
         ApiKey     = $info.apiKey
         Process    = $process
     }

@@ -28,6 +28,12 @@ namespace Kling.Core
 
         public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+        /// <summary>A proxy for every call (gateway and download hosts); null: the system's proxy settings.</summary>
+        public Uri? Proxy { get; set; }
+
+        /// <summary>Credentials for <see cref="Proxy"/> (never the API key).</summary>
+        public NetworkCredential? ProxyCredential { get; set; }
+
         public bool HasKey => ApiKey != null && ApiKey.Length > 0;
 
         /// <summary>

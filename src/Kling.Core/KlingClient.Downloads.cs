@@ -124,7 +124,7 @@ namespace Kling.Core
             HttpResponseMessage response;
             try
             {
-                response = await DownloadHttp.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
+                response = await DownloadHttp.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {

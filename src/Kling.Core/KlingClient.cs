@@ -24,8 +24,9 @@ namespace Kling.Core
 
         // One handler per purpose for the whole process: sockets are reused across cmdlet calls,
         // and the download handler has no way to learn the key.
-        private static readonly Lazy<HttpClient> GatewayHttp = new Lazy<HttpClient>(() => CreateHttpClient(allowRedirects: false));
-        private static readonly Lazy<HttpClient> DownloadHttp = new Lazy<HttpClient>(() => CreateHttpClient(allowRedirects: true));
+        // Keyed by purpose and proxy, so a Connect-Kling -Proxy gets clients of its own.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<HttpClient>> HttpClients =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<HttpClient>>(StringComparer.Ordinal);
 
         private readonly GatewaySettings settings;
         private readonly Action<string>? trace;
@@ -39,6 +40,20 @@ namespace Kling.Core
         public static string UserAgent { get; } = "Kling-PowerShell/" + (typeof(KlingClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
 
         public GatewaySettings Settings => settings;
+
+        /// <summary>Calls to the gateway: redirects are not followed (the key goes to the configured gateway only).</summary>
+        private HttpClient GatewayHttp => HttpFor(allowRedirects: false);
+
+        /// <summary>Calls to download hosts: never given the key, so redirects may be followed.</summary>
+        private HttpClient DownloadHttp => HttpFor(allowRedirects: true);
+
+        private HttpClient HttpFor(bool allowRedirects)
+        {
+            NetworkCredential? credential = settings.ProxyCredential;
+            string key = (allowRedirects ? "download|" : "gateway|") + settings.Proxy + "|" + credential?.UserName + "|" +
+                         (credential == null ? string.Empty : credential.Password.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return HttpClients.GetOrAdd(key, _ => new Lazy<HttpClient>(() => CreateHttpClient(allowRedirects, settings.Proxy, credential))).Value;
+        }
 
         /// <summary>How many times a 429 on submit is waited out and re-sent (a 429 was not accepted, so re-sending is safe).</summary>
         public int MaxRateLimitRetries { get; set; } = 5;
@@ -239,7 +254,7 @@ namespace Kling.Core
             HttpResponseMessage response;
             try
             {
-                response = await GatewayHttp.Value.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                response = await GatewayHttp.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -303,7 +318,7 @@ namespace Kling.Core
             {
                 kind = GatewayErrorKind.InvalidRequest;
             }
-            else if (status == 401 || status == 403)
+            else if (status == 401 || status == 403 || status == 407)
             {
                 kind = GatewayErrorKind.Authentication;
             }
@@ -341,7 +356,11 @@ namespace Kling.Core
             }
 
             text += ": " + detail;
-            if (status >= 300 && status < 400)
+            if (status == 407)
+            {
+                text = "The proxy answered HTTP 407 (proxy authentication required): give its credentials with Connect-Kling -Proxy <url> -ProxyCredential <credential>.";
+            }
+            else if (status >= 300 && status < 400)
             {
                 text += " Kling does not follow redirects from the gateway, so the key never leaves the configured gateway; check the base URL (Connect-Kling -BaseUrl or $env:" + GatewaySettings.BaseUrlVariable + ").";
             }
@@ -383,7 +402,7 @@ namespace Kling.Core
 
         private void Log(string message) => trace?.Invoke(message);
 
-        private static HttpClient CreateHttpClient(bool allowRedirects)
+        private static HttpClient CreateHttpClient(bool allowRedirects, Uri? proxy, NetworkCredential? proxyCredential)
         {
             if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
             {
@@ -397,6 +416,13 @@ namespace Kling.Core
                 UseCookies = false,
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             };
+            if (proxy != null)
+            {
+                // An explicit proxy is used for every host, loopback included; without one, the system's applies.
+                handler.Proxy = new WebProxy(proxy) { BypassProxyOnLocal = false, Credentials = proxyCredential };
+                handler.UseProxy = true;
+            }
+
             var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
             client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
             return client;

@@ -7,6 +7,10 @@ public sealed class EmulatorOptions
 {
     public int Port { get; set; }
     public int StoragePort { get; set; }
+    public int ProxyPort { get; set; }
+
+    /// <summary>"user:password" the proxy host demands (407 without it); null or empty = an open proxy.</summary>
+    public string? ProxyCredential { get; set; }
     public string ApiKey { get; set; } = "kling-emulator-key";
 
     /// <summary>Seconds from submission to completion.</summary>

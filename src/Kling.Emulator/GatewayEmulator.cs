@@ -47,6 +47,7 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
     private int fileDownloads;
     private WebApplication? gateway;
     private WebApplication? storage;
+    private WebApplication? proxy;
 
     private GatewayEmulator(EmulatorOptions options)
     {
@@ -59,6 +60,9 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
     public Uri GatewayUri { get; private set; } = null!;
 
     public Uri StorageUri { get; private set; } = null!;
+
+    /// <summary>The forward proxy (loopback targets only).</summary>
+    public Uri ProxyUri { get; private set; } = null!;
 
     public string ApiKey => Options.ApiKey;
 
@@ -82,6 +86,9 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
         emulator.gateway = emulator.Build(options.Port, emulator.MapGateway, "gateway");
         await emulator.gateway.StartAsync(cancellationToken);
         emulator.GatewayUri = new Uri(emulator.gateway.Urls.First());
+        emulator.proxy = emulator.Build(options.ProxyPort, emulator.MapProxy, "proxy");
+        await emulator.proxy.StartAsync(cancellationToken);
+        emulator.ProxyUri = new Uri(emulator.proxy.Urls.First());
         return emulator;
     }
 
@@ -133,6 +140,11 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
         {
             await storage.StopAsync();
         }
+
+        if (proxy != null)
+        {
+            await proxy.StopAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -146,6 +158,11 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
         if (storage != null)
         {
             await storage.DisposeAsync();
+        }
+
+        if (proxy != null)
+        {
+            await proxy.DisposeAsync();
         }
     }
 

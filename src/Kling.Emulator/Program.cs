@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using Kling.Emulator;
 
-// dotnet Kling.Emulator.dll [--port N] [--storage-port N] [--api-key K] [--task-seconds S] [--task-jitter S]
+// dotnet Kling.Emulator.dll [--port N] [--storage-port N] [--proxy-port N] [--api-key K] [--task-seconds S] [--task-jitter S]
 //     [--balance N] [--result-ttl S] [--video-bytes N] [--latency-ms N] [--fail-marker TEXT]
 //     [--parent-pid PID] [--exit-on-stdin-eof]
-// Prints one JSON line {"gateway":...,"storage":...,"apiKey":...} once listening, then runs until Ctrl+C,
+// Prints one JSON line {"gateway":...,"storage":...,"proxy":...,"apiKey":...} once listening, then runs until Ctrl+C,
 // SIGTERM, the parent process exiting, or (with --exit-on-stdin-eof) the end of standard input.
 var options = new EmulatorOptions();
 int? parentPid = null;
@@ -19,6 +19,7 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--port": options.Port = (int)Number(); break;
         case "--storage-port": options.StoragePort = (int)Number(); break;
+        case "--proxy-port": options.ProxyPort = (int)Number(); break;
         case "--api-key": options.ApiKey = Next(); break;
         case "--task-seconds": options.TaskSeconds = Number(); break;
         case "--task-jitter": options.TaskJitter = Number(); break;
@@ -40,6 +41,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
 {
     gateway = emulator.GatewayUri.ToString().TrimEnd('/'),
     storage = emulator.StorageUri.ToString().TrimEnd('/'),
+    proxy = emulator.ProxyUri.ToString().TrimEnd('/'),
     apiKey = emulator.ApiKey,
 }));
 Console.Out.Flush();

@@ -12,8 +12,10 @@ namespace Kling.Commands
         private static Uri? connectedBaseUri;
         private static TimeSpan? connectedTimeout;
         private static string connectedSource = "Connect-Kling";
+        private static Uri? connectedProxy;
+        private static System.Net.NetworkCredential? connectedProxyCredential;
 
-        internal static void Connect(SecureString apiKey, Uri? baseUri, TimeSpan? requestTimeout, string keySource = "Connect-Kling")
+        internal static void Connect(SecureString apiKey, Uri? baseUri, TimeSpan? requestTimeout, string keySource = "Connect-Kling", Uri? proxy = null, System.Net.NetworkCredential? proxyCredential = null)
         {
             SecureString copy = apiKey.Copy();
             copy.MakeReadOnly();
@@ -24,6 +26,8 @@ namespace Kling.Commands
                 connectedBaseUri = baseUri;
                 connectedTimeout = requestTimeout;
                 connectedSource = keySource;
+                connectedProxy = proxy;
+                connectedProxyCredential = proxyCredential;
             }
         }
 
@@ -35,6 +39,8 @@ namespace Kling.Commands
                 connectedKey = null;
                 connectedBaseUri = null;
                 connectedTimeout = null;
+                connectedProxy = null;
+                connectedProxyCredential = null;
             }
         }
 
@@ -59,8 +65,12 @@ namespace Kling.Commands
             Uri? baseUri;
             TimeSpan? timeout;
             string source;
+            Uri? proxy;
+            System.Net.NetworkCredential? proxyCredential;
             lock (Gate)
             {
+                proxy = connectedProxy;
+                proxyCredential = connectedProxyCredential;
                 key = connectedKey;
                 baseUri = connectedBaseUri;
                 timeout = connectedTimeout;
@@ -87,7 +97,7 @@ namespace Kling.Commands
                 baseUri = GatewaySettings.ParseBaseUri(string.IsNullOrWhiteSpace(url) ? GatewaySettings.DefaultBaseUrl : url!);
             }
 
-            var settings = new GatewaySettings(baseUri, key, source);
+            var settings = new GatewaySettings(baseUri, key, source) { Proxy = proxy, ProxyCredential = proxyCredential };
             if (timeout.HasValue)
             {
                 settings.RequestTimeout = timeout.Value;

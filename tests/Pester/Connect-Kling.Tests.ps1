@@ -123,4 +123,48 @@ function Get-Secret { param([string] `$Name, [string] `$Vault)
             @(Get-EmulatorRequest $emu).Count | Should -Be 0
         }
     }
+
+    Describe 'Connect-Kling -Proxy' {
+        AfterEach {
+            Invoke-EmulatorControl $emu config -Body @{ proxyCredential = $null } | Out-Null
+        }
+
+        It 'sends every call through the proxy: submit, status, upload and download' {
+            $frame = Join-Path $TestDrive 'proxied.png'
+            [IO.File]::WriteAllBytes($frame, [byte[]] (0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A) + [guid]::NewGuid().ToByteArray())
+            Connect-Kling -ApiKey (ConvertTo-SecureString $emu.ApiKey -AsPlainText -Force) -BaseUrl $emu.Gateway -Proxy $emu.Proxy
+            $file = New-KlingVideo -Prompt 'through the proxy' -FirstFrame $frame | Wait-KlingTask -PollInterval 0.2 | Save-KlingVideo -Path (Join-Path $TestDrive 'proxied')
+            $file.Length | Should -BeGreaterThan 0
+            $proxied = @(Get-EmulatorRequest $emu -HostName proxy)
+            @($proxied | Where-Object { $_.method -eq 'POST' -and $_.path -like '/v1/videos/generations*' }).Count | Should -Be 1
+            @($proxied | Where-Object { $_.method -eq 'POST' -and $_.path -like '/v1/uploads/images*' }).Count | Should -Be 1
+            @($proxied | Where-Object { $_.path -like '/v1/tasks/*' }).Count | Should -BeGreaterThan 0
+            @($proxied | Where-Object { $_.path -like '/files/*' }).Count | Should -Be 1
+            # The key rides only in the gateway's requests; the download went through the proxy without it.
+            Get-HeaderValue ($proxied | Where-Object { $_.path -like '/files/*' }) 'Authorization' | Should -BeNullOrEmpty
+            (Get-KlingConfig).Proxy | Should -BeLike "$($emu.Proxy)*"
+        }
+
+        It 'authenticates to the proxy with -ProxyCredential, and fails clearly without it' {
+            Invoke-EmulatorControl $emu config -Body @{ proxyCredential = 'kling:proxy-pass' } | Out-Null
+            $key = ConvertTo-SecureString $emu.ApiKey -AsPlainText -Force
+            Connect-Kling -ApiKey $key -BaseUrl $emu.Gateway -Proxy $emu.Proxy
+            # Every call would fail the same way, so it stops the command, like a bad key.
+            $rows = 1..3 | ForEach-Object { [pscustomobject]@{ prompt = "no proxy credential $_" } }
+            $failure = $null
+            try { $rows | New-KlingVideo -ThrottleLimit 1 } catch { $failure = $_ }
+            $failure | Should -Not -BeNullOrEmpty
+            $failure.CategoryInfo.Category | Should -Be 'AuthenticationError'
+            $failure.Exception.Message | Should -BeLike '*407*-ProxyCredential*'
+            Get-SubmitCount $emu | Should -Be 0
+            @(Get-EmulatorRequest $emu -HostName proxy).Count | Should -Be 1
+
+            $credential = [pscredential]::new('kling', (ConvertTo-SecureString 'proxy-pass' -AsPlainText -Force))
+            Connect-Kling -ApiKey $key -BaseUrl $emu.Gateway -Proxy $emu.Proxy -ProxyCredential $credential
+            (New-KlingVideo -Prompt 'with proxy credential').TaskId | Should -Match '^task_'
+            Get-SubmitCount $emu | Should -Be 1
+            (Get-KlingConfig).Proxy | Should -BeLike '*(as kling)'
+            (Get-KlingConfig | Out-String) | Should -Not -BeLike '*proxy-pass*'
+        }
+    }
 }

@@ -43,6 +43,17 @@ namespace Kling.Commands
         [ValidateNotNullOrEmpty]
         public string? BaseUrl { get; set; }
 
+        /// <summary>A proxy for every call Kling makes (gateway, uploads, downloads); without it the system's proxy settings apply.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>Credentials for -Proxy.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
+
         /// <summary>Seconds one gateway call may take before it counts as timed out (downloads are not limited by it).</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
@@ -80,7 +91,17 @@ namespace Kling.Commands
                 }
             }
 
-            KlingSession.Connect(ApiKey!, baseUri, TimeSpan.FromSeconds(TimeoutSec), source);
+            if (ProxyCredential != null && Proxy == null)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ProxyCredential needs -Proxy."), "ProxyCredentialWithoutProxy", ErrorCategory.InvalidArgument, null));
+            }
+
+            if (Proxy != null && (!Proxy.IsAbsoluteUri || (Proxy.Scheme != Uri.UriSchemeHttp && Proxy.Scheme != Uri.UriSchemeHttps)))
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The proxy '{Proxy}' is not an absolute http(s) URL."), "InvalidProxy", ErrorCategory.InvalidArgument, Proxy));
+            }
+
+            KlingSession.Connect(ApiKey!, baseUri, TimeSpan.FromSeconds(TimeoutSec), source, Proxy, ProxyCredential?.GetNetworkCredential());
             WriteVerbose($"Kling will use {(baseUri ?? KlingSession.Current().BaseUri)} with the key given to Connect-Kling.");
         }
 

@@ -30,7 +30,9 @@ namespace Kling.Commands
                 KeySource = settings.KeySource,
                 RequestTimeout = settings.RequestTimeout,
                 DownloadStallTimeout = TimeSpan.FromSeconds(60),
-                Proxy = "system default (HTTP_PROXY/HTTPS_PROXY, or the operating system's settings)",
+                Proxy = settings.Proxy == null
+                    ? "system default (HTTP_PROXY/HTTPS_PROXY, or the operating system's settings)"
+                    : settings.Proxy + (settings.ProxyCredential == null ? string.Empty : $" (as {settings.ProxyCredential.UserName})"),
                 UserAgent = KlingClient.UserAgent,
                 ModuleVersion = typeof(KlingClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
             });
