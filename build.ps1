@@ -49,6 +49,11 @@ function Invoke-Build {
     Invoke-Dotnet publish (Join-Path $root 'src/Kling/Kling.csproj') -c $Configuration -o $moduleOut --nologo -v quiet
     Copy-Item (Join-Path $root 'Kling.psd1'), (Join-Path $root 'LICENSE') $moduleOut
     Get-ChildItem $moduleOut -Filter '*.deps.json' | Remove-Item
+    # Beside the manifest only Kling.dll and Kling.Core.dll; the third-party assemblies go to dependencies/, where
+    # Kling's own load context (pwsh 7) or resolve handler (5.1) finds them and nobody else does.
+    $dependencies = New-Item -ItemType Directory (Join-Path $moduleOut 'dependencies')
+    Get-ChildItem $moduleOut -File | Where-Object { $_.Extension -in '.dll', '.pdb' -and $_.BaseName -notin 'Kling', 'Kling.Core' } |
+        Move-Item -Destination $dependencies
     # Help is built in a child pwsh: it imports the fresh module to read each cmdlet's parameters.
     $pwsh = @(Get-PwshCommand)
     $helpArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',

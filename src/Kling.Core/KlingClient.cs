@@ -406,8 +406,8 @@ namespace Kling.Core
         {
             if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
             {
-                // Windows PowerShell 5.1 may default to TLS 1.0; the gateway needs 1.2+.
-                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+                // Windows PowerShell 5.1 may default to an explicit TLS 1.0 list; the gateway needs 1.2+.
+                LegacyTls.Apply();
             }
 
             var handler = new HttpClientHandler

@@ -2,36 +2,55 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace Kling.Commands
 {
     /// <summary>
-    /// On Windows PowerShell 5.1 (.NET Framework) there are no binding redirects for a module, so
-    /// System.Text.Json's dependencies (System.Memory, System.Runtime.CompilerServices.Unsafe, ...) would fail
-    /// to load when a version number differs. This resolves such requests from the module's own folder, and only
-    /// for assemblies that ship there. PowerShell 7 resolves them itself; nothing is hooked there.
+    /// Keeps the third-party assemblies Kling needs (System.Text.Json and what it brings) in the module's own
+    /// <c>dependencies</c> folder, away from other modules' copies. Beside the manifest sit only Kling.dll and
+    /// Kling.Core.dll, whose names are Kling's alone.
+    /// <list type="bullet">
+    /// <item>PowerShell 7: the runtime's own System.Text.Json serves when it is as new as Kling needs (it is, on
+    /// 7.4 and later); anything it cannot serve comes from <c>dependencies</c> through Kling's AssemblyLoadContext
+    /// (<see cref="KlingLoadContext"/>).</item>
+    /// <item>Windows PowerShell 5.1: an AppDomain AssemblyResolve handler answers only for files that ship in
+    /// <c>dependencies</c>, and only with a version at least as new as the one asked for; the strong-named copies
+    /// load side by side with any other module's version.</item>
+    /// </list>
     /// </summary>
     public sealed class KlingModuleInitializer : IModuleAssemblyInitializer
     {
         private static int registered;
-        private static readonly string Folder = Path.GetDirectoryName(typeof(KlingModuleInitializer).Assembly.Location) ?? string.Empty;
+
+        /// <summary>The folder that holds the third-party assemblies.</summary>
+        internal static readonly string DependencyFolder = Path.Combine(
+            Path.GetDirectoryName(typeof(KlingModuleInitializer).Assembly.Location) ?? string.Empty, "dependencies");
 
         public void OnImport()
         {
-            if (!RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+            if (Interlocked.Exchange(ref registered, 1) != 0)
             {
                 return;
             }
 
-            if (Interlocked.Exchange(ref registered, 1) == 0)
+            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
             {
-                AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+                AppDomain.CurrentDomain.AssemblyResolve += ResolveFromDependencyFolder;
+            }
+            else
+            {
+                RegisterLoadContext();
             }
         }
 
-        private static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)
+        // Kept out of OnImport so that .NET Framework never compiles a method that names AssemblyLoadContext.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void RegisterLoadContext() => KlingLoadContext.Register(DependencyFolder);
+
+        private static Assembly? ResolveFromDependencyFolder(object? sender, ResolveEventArgs args)
         {
             string? simpleName = new AssemblyName(args.Name).Name;
             if (string.IsNullOrEmpty(simpleName))
@@ -39,8 +58,16 @@ namespace Kling.Commands
                 return null;
             }
 
-            string candidate = Path.Combine(Folder, simpleName + ".dll");
-            return File.Exists(candidate) ? Assembly.LoadFrom(candidate) : null;
+            string candidate = Path.Combine(DependencyFolder, simpleName + ".dll");
+            if (!File.Exists(candidate))
+            {
+                return null;
+            }
+
+            // .NET Framework binds strong names exactly; a newer shipped copy is what a binding redirect would pick.
+            Version? wanted = new AssemblyName(args.Name).Version;
+            Version? shipped = AssemblyName.GetAssemblyName(candidate).Version;
+            return wanted == null || (shipped != null && shipped >= wanted) ? Assembly.LoadFrom(candidate) : null;
         }
     }
 }

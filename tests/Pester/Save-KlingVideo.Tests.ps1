@@ -336,7 +336,7 @@ Describe 'Save-KlingVideo' {
                 $clock = [Diagnostics.Stopwatch]::StartNew()
                 $files = @($ps.Invoke())
                 $clock.Stop()
-                $files.Count | Should -Be 4
+                $files.Count | Should -Be 4 -Because ($ps.Streams.Error -join "; ")
                 $overall = @($ps.Streams.Progress | Where-Object Activity -EQ 'Saving Kling videos')
                 $children = @($ps.Streams.Progress | Where-Object ParentActivityId -EQ $overall[0].ActivityId)
                 $overall.Count | Should -BeGreaterThan 1

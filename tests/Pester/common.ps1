@@ -131,3 +131,9 @@ function Read-JournalLine {
         if ($line.Trim()) { try { $line | ConvertFrom-Json } catch { } }
     }
 }
+
+function Get-NuGetPackageFolder {
+    <# The global NuGet package folder, where tests/tools/Pester.proj restores the test tools. #>
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+}
