@@ -422,6 +422,12 @@ namespace Kling.Core
                 handler.Proxy = new WebProxy(proxy) { BypassProxyOnLocal = false, Credentials = proxyCredential };
                 handler.UseProxy = true;
             }
+            else
+            {
+                // The system's proxy (HTTP(S)_PROXY, or the Windows settings Windows PowerShell reads), answered with
+                // the signed-in user's own credentials if it asks (a corporate NTLM/Kerberos proxy); never the key.
+                handler.DefaultProxyCredentials = CredentialCache.DefaultCredentials;
+            }
 
             var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
             client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);

@@ -145,6 +145,23 @@ function Get-Secret { param([string] `$Name, [string] `$Vault)
             (Get-KlingConfig).Proxy | Should -BeLike "$($emu.Proxy)*"
         }
 
+        It 'uses the system proxy (http_proxy) when no -Proxy is given, for the gateway and the download host' {
+            $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+`$file = New-KlingVideo -Prompt 'through the system proxy' | Wait-KlingTask -PollInterval 0.2 | Save-KlingVideo -Path '$(Join-Path $TestDrive 'system-proxy')'
+'saved=' + `$file.Length
+"@
+            $run = Invoke-ChildPwsh -Script $script -Environment @{
+                KLING_BASE_URL = $emu.Gateway; KLING_API_KEY = $emu.ApiKey; http_proxy = $emu.Proxy; no_proxy = ''
+            }
+            $run.ExitCode | Should -Be 0 -Because $run.Output
+            $run.Output | Should -Match 'saved=[1-9]'
+            $proxied = @(Get-EmulatorRequest $emu -HostName proxy)
+            @($proxied | Where-Object { $_.method -eq 'POST' -and $_.path -like '/v1/videos/generations*' }).Count | Should -Be 1
+            @($proxied | Where-Object { $_.path -like '/files/*' }).Count | Should -Be 1
+        }
+
         It 'authenticates to the proxy with -ProxyCredential, and fails clearly without it' {
             Invoke-EmulatorControl $emu config -Body @{ proxyCredential = 'kling:proxy-pass' } | Out-Null
             $key = ConvertTo-SecureString $emu.ApiKey -AsPlainText -Force

@@ -27,6 +27,10 @@ Describe 'The module manifest' {
         $manifest.Copyright | Should -Not -BeNullOrEmpty
         @($manifest.Tags).Count | Should -BeGreaterOrEqual 3
         $manifest.ReleaseNotes | Should -Not -BeNullOrEmpty
+        $manifest.ProjectUri.Scheme | Should -Be 'https'
+        $manifest.LicenseUri.Scheme | Should -Be 'https'
+        (Get-Content -Raw (Join-Path (Split-Path $built) 'LICENSE')) | Should -Match '^MIT License'
+        $manifest.LicenseUri.AbsoluteUri | Should -Match 'MIT'
         Test-Path (Join-Path (Split-Path $built) 'LICENSE') | Should -BeTrue
     }
 
