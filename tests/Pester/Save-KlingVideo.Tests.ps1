@@ -143,6 +143,18 @@ Describe 'Save-KlingVideo' {
             @(Get-EmulatorRequest $emu -HostName storage).Count | Should -Be 0
         }
 
+        It 'says it would overwrite with -Force -WhatIf, and leaves the existing file alone' {
+            $task = New-CompletedTask
+            $existing = Join-Path $dest "$($task.TaskId).mp4"
+            New-Item -ItemType Directory $dest -Force | Out-Null
+            Set-Content $existing 'not a video'
+            # In a child, whose host prints the "What if:" line where it can be read.
+            $run = Invoke-ChildPwsh -Script "Import-Module '$ModulePath'; '$($task.TaskId)' | Save-KlingVideo -Path '$dest' -Force -WhatIf" -Environment @{ KLING_BASE_URL = $emu.Gateway; KLING_API_KEY = $emu.ApiKey }
+            $run.Output | Should -Match ('What if: .*Overwrite the existing file with the video of task ' + $task.TaskId)
+            Get-Content $existing | Should -Be 'not a video'
+            @(Get-EmulatorRequest $emu -HostName storage).Count | Should -Be 0
+        }
+
         It 'looks up tasks given by id and saves them' {
             $task = New-CompletedTask
             $file = $task.TaskId | Save-KlingVideo -Path $dest

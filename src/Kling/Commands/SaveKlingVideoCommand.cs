@@ -175,7 +175,10 @@ namespace Kling.Commands
                     continue;
                 }
 
-                if (!ShouldProcess(target, $"Download the video of task {task.TaskId}"))
+                string action = File.Exists(target)
+                    ? $"Overwrite the existing file with the video of task {task.TaskId}"
+                    : $"Download the video of task {task.TaskId}";
+                if (!ShouldProcess(target, action))
                 {
                     continue;
                 }
