@@ -15,8 +15,11 @@ namespace Kling.Core
         /// <summary>Failed attempts in a row, none of which received a byte, before a download gives up.</summary>
         public int MaxDownloadAttempts { get; set; } = 5;
 
+        /// <summary>The default of <see cref="DownloadStallTimeout"/>.</summary>
+        public static readonly TimeSpan DefaultDownloadStallTimeout = TimeSpan.FromSeconds(60);
+
         /// <summary>A download that receives nothing for this long is dropped and resumed.</summary>
-        public TimeSpan DownloadStallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+        public TimeSpan DownloadStallTimeout { get; set; } = DefaultDownloadStallTimeout;
 
         /// <summary>Streams a result file to disk (see the overload with options).</summary>
         public Task<long> DownloadAsync(Uri url, string targetPath, CancellationToken cancellationToken) =>

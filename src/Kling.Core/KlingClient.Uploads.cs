@@ -1,9 +1,7 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -37,7 +35,7 @@ namespace Kling.Core
                     Exchange exchange = await SendAsync(HttpMethod.Post, uri, () => MultipartFor(image), cancellationToken).ConfigureAwait(false);
                     if (exchange.Status == 200 || exchange.Status == 201)
                     {
-                        ImageUpload? upload = ReadUpload(exchange.Body, image);
+                        ImageUpload? upload = TaskJson.ReadUpload(exchange.Body, image, UploadLifetime);
                         if (upload != null)
                         {
                             return upload;
@@ -77,58 +75,6 @@ namespace Kling.Core
             form.Add(file, "file", Path.GetFileName(image.Path));
             return form;
         }
-
-        /// <summary>Reads {"url": ..., "filename": ..., "content_type": ..., "bytes": ..., "created_at": ...}, also when wrapped in "data".</summary>
-        internal static ImageUpload? ReadUpload(string body, LocalImage image)
-        {
-            try
-            {
-                using JsonDocument doc = JsonDocument.Parse(body);
-                JsonElement root = doc.RootElement;
-                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.Object)
-                {
-                    root = data;
-                }
-
-                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("url", out JsonElement url) || url.ValueKind != JsonValueKind.String ||
-                    !Uri.TryCreate(url.GetString(), UriKind.Absolute, out Uri? parsed))
-                {
-                    return null;
-                }
-
-                DateTimeOffset created = DateTimeOffset.UtcNow;
-                if (root.TryGetProperty("created_at", out JsonElement at))
-                {
-                    if (at.ValueKind == JsonValueKind.Number && at.TryGetInt64(out long seconds))
-                    {
-                        created = DateTimeOffset.FromUnixTimeSeconds(seconds);
-                    }
-                    else if (at.ValueKind == JsonValueKind.String && long.TryParse(at.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out long s2))
-                    {
-                        created = DateTimeOffset.FromUnixTimeSeconds(s2);
-                    }
-                }
-
-                return new ImageUpload
-                {
-                    Url = parsed.ToString(),
-                    FileName = Text(root, "filename") ?? Path.GetFileName(image.Path),
-                    ContentType = Text(root, "content_type") ?? image.ContentType,
-                    Bytes = root.TryGetProperty("bytes", out JsonElement b) && b.ValueKind == JsonValueKind.Number && b.TryGetInt64(out long n) ? n : image.Bytes,
-                    CreatedAt = created,
-                    ExpiresAt = created + UploadLifetime,
-                    Sha256 = image.Sha256,
-                    Path = image.Path,
-                };
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-
-        private static string? Text(JsonElement element, string name) =>
-            element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
 
     /// <summary>An image on the gateway: its URL (good for image_urls until ExpiresAt) and what was uploaded.</summary>

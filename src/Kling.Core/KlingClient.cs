@@ -30,6 +30,8 @@ namespace Kling.Core
 
         private readonly GatewaySettings settings;
         private readonly Action<string>? trace;
+        private HttpClient? gatewayHttp;
+        private HttpClient? downloadHttp;
 
         public KlingClient(GatewaySettings settings, Action<string>? trace = null)
         {
@@ -42,11 +44,12 @@ namespace Kling.Core
         public GatewaySettings Settings => settings;
 
         /// <summary>Calls to the gateway: redirects are not followed (the key goes to the configured gateway only).</summary>
-        private HttpClient GatewayHttp => HttpFor(allowRedirects: false);
+        private HttpClient GatewayHttp => gatewayHttp ??= HttpFor(allowRedirects: false);
 
         /// <summary>Calls to download hosts: never given the key, so redirects may be followed.</summary>
-        private HttpClient DownloadHttp => HttpFor(allowRedirects: true);
+        private HttpClient DownloadHttp => downloadHttp ??= HttpFor(allowRedirects: true);
 
+        /// <summary>The shared client for this purpose and these proxy settings (looked up once per KlingClient, not per call).</summary>
         private HttpClient HttpFor(bool allowRedirects)
         {
             NetworkCredential? credential = settings.ProxyCredential;

@@ -158,6 +158,47 @@ namespace Kling.Core
             return (null, null, null);
         }
 
+        /// <summary>
+        /// Reads an upload's answer {"url": ..., "filename": ..., "content_type": ..., "bytes": ..., "created_at": ...}, also
+        /// when wrapped in "data"; null without a usable absolute url. Missing fields come from the uploaded file.
+        /// </summary>
+        internal static ImageUpload? ReadUpload(string body, LocalImage image, TimeSpan lifetime)
+        {
+            try
+            {
+                using JsonDocument doc = JsonDocument.Parse(body);
+                JsonElement root = doc.RootElement;
+                JsonElement data = Data(root);
+                if (data.ValueKind == JsonValueKind.Object)
+                {
+                    root = data;
+                }
+
+                if (!Uri.TryCreate(String(root, "url"), UriKind.Absolute, out Uri? url))
+                {
+                    return null;
+                }
+
+                DateTimeOffset created = UnixTime(root, "created_at") ?? DateTimeOffset.UtcNow;
+                double? bytes = Number(root, "bytes");
+                return new ImageUpload
+                {
+                    Url = url.ToString(),
+                    FileName = String(root, "filename") ?? System.IO.Path.GetFileName(image.Path),
+                    ContentType = String(root, "content_type") ?? image.ContentType,
+                    Bytes = bytes.HasValue ? (long)bytes.Value : image.Bytes,
+                    CreatedAt = created,
+                    ExpiresAt = created + lifetime,
+                    Sha256 = image.Sha256,
+                    Path = image.Path,
+                };
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
         private static JsonElement Data(JsonElement root) =>
             root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out JsonElement data) ? data : root;
 

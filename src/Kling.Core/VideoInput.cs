@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 
-
 namespace Kling.Core
 {
     /// <summary>One row as the user gave it: every field a string (or null when not given), not yet checked.</summary>

@@ -250,7 +250,8 @@ namespace Kling.Core
             {
                 if (box.Type == "mvhd")
                 {
-                    movieDuration = ReadDuration(moov, box, 4 + (moov[box.Start] == 1 ? 16 : 8));
+                    (long timescale, long duration) = ReadTimes(moov, box);
+                    movieDuration = timescale > 0 ? TimeSpan.FromSeconds((double)duration / timescale) : (TimeSpan?)null;
                 }
                 else if (box.Type == "trak" && info.Width == null)
                 {
@@ -282,11 +283,7 @@ namespace Kling.Core
                 return;
             }
 
-            bool v1 = data[mdhd.Value.Start] == 1;
-            int timescaleAt = 4 + (v1 ? 16 : 8);
-            Need(mdhd.Value, timescaleAt + (v1 ? 12 : 8));
-            long timescale = BigEndian(data, mdhd.Value.Start + timescaleAt, 4);
-            long duration = BigEndian(data, mdhd.Value.Start + timescaleAt + 4, v1 ? 8 : 4);
+            (long timescale, long duration) = ReadTimes(data, mdhd.Value);
             if (timescale <= 0 || duration <= 0)
             {
                 return;
@@ -313,13 +310,16 @@ namespace Kling.Core
             info.FrameRate = samples / ((double)duration / timescale);
         }
 
-        private static TimeSpan? ReadDuration(byte[] data, Box box, int timescaleAt)
+        /// <summary>
+        /// The timescale and duration of an mvhd or mdhd box, which share a layout: version and flags, creation and
+        /// modification times (32 bits in version 0, 64 in version 1), timescale, duration (32 or 64 bits).
+        /// </summary>
+        private static (long Timescale, long Duration) ReadTimes(byte[] data, Box box)
         {
             bool v1 = data[box.Start] == 1;
+            int timescaleAt = 4 + (v1 ? 16 : 8);
             Need(box, timescaleAt + (v1 ? 12 : 8));
-            long timescale = BigEndian(data, box.Start + timescaleAt, 4);
-            long duration = BigEndian(data, box.Start + timescaleAt + 4, v1 ? 8 : 4);
-            return timescale > 0 ? TimeSpan.FromSeconds((double)duration / timescale) : (TimeSpan?)null;
+            return (BigEndian(data, box.Start + timescaleAt, 4), BigEndian(data, box.Start + timescaleAt + 4, v1 ? 8 : 4));
         }
 
         private static Box? Find(byte[] data, Box parent, string type)

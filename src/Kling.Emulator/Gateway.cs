@@ -78,14 +78,9 @@ public sealed partial class GatewayEmulator
 
     private async Task SubmitAsync(HttpContext context)
     {
-        int inFlight = Interlocked.Increment(ref submitsInFlight);
+        int inFlight = EnterInFlight(ref submitsInFlight, ref maxSubmitsInFlight);
         try
         {
-            int seen;
-            while ((seen = Volatile.Read(ref maxSubmitsInFlight)) < inFlight && Interlocked.CompareExchange(ref maxSubmitsInFlight, inFlight, seen) != seen)
-            {
-            }
-
             EmulatorOptions now = Snapshot();
             if (now.MaxConcurrentSubmits > 0 && inFlight > now.MaxConcurrentSubmits)
             {

@@ -121,6 +121,18 @@ public sealed partial class GatewayEmulator : IAsyncDisposable
         maxDownloadsInFlight = Volatile.Read(ref maxDownloadsInFlight),
     };
 
+    /// <summary>Counts one more request in flight and raises the recorded peak; returns how many are in flight now.</summary>
+    private static int EnterInFlight(ref int inFlight, ref int peak)
+    {
+        int now = Interlocked.Increment(ref inFlight);
+        int seen;
+        while ((seen = Volatile.Read(ref peak)) < now && Interlocked.CompareExchange(ref peak, now, seen) != seen)
+        {
+        }
+
+        return now;
+    }
+
     public void AddFault(Fault fault)
     {
         lock (gate)

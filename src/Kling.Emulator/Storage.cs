@@ -33,12 +33,7 @@ public sealed partial class GatewayEmulator
 
             string taskId = name.EndsWith(".mp4", StringComparison.Ordinal) ? name[..^4] : name;
             Interlocked.Increment(ref fileDownloads);
-            int inFlight = Interlocked.Increment(ref downloadsInFlight);
-            int seen;
-            while ((seen = Volatile.Read(ref maxDownloadsInFlight)) < inFlight && Interlocked.CompareExchange(ref maxDownloadsInFlight, inFlight, seen) != seen)
-            {
-            }
-
+            EnterInFlight(ref downloadsInFlight, ref maxDownloadsInFlight);
             try
             {
                 EmulatorOptions options = Snapshot();

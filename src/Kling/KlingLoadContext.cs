@@ -14,53 +14,22 @@ namespace Kling.Commands
     /// </summary>
     internal sealed class KlingLoadContext : AssemblyLoadContext
     {
-        private static readonly object Gate = new object();
-        private static KlingLoadContext? instance;
-
-        private readonly string folder;
-
-        private KlingLoadContext(string folder)
+        private KlingLoadContext()
         {
-            this.folder = folder;
         }
 
-        internal static void Register(string folder)
+        /// <summary>Hooks the context into the default one's resolving; called once, from the module's import.</summary>
+        internal static void Register()
         {
-            lock (Gate)
-            {
-                if (instance != null)
-                {
-                    return;
-                }
-
-                var context = new KlingLoadContext(folder);
-                Default.Resolving += (_, name) => context.LoadShipped(name);
-                instance = context;
-            }
+            var context = new KlingLoadContext();
+            Default.Resolving += (_, name) => context.LoadShipped(name);
         }
 
         /// <summary>Loads the folder's copy of an assembly into this context when it exists and is new enough.</summary>
         private Assembly? LoadShipped(AssemblyName name)
         {
-            string? simpleName = name.Name;
-            if (string.IsNullOrEmpty(simpleName))
-            {
-                return null;
-            }
-
-            string path = Path.Combine(folder, simpleName + ".dll");
-            if (!File.Exists(path))
-            {
-                return null;
-            }
-
-            Version? shipped = AssemblyName.GetAssemblyName(path).Version;
-            if (name.Version != null && (shipped == null || shipped < name.Version))
-            {
-                return null;
-            }
-
-            return LoadFromAssemblyPath(path);
+            string? path = KlingModuleInitializer.ShippedCopyOf(name);
+            return path == null ? null : LoadFromAssemblyPath(path);
         }
 
         /// <summary>

@@ -48,26 +48,31 @@ namespace Kling.Commands
 
         // Kept out of OnImport so that .NET Framework never compiles a method that names AssemblyLoadContext.
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void RegisterLoadContext() => KlingLoadContext.Register(DependencyFolder);
+        private static void RegisterLoadContext() => KlingLoadContext.Register();
 
         private static Assembly? ResolveFromDependencyFolder(object? sender, ResolveEventArgs args)
         {
-            string? simpleName = new AssemblyName(args.Name).Name;
-            if (string.IsNullOrEmpty(simpleName))
+            // .NET Framework binds strong names exactly; a newer shipped copy is what a binding redirect would pick.
+            string? path = ShippedCopyOf(new AssemblyName(args.Name));
+            return path == null ? null : Assembly.LoadFrom(path);
+        }
+
+        /// <summary>The path of the copy in <c>dependencies</c> of the assembly asked for, when there is one at least as new.</summary>
+        internal static string? ShippedCopyOf(AssemblyName wanted)
+        {
+            if (string.IsNullOrEmpty(wanted.Name))
             {
                 return null;
             }
 
-            string candidate = Path.Combine(DependencyFolder, simpleName + ".dll");
+            string candidate = Path.Combine(DependencyFolder, wanted.Name + ".dll");
             if (!File.Exists(candidate))
             {
                 return null;
             }
 
-            // .NET Framework binds strong names exactly; a newer shipped copy is what a binding redirect would pick.
-            Version? wanted = new AssemblyName(args.Name).Version;
             Version? shipped = AssemblyName.GetAssemblyName(candidate).Version;
-            return wanted == null || (shipped != null && shipped >= wanted) ? Assembly.LoadFrom(candidate) : null;
+            return wanted.Version == null || (shipped != null && shipped >= wanted.Version) ? candidate : null;
         }
     }
 }

@@ -29,7 +29,7 @@ namespace Kling.Commands
                 HasKey = settings.HasKey,
                 KeySource = settings.KeySource,
                 RequestTimeout = settings.RequestTimeout,
-                DownloadStallTimeout = TimeSpan.FromSeconds(60),
+                DownloadStallTimeout = KlingClient.DefaultDownloadStallTimeout,
                 Proxy = settings.Proxy == null
                     ? "system default (HTTP_PROXY/HTTPS_PROXY, or the operating system's settings)"
                     : settings.Proxy + (settings.ProxyCredential == null ? string.Empty : $" (as {settings.ProxyCredential.UserName})"),
