@@ -45,7 +45,7 @@ Set-Content -Path (Join-Path `$out 'result.txt') -Value `$lines -Encoding UTF8
         @(Get-ChildItem $moduleDir -Filter '*.dll' | ForEach-Object Name | Sort-Object) | Should -Be @('Kling.Core.dll', 'Kling.dll')
         Test-Path (Join-Path $moduleDir 'dependencies/System.Text.Json.dll') | Should -BeTrue
         # Kling.dll itself references no third-party assembly: only netstandard, PowerShell and Kling.Core.
-        $names = [Reflection.Assembly]::LoadFile((Join-Path $moduleDir 'Kling.dll')).GetReferencedAssemblies().Name
+        $names = (Get-Module Kling).ImplementingAssembly.GetReferencedAssemblies().Name
         $names | Should -Not -Contain 'System.Text.Json'
     }
 

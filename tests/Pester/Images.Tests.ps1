@@ -20,10 +20,6 @@ Describe 'Local images' {
         }
 
         function Get-UploadRequest { @(Get-EmulatorRequest $emu -HostName gateway -Method POST -PathLike '/v1/uploads/images*') }
-
-        function Get-SubmitBody {
-            @(Get-EmulatorRequest $emu -HostName gateway -Method POST -PathLike '/v1/videos/generations*') | ForEach-Object { $_.body | ConvertFrom-Json }
-        }
     }
 
     AfterAll {
@@ -58,7 +54,7 @@ Describe 'Local images' {
 
         $tasks.Count | Should -Be 3
         @(Get-UploadRequest).Count | Should -Be 4
-        $bodies = @(Get-SubmitBody)
+        $bodies = @(Get-SubmitBody $emu)
         $bloom = $bodies | Where-Object prompt -EQ 'The bud opens'
         $bloom.image_urls.Count | Should -Be 2
         $bloom.image_urls | ForEach-Object { $_ | Should -BeLike "$($emu.Storage)/uploads/*" }
@@ -96,7 +92,7 @@ Describe 'Local images' {
         $tasks = @($rows | New-KlingVideo -ThrottleLimit 8)
         $tasks.Count | Should -Be 30
         @(Get-UploadRequest).Count | Should -Be 1
-        $urls = @(Get-SubmitBody | ForEach-Object { $_.image_urls[0] } | Sort-Object -Unique)
+        $urls = @(Get-SubmitBody $emu | ForEach-Object { $_.image_urls[0] } | Sort-Object -Unique)
         $urls.Count | Should -Be 1
     }
 
@@ -124,13 +120,13 @@ Describe 'Local images' {
         $errs[0].Exception.Message | Should -BeLike $text
         $errs[0].Exception.Message | Should -BeLike "*$bad*"
         @(Get-UploadRequest).Count | Should -Be 1
-        @(Get-SubmitBody | Where-Object prompt -EQ 'bad one').Count | Should -Be 0
+        @(Get-SubmitBody $emu | Where-Object prompt -EQ 'bad one').Count | Should -Be 0
     }
 
     It 'passes URLs through without uploading' {
         $task = New-KlingVideo -Prompt 'from the web' -FirstFrame 'https://cdn.example/a.png' -LastFrame 'https://cdn.example/b.png'
         @(Get-UploadRequest).Count | Should -Be 0
-        (Get-SubmitBody).image_urls | Should -Be @('https://cdn.example/a.png', 'https://cdn.example/b.png')
+        (Get-SubmitBody $emu).image_urls | Should -Be @('https://cdn.example/a.png', 'https://cdn.example/b.png')
         $task.Request.ImageUrls | Should -Be @('https://cdn.example/a.png', 'https://cdn.example/b.png')
     }
 

@@ -3,11 +3,6 @@ Describe 'New-KlingVideo' {
         . (Join-Path $PSScriptRoot 'common.ps1')
         $script:emu = Start-KlingEmulator -TaskSeconds 1
 
-        function Get-SentBody {
-            @(Get-EmulatorRequest $emu -HostName gateway -Method POST -PathLike '/v1/videos/generations*') |
-                ForEach-Object { $_.body | ConvertFrom-Json }
-        }
-
         function Invoke-Rows {
             <# Pipes rows into New-KlingVideo; returns what came out, the non-terminating errors and any terminating one. #>
             param([Parameter(Mandatory)] $Rows, [hashtable] $Extra = @{})
@@ -42,7 +37,7 @@ Make <<<image_1>>> wave,pro,10,9:16,https://img.example/a.png,kling-video-o1,wav
 '@ | ConvertFrom-Csv
             $r = Invoke-Rows $rows
             $r.Errors | Should -BeNullOrEmpty
-            $body = @(Get-SentBody)
+            $body = @(Get-SubmitBody $emu)
             $body.Count | Should -Be 1
             $body[0].prompt | Should -BeExactly 'Make <<<image_1>>> wave'
             $body[0].mode | Should -BeExactly 'pro'
@@ -61,7 +56,7 @@ Restyle it,https://vid.example/clip.mp4,feature,true,https://img.example/first.p
 '@ | ConvertFrom-Csv
             $r = Invoke-Rows $rows
             $r.Errors | Should -BeNullOrEmpty
-            $body = Get-SentBody
+            $body = Get-SubmitBody $emu
             $body.video_list.Count | Should -Be 1
             $body.video_list[0].video_url | Should -BeExactly 'https://vid.example/clip.mp4'
             $body.video_list[0].refer_type | Should -BeExactly 'feature'
@@ -74,7 +69,7 @@ Prompt,AspectRatio,ImageUrl,VideoUrl,ReferType,KeepOriginalSound
 A,1:1,,https://vid.example/clip.mp4,base,no
 '@ | ConvertFrom-Csv
             (Invoke-Rows $rows).Errors | Should -BeNullOrEmpty
-            $body = Get-SentBody
+            $body = Get-SubmitBody $emu
             $body.aspect_ratio | Should -Be '1:1'
             $body.video_list[0].refer_type | Should -Be 'base'
             $body.video_list[0].keep_original_sound | Should -Be 'no'
@@ -87,7 +82,7 @@ Just a prompt,,,,,,,,,
 '@ | ConvertFrom-Csv
             $r = Invoke-Rows $rows
             $r.Errors | Should -BeNullOrEmpty
-            $body = Get-SentBody
+            $body = Get-SubmitBody $emu
             ($body.PSObject.Properties.Name | Sort-Object) | Should -Be @('model', 'prompt')
             $body.model | Should -Be 'kling-video-o1'
             $r.Output[0].Name | Should -BeNullOrEmpty
@@ -102,7 +97,7 @@ prompt,Name
             $rows[1] | Add-Member image_urls 'https://img.example/猫.png'
             $r = Invoke-Rows $rows
             $r.Errors | Should -BeNullOrEmpty
-            $bodies = @(Get-SentBody)
+            $bodies = @(Get-SubmitBody $emu)
             $bodies[0].prompt | Should -BeExactly 'A sunrise, slow pan, "golden" light'
             $bodies[1].prompt | Should -BeExactly '让<<<image_1>>>中的猫向镜头挥手'
             $bodies[1].image_urls | Should -Be @('https://img.example/猫.png')
@@ -114,7 +109,7 @@ prompt,image_urls
 Morph <<<image_1>>> into <<<image_2>>>,https://img.example/a.png; https://img.example/b.png
 '@ | ConvertFrom-Csv
             (Invoke-Rows $rows).Errors | Should -BeNullOrEmpty
-            (Get-SentBody).image_urls | Should -Be @('https://img.example/a.png', 'https://img.example/b.png')
+            (Get-SubmitBody $emu).image_urls | Should -Be @('https://img.example/a.png', 'https://img.example/b.png')
         }
 
         It 'does not carry a value over from the previous row' {
@@ -124,7 +119,7 @@ first <<<image_1>>>,pro,https://img.example/a.png
 second,,
 '@ | ConvertFrom-Csv
             (Invoke-Rows $rows).Errors | Should -BeNullOrEmpty
-            $bodies = @(Get-SentBody)
+            $bodies = @(Get-SubmitBody $emu)
             $bodies.Count | Should -Be 2
             $bodies[1].PSObject.Properties.Name | Should -Not -Contain 'mode'
             $bodies[1].PSObject.Properties.Name | Should -Not -Contain 'image_urls'
@@ -150,7 +145,7 @@ two,second
         It 'accepts parameters on the command line' {
             $task = New-KlingVideo -Prompt 'A fox' -Mode std -Duration 5 -AspectRatio 16:9 -ImageUrl 'https://img.example/a.png', 'https://img.example/b.png' -Name fox
             $task.TaskId | Should -Match '^task_'
-            (Get-SentBody).image_urls.Count | Should -Be 2
+            (Get-SubmitBody $emu).image_urls.Count | Should -Be 2
         }
     }
 
@@ -303,7 +298,7 @@ two,b
             $r.Errors[0].TargetObject.prompt | Should -Be 'maybe billed'
             $r.Output.Count | Should -Be 1
             $r.Output[0].Request.Prompt | Should -Be 'next row'
-            $bodies = @(Get-SentBody)
+            $bodies = @(Get-SubmitBody $emu)
             $bodies.Count | Should -Be 2
             @($bodies | Where-Object prompt -eq 'maybe billed').Count | Should -Be 1
         }

@@ -45,6 +45,12 @@ function Get-SubmitCount {
     @(Get-EmulatorRequest $Emulator -HostName gateway -Method POST -PathLike '/v1/videos/generations*').Count
 }
 
+function Get-SubmitBody {
+    <# The JSON bodies of the submissions the gateway received, parsed, in order. #>
+    param([Parameter(Mandatory)] $Emulator)
+    @(Get-EmulatorRequest $Emulator -HostName gateway -Method POST -PathLike '/v1/videos/generations*') | ForEach-Object { $_.body | ConvertFrom-Json }
+}
+
 function Get-HeaderValue {
     <# Reads a header from a recorded request, whatever shape the emulator recorded headers in. #>
     param([Parameter(Mandatory)] $Request, [Parameter(Mandatory)] [string] $Name)
