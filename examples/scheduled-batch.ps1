@@ -15,7 +15,7 @@
     rows identical to the old batch's would be taken as already submitted.
 
     Exit code: 0 when every row became a video, 1 when anything failed (see the log), 2 when the batch
-    stopped (bad key, no balance).
+    stopped (bad key, no balance); the tasks accepted before a stop are still waited for and saved.
 .EXAMPLE
     pwsh -NoProfile -NonInteractive -File scheduled-batch.ps1 -Csv D:\kling\prompts.csv -OutFolder D:\kling\videos -LogFolder D:\kling\logs
 #>
@@ -40,6 +40,9 @@ try {
         Save-KlingVideo -Path $OutFolder -ErrorVariable +rowErrors
     Write-Output ("{0} videos saved, {1} errors" -f @($files).Count, @($rowErrors).Count)
     if (@($rowErrors).Count -gt 0) { $exitCode = 1 }
+    # A 401/402 after some rows were accepted stops the batch without tearing those paid tasks out of the pipeline:
+    # they are still waited for and saved above, and the run still counts as stopped.
+    if (@($rowErrors | Where-Object { $_.CategoryInfo.Category -in 'AuthenticationError', 'QuotaExceeded', 'PermissionDenied' }).Count -gt 0) { $exitCode = 2 }
 }
 catch {
     # Terminating: missing or wrong key (AuthenticationError), balance exhausted (QuotaExceeded).

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -59,17 +59,26 @@ namespace Kling.Core
     {
         private readonly KlingClient client;
         private readonly SubmissionJournal? journal;
+
+        // Not the cmdlet's Ctrl+C token: a POST already on the wire is given a grace period to be answered (see Shutdown),
+        // so an accepted task's id is journaled instead of becoming "outcome unknown".
+        private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
         private readonly CancellationToken cancellationToken;
         private readonly OutcomeQueue<SubmissionOutcome> outcomes = new OutcomeQueue<SubmissionOutcome>();
+        private readonly object runningGate = new object();
+        private int running;
         private volatile bool stopped;
 
-        public BatchSubmitter(KlingClient client, int throttleLimit, SubmissionJournal? journal, CancellationToken cancellationToken)
+        public BatchSubmitter(KlingClient client, int throttleLimit, SubmissionJournal? journal)
         {
             this.client = client ?? throw new ArgumentNullException(nameof(client));
             this.journal = journal;
-            this.cancellationToken = cancellationToken;
+            cancellationToken = cancellation.Token;
             Concurrency = new AdaptiveConcurrency(throttleLimit, probeFirst: true);
         }
+
+        /// <summary>How long submissions already sent may take to be answered once the batch is stopped (Ctrl+C, a crash of the caller).</summary>
+        public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
         public AdaptiveConcurrency Concurrency { get; }
 
@@ -82,17 +91,80 @@ namespace Kling.Core
         /// <summary>Rows started whose outcome has not been taken yet.</summary>
         public int Outstanding => outcomes.Outstanding;
 
-        public bool Stopped => stopped;
-
         /// <summary>Sends nothing more: rows not yet sent complete as not sent; rows already in flight finish.</summary>
         public void Stop() => stopped = true;
+
+        /// <summary>
+        /// Ends the batch without a caller to take outcomes (Ctrl+C, an exception): starts no new row, gives the POSTs
+        /// already sent up to <paramref name="grace"/> to be answered (their tasks are journaled as they come), then
+        /// cancels what is left. Returns the tasks accepted meanwhile that nobody took, so the caller can still name them.
+        /// </summary>
+        public IReadOnlyList<KlingTask> Shutdown(TimeSpan grace)
+        {
+            stopped = true;
+            if (!WaitUntilIdle(grace))
+            {
+                cancellation.Cancel();
+                WaitUntilIdle(TimeSpan.FromSeconds(2));
+            }
+
+            var accepted = new List<KlingTask>();
+            while (outcomes.TryTake(TimeSpan.Zero, out SubmissionOutcome? outcome))
+            {
+                if (outcome?.Task != null)
+                {
+                    accepted.Add(outcome.Task);
+                }
+            }
+
+            return accepted;
+        }
 
         /// <summary>Queues a row; rows take their turn at the gateway in the order they were started.</summary>
         public void Start(SubmissionItem item)
         {
             outcomes.Started();
+            lock (runningGate)
+            {
+                running++;
+            }
+
             Task turn = Concurrency.WaitAsync(cancellationToken);
-            _ = Task.Run(() => RunAsync(item, turn));
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await RunAsync(item, turn).ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (runningGate)
+                    {
+                        running--;
+                        Monitor.PulseAll(runningGate);
+                    }
+                }
+            });
+        }
+
+        private bool WaitUntilIdle(TimeSpan wait)
+        {
+            DateTime deadline = DateTime.UtcNow + wait;
+            lock (runningGate)
+            {
+                while (running > 0)
+                {
+                    TimeSpan left = deadline - DateTime.UtcNow;
+                    if (left <= TimeSpan.Zero)
+                    {
+                        return false;
+                    }
+
+                    Monitor.Wait(runningGate, left);
+                }
+
+                return true;
+            }
         }
 
         /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
@@ -120,6 +192,13 @@ namespace Kling.Core
 
                         // Local images are uploaded in the row's turn, so uploads share the submissions' concurrency limit.
                         toSend ??= await UploadImagesAsync(item.Request).ConfigureAwait(false);
+                        if (stopped)
+                        {
+                            // Stopped while uploading: the POST was never sent.
+                            Finish(item, null, null, notSent: true, journaledSending);
+                            return;
+                        }
+
                         if (!journaledSending && journal != null && item.JournalKey != null)
                         {
                             // On disk before the POST: if the process dies now, a rerun knows this row may be billed.
@@ -217,9 +296,7 @@ namespace Kling.Core
 
         private void Enqueue(SubmissionOutcome outcome) => outcomes.Add(outcome);
 
-        public void Dispose()
-        {
-            // Nothing to release: the outcome queue's semaphore is left to the GC so late workers cannot fault.
-        }
+        /// <summary>Cancels whatever still runs. The token source and the outcome queue are left to the GC, so a late worker cannot fault.</summary>
+        public void Dispose() => cancellation.Cancel();
     }
 }

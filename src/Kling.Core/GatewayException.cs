@@ -56,6 +56,16 @@ namespace Kling.Core
         /// <summary>True when a download host refused a result link as expired or invalid.</summary>
         public bool LinkExpired { get; set; }
 
+        /// <summary>The same failure, its message led by the row it belongs to (the default error view shows no target).</summary>
+        public GatewayException ForRow(string rowLabel) =>
+            new GatewayException(Kind, rowLabel + ": " + Message, StatusCode, ErrorCode, ErrorType, GatewayMessage, InnerException)
+            {
+                RetryAfter = RetryAfter,
+                OutcomeUnknown = OutcomeUnknown,
+                DuringUpload = DuringUpload,
+                LinkExpired = LinkExpired,
+            };
+
         /// <summary>True for failures that make every later call fail the same way (bad key, no balance).</summary>
         public bool StopsBatch => Kind == GatewayErrorKind.Authentication || Kind == GatewayErrorKind.PaymentRequired;
     }

@@ -27,7 +27,7 @@ namespace Kling.Core
 
         private static string Describe(int row, string? name, IReadOnlyList<ValidationProblem> problems)
         {
-            string label = string.IsNullOrWhiteSpace(name) ? $"Row {row}" : $"Row {row} ('{name}')";
+            string label = RowLabel.Of(row, name);
             string details = string.Join(" ", problems.Select(p => $"Field '{p.Field}' {p.Message}"));
             return $"{label} was not submitted: {details}";
         }

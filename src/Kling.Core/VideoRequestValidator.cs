@@ -82,6 +82,7 @@ namespace Kling.Core
             else
             {
                 request.Prompt = input.Prompt!;
+                CheckControlCharacters(found, "prompt", input.Prompt!);
             }
 
             string? mode = Given(input.Mode);
@@ -152,7 +153,12 @@ namespace Kling.Core
             }
             else
             {
-                if (!IsHttpUrl(videoUrl))
+                string? urlProblem = UrlProblem(videoUrl);
+                if (urlProblem != null)
+                {
+                    found.Add(new ValidationProblem("video_url", urlProblem));
+                }
+                else if (!IsHttpUrl(videoUrl))
                 {
                     found.Add(new ValidationProblem("video_url", $"'{videoUrl}' is not an absolute http(s) URL; the reference video must be publicly reachable (the gateway has no video upload). Put the file somewhere public and give its URL; Test-KlingVideoInput -Path checks a local file against the video rules first."));
                 }
@@ -252,6 +258,13 @@ namespace Kling.Core
             foreach (KeyValuePair<string, string> entry in entries)
             {
                 string value = entry.Value;
+                string? urlProblem = UrlProblem(value);
+                if (urlProblem != null)
+                {
+                    found.Add(new ValidationProblem(entry.Key, urlProblem));
+                    continue;
+                }
+
                 if (IsHttpUrl(value))
                 {
                     images.Add(value);
@@ -278,7 +291,8 @@ namespace Kling.Core
                 LocalImage? image = ImageFile.Inspect(fullPath, out string? problem);
                 if (image == null)
                 {
-                    found.Add(new ValidationProblem(entry.Key, $"names '{fullPath}', which {problem}."));
+                    string hint = value.IndexOf(',') >= 0 && !System.IO.File.Exists(fullPath) ? " To give several images in one cell, separate them with ';'." : string.Empty;
+                    found.Add(new ValidationProblem(entry.Key, $"names '{fullPath}', which {problem}.{hint}"));
                     continue;
                 }
 
@@ -287,6 +301,66 @@ namespace Kling.Core
             }
 
             return images;
+        }
+
+        /// <summary>
+        /// Why a cell that is meant as one URL is not one we may send, or null: several URLs joined by ',' or ' '
+        /// (sent as one bogus URL, and billed), whitespace inside, or a user:password that would reach the gateway's logs.
+        /// </summary>
+        internal static string? UrlProblem(string value)
+        {
+            if (!LooksLikeUrl(value))
+            {
+                return null;
+            }
+
+            int second = IndexOfSecondScheme(value);
+            if (second > 0)
+            {
+                char separator = value.Substring(0, second).TrimEnd().LastOrDefault();
+                string joined = separator == ',' ? "','" : char.IsWhiteSpace(value[second - 1]) ? "a space" : $"'{separator}'";
+                return $"holds several URLs joined by {joined}; separate the URLs in one cell with ';'.";
+            }
+
+            if (value.Any(char.IsWhiteSpace))
+            {
+                return $"'{value}' contains whitespace; a URL has none (encode a space as %20), and several URLs in one cell are separated with ';'.";
+            }
+
+            if (Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && !string.IsNullOrEmpty(uri.UserInfo))
+            {
+                return "carries a user name or password before '@'; it would be sent to the gateway and kept in its logs, so it is refused. Use a URL that needs no credentials (for example a signed link).";
+            }
+
+            return null;
+        }
+
+        private static int IndexOfSecondScheme(string value)
+        {
+            int first = value.IndexOf("://", StringComparison.Ordinal);
+            if (first < 0)
+            {
+                return -1;
+            }
+
+            Match next = SecondScheme.Match(value, first + 3);
+            return next.Success ? next.Index : -1;
+        }
+
+        private static readonly Regex SecondScheme = new Regex(@"(?<=[\s,|])https?://", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>Control characters (other than tab and line breaks) are invisible in a CSV and garble a prompt: the row's error.</summary>
+        private static void CheckControlCharacters(List<ValidationProblem> found, string field, string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (char.IsControl(c) && c != '\t' && c != '\n' && c != '\r')
+                {
+                    found.Add(new ValidationProblem(field, $"contains the control character U+{(int)c:X4} at position {i + 1}; only tab and line breaks are allowed. Remove it (it often comes from copying text out of another program)."));
+                    return;
+                }
+            }
         }
 
         private static bool LooksLikeUrl(string value)

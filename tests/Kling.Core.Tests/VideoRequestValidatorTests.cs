@@ -160,4 +160,59 @@ public class VideoRequestValidatorTests
         Assert.StartsWith("Row 7 ('sunset') was not submitted:", error.Message);
         Assert.Contains("Field 'mode'", error.Message);
     }
+
+    [Theory]
+    [InlineData("https://img.example/a.png,https://img.example/b.png", "','")]
+    [InlineData("https://img.example/a.png, https://img.example/b.png", "','")]
+    [InlineData("https://img.example/a.png https://img.example/b.png", "a space")]
+    public void Image_urls_joined_by_the_wrong_separator_are_the_rows_error_pointing_to_semicolons(string cell, string separator)
+    {
+        AssertRejected(new VideoInput { Prompt = "x", ImageUrls = new[] { cell } }, "image_urls", separator);
+        AssertRejected(new VideoInput { Prompt = "x", ImageUrls = new[] { cell } }, "image_urls", "separate the URLs in one cell with ';'");
+        AssertRejected(new VideoInput { Prompt = "x", FirstFrame = cell }, "first_frame", "with ';'");
+    }
+
+    [Fact]
+    public void A_comma_inside_one_url_is_not_a_list()
+    {
+        VideoRequest? request = Build(new VideoInput { Prompt = "x", ImageUrls = new[] { "https://img.example/w_100,h_100/a.png;https://img.example/b.png?u=https://c" } }, out var problems);
+        Assert.Empty(problems);
+        Assert.Equal(new[] { "https://img.example/w_100,h_100/a.png", "https://img.example/b.png?u=https://c" }, request!.ImageUrls);
+    }
+
+    [Fact]
+    public void A_url_with_whitespace_inside_is_refused() =>
+        AssertRejected(new VideoInput { Prompt = "x", ImageUrls = new[] { "https://img.example/my cat.png" } }, "image_urls", "whitespace");
+
+    [Fact]
+    public void A_video_url_list_is_refused() =>
+        AssertRejected(new VideoInput { Prompt = "x", VideoUrl = "https://v.example/a.mp4,https://v.example/b.mp4" }, "video_url", "';'");
+
+    [Fact]
+    public void A_url_carrying_a_password_is_refused_without_echoing_it()
+    {
+        AssertRejected(new VideoInput { Prompt = "x", ImageUrls = new[] { "https://me:s3cret@img.example/a.png" } }, "image_urls", "password");
+        AssertRejected(new VideoInput { Prompt = "x", VideoUrl = "https://me:s3cret@v.example/a.mp4" }, "video_url", "password");
+        Build(new VideoInput { Prompt = "x", ImageUrls = new[] { "https://me:s3cret@img.example/a.png" } }, out var problems);
+        Assert.DoesNotContain(problems, p => p.Message.Contains("s3cret"));
+    }
+
+    [Fact]
+    public void Local_paths_joined_by_a_comma_get_a_hint_to_use_semicolons() =>
+        AssertRejected(new VideoInput { Prompt = "x", ImageUrls = new[] { "a.png, b.png" } }, "image_urls", "separate them with ';'");
+
+    [Theory]
+    [InlineData("a cat\u0007 waves", "U+0007")]
+    [InlineData("\u0000a cat", "U+0000")]
+    [InlineData("a cat\u001b[31m", "U+001B")]
+    [InlineData("a cat\u0085", "U+0085")]
+    public void A_prompt_with_a_control_character_is_the_rows_error(string prompt, string code) =>
+        AssertRejected(new VideoInput { Prompt = prompt }, "prompt", code);
+
+    [Fact]
+    public void Tabs_and_line_breaks_in_a_prompt_are_fine()
+    {
+        Build(new VideoInput { Prompt = "a cat\tsits\r\nthen\nwaves" }, out var problems);
+        Assert.Empty(problems);
+    }
 }

@@ -250,7 +250,7 @@ Import-Module '$ModulePath'
             foreach ($e in $errs) {
                 $e.FullyQualifiedErrorId | Should -BeLike 'OutcomeUnknown*'
                 $e.CategoryInfo.Category | Should -Be 'OperationStopped'
-                $e.Exception.Message | Should -Match "Row \d+ 'crash-\d+'"
+                $e.Exception.Message | Should -Match "^Row \d+ \('crash-\d+'\)"
             }
             # Everything else reaches the pipeline: the earlier tasks with their ids, the rest newly sent.
             $out.Count | Should -Be (30 - $inDoubtRows.Count)
@@ -286,13 +286,61 @@ Import-Module '$ModulePath'
                 $clock = [Diagnostics.Stopwatch]::StartNew()
                 $ps.Stop()
                 $clock.Stop()
-                # The POSTs in flight would take a minute: stopping in seconds means they were cancelled, not waited out.
+                # The POSTs in flight would take a minute: stopping in seconds means they were cut off after the grace period, not waited out.
                 $clock.Elapsed.TotalSeconds | Should -BeLessThan 15
                 $ps.InvocationStateInfo.State | Should -Be 'Stopped'
                 { $ps.EndInvoke($handle) } | Should -Throw
 
-                ($output.TaskId | Sort-Object) | Should -Be ($submittedIds | Sort-Object)
-                (Get-Stats).accepted | Should -Be $submittedIds.Count
+                # What was on the pipeline before the stop is journaled; so is whatever was accepted during the grace
+                # period (POSTs sent before the latency went up), and the gateway accepted nothing else.
+                $journaledIds = @(Read-JournalLine $journal | Where-Object type -EQ 'submitted' | ForEach-Object task_id)
+                foreach ($id in $output.TaskId) { $journaledIds | Should -Contain $id }
+                $submittedIds | ForEach-Object { $output.TaskId | Should -Contain $_ }
+                (Get-Stats).accepted | Should -Be $journaledIds.Count
+            }
+            finally {
+                $ps.Dispose()
+            }
+        }
+
+        It 'on Ctrl+C starts no new row but lets the POSTs already sent be answered, and journals their tasks' {
+            Invoke-EmulatorControl $emu config -Body @{ latencyMs = 100 } | Out-Null
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($Module, $Journal)
+                        Import-Module $Module
+                        1..40 | ForEach-Object { [pscustomobject]@{ prompt = "grace $_" } } | New-KlingVideo -Journal $Journal -ThrottleLimit 4
+                    }).AddArgument($ModulePath).AddArgument($journal)
+                $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+                $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+                Wait-Until { @(Read-JournalLine $journal | Where-Object type -EQ 'submitted').Count -ge 3 } -Because 'three rows submitted'
+                # The next POSTs take 1.5 s to be answered: well inside the grace period, so none needs to be cut off.
+                Invoke-EmulatorControl $emu config -Body @{ latencyMs = 1500 } | Out-Null
+                Wait-Until {
+                    $open = @{}
+                    foreach ($l in Read-JournalLine $journal) { if ($l.key) { $open[$l.key] = $l.type } }
+                    @($open.Values | Where-Object { $_ -eq 'sending' }).Count -ge 4
+                } -Because 'four POSTs in flight'
+                $postsAtStop = Get-SubmitCount $emu
+                $ps.Stop()
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+
+                $latest = @{}
+                foreach ($l in Read-JournalLine $journal) { if ($l.key) { $latest[$l.key] = $l } }
+                # Nothing is left "sending" (outcome unknown): every POST that went out was answered and journaled.
+                @($latest.Values | Where-Object type -EQ 'sending').Count | Should -Be 0
+                $journaled = @($latest.Values | Where-Object type -EQ 'submitted' | ForEach-Object task_id)
+                (Get-Stats).accepted | Should -Be $journaled.Count
+                # No new row was started after the stop.
+                Get-SubmitCount $emu | Should -BeLessOrEqual ($postsAtStop + 4)
+
+                # A rerun takes the journaled tasks as submitted: no OutcomeUnknown, and every row once.
+                Invoke-EmulatorControl $emu config -Body @{ latencyMs = 0 } | Out-Null
+                $out = @(1..40 | ForEach-Object { [pscustomobject]@{ prompt = "grace $_" } } | New-KlingVideo -Journal $journal -ThrottleLimit 8 -ErrorVariable errs -ErrorAction SilentlyContinue)
+                $errs | Should -BeNullOrEmpty
+                $out.Count | Should -Be 40
+                (Get-AcceptedPerPrompt).Values | ForEach-Object { $_ | Should -Be 1 }
             }
             finally {
                 $ps.Dispose()

@@ -66,4 +66,12 @@ Describe 'examples/scheduled-batch.ps1' {
         $run.ExitCode | Should -Be 2 -Because $run.Output
         $run.Output | Should -Not -Match 'not-the-key'
     }
+
+    It 'exits 2 when the balance runs out mid-batch, and still saves the videos already paid for' {
+        Invoke-EmulatorControl $emu config -Body @{ balance = 2 } | Out-Null
+        "Name,prompt`none,First clip`ntwo,Second clip`nthree,Third clip`nfour,Fourth clip" | Set-Content $csv -Encoding utf8
+        $run = Invoke-Example
+        $run.ExitCode | Should -Be 2 -Because $run.Output
+        @(Get-ChildItem $outDir -Filter *.mp4).Count | Should -Be 2
+    }
 }

@@ -186,7 +186,7 @@ Describe 'Local images' {
         $task | Should -BeNullOrEmpty
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'UploadFailed,*'
-        $errs[0].Exception.Message | Should -BeLike "*$frame*图片无效*"
+        $errs[0].Exception.Message | Should -BeLike "Row 1: *$frame*图片无效*"
         Get-SubmitCount $emu | Should -Be 0
     }
 

@@ -180,6 +180,12 @@ two,second
             @{ case = 'two images with a feature video'; row = @{ prompt = 'x'; video_url = 'https://v.example/a.mp4'; refer_type = 'feature'; image_urls = 'https://a.example/1.png;https://a.example/2.png' }; field = 'image_urls' }
             @{ case = 'keep_original_sound maybe'; row = @{ prompt = 'x'; video_url = 'https://v.example/a.mp4'; keep_original_sound = 'maybe' }; field = 'keep_original_sound' }
             @{ case = 'refer_type without a video'; row = @{ prompt = 'x'; refer_type = 'base' }; field = 'refer_type' }
+            @{ case = 'image URLs joined by a comma'; row = @{ prompt = 'x'; image_urls = 'https://a.example/1.png,https://a.example/2.png' }; field = 'image_urls' }
+            @{ case = 'image URLs joined by a space'; row = @{ prompt = 'x'; image_urls = 'https://a.example/1.png https://a.example/2.png' }; field = 'image_urls' }
+            @{ case = 'an image URL with a password'; row = @{ prompt = 'x'; first_frame = 'https://me:secret@a.example/1.png' }; field = 'first_frame' }
+            @{ case = 'a video URL with a password'; row = @{ prompt = 'x'; video_url = 'https://me:secret@v.example/a.mp4' }; field = 'video_url' }
+            @{ case = 'a prompt with a control character'; row = @{ prompt = "a cat`a waves" }; field = 'prompt' }
+            @{ case = 'a prompt with an escape sequence'; row = @{ prompt = "a cat `e[31mred" }; field = 'prompt' }
         ) {
             $given = [pscustomobject] $row
             $r = Invoke-Rows @($given)
@@ -212,6 +218,36 @@ bad-4,,1:1
             $r.Errors[1].Exception.Message | Should -BeLike "Row 4 ('bad-4')*prompt*"
             $r.Errors[1].TargetObject.Name | Should -Be 'bad-4'
             Get-SubmitCount $emu | Should -Be 2
+        }
+
+        It 'says to use semicolons for a list joined by commas, and never echoes a password' {
+            $r = Invoke-Rows @([pscustomobject]@{ Name = 'pair'; prompt = 'x'; image_urls = 'https://a.example/1.png, https://a.example/2.png' },
+                [pscustomobject]@{ Name = 'secret'; prompt = 'x'; image_urls = 'https://me:hunter2@a.example/1.png' })
+            $r.Errors.Count | Should -Be 2
+            $r.Errors[0].Exception.Message | Should -BeLike "Row 1 ('pair')*Field 'image_urls'*','*separate the URLs in one cell with ';'*"
+            $r.Errors[1].Exception.Message | Should -BeLike "Row 2 ('secret')*Field 'image_urls'*password*"
+            $r.Errors[1].Exception.Message | Should -Not -BeLike '*hunter2*'
+            Get-SubmitCount $emu | Should -Be 0
+        }
+
+        It 'counts a row without a prompt property as a row: it is that row''s error and later rows keep their numbers' {
+            $rows = @([pscustomobject]@{ prompt = 'one'; Name = 'a' }, [pscustomobject]@{ text = 'no prompt column'; Name = 'b' }, [pscustomobject]@{ prompt = 'three'; Name = 'c' })
+            $r = Invoke-Rows $rows
+            $r.Thrown | Should -BeNullOrEmpty
+            $r.Output.Row | Should -Be @(1, 3)
+            $r.Output.Name | Should -Be @('a', 'c')
+            $r.Errors.Count | Should -Be 1
+            $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRow,*'
+            $r.Errors[0].Exception.Message | Should -BeLike "Row 2 ('b')*Field 'prompt'*"
+            $r.Errors[0].TargetObject.text | Should -Be 'no prompt column'
+            Get-SubmitCount $emu | Should -Be 2
+        }
+
+        It 'takes a piped string as the prompt' {
+            $r = Invoke-Rows @('A cat waves', 'A dog runs')
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Output.Row | Should -Be @(1, 2)
+            (Get-SubmitBody $emu).prompt | Should -Be @('A cat waves', 'A dog runs')
         }
 
         It 'sends nothing with -WhatIf and says what would be sent' {
@@ -251,12 +287,17 @@ two,b
 
         It 'stops the whole batch on 402 and keeps the tasks already accepted' {
             Invoke-EmulatorControl $emu config -Body @{ balance = 2 } | Out-Null
-            $r = Invoke-Rows (1..5 | ForEach-Object { [pscustomobject]@{ prompt = "row $_" } }) @{ ThrottleLimit = 1 }
+            $r = Invoke-Rows (1..5 | ForEach-Object { [pscustomobject]@{ prompt = "row $_"; Name = "n$_" } }) @{ ThrottleLimit = 1 }
             $r.Output.Count | Should -Be 2
             $r.Output.Row | Should -Be @(1, 2)
-            $r.Thrown.CategoryInfo.Category | Should -Be 'QuotaExceeded'
-            $r.Thrown.FullyQualifiedErrorId | Should -BeLike 'GatewayPaymentRequired,*'
-            $r.Thrown.Exception.ErrorType | Should -Be 'payment_required'
+            # Tasks were accepted, so the stop is written after them rather than thrown through the pipeline.
+            $r.Thrown | Should -BeNullOrEmpty
+            $stop = @($r.Errors | Where-Object { $_.CategoryInfo.Category -eq 'QuotaExceeded' })
+            $stop.Count | Should -Be 1
+            $stop[0].FullyQualifiedErrorId | Should -BeLike 'GatewayPaymentRequired,*'
+            $stop[0].Exception.ErrorType | Should -Be 'payment_required'
+            $stop[0].Exception.Message | Should -BeLike "Row 3 ('n3'): *402*"
+            $stop[0].ToString() | Should -BeLike '*batch stopped*2 task(s) accepted before it were written to the pipeline*'
             Get-SubmitCount $emu | Should -Be 3
         }
 
@@ -264,9 +305,25 @@ two,b
             Invoke-EmulatorControl $emu config -Body @{ balance = 2; latencyMs = 100 } | Out-Null
             $r = Invoke-Rows (1..20 | ForEach-Object { [pscustomobject]@{ prompt = "row $_" } }) @{ ThrottleLimit = 4 }
             $r.Output.Count | Should -Be 2
-            $r.Thrown.CategoryInfo.Category | Should -Be 'QuotaExceeded'
+            @($r.Errors | Where-Object { $_.CategoryInfo.Category -eq 'QuotaExceeded' }).Count | Should -Be 1
             # Sent: the 2 accepted rows, plus at most one window of 4 already on its way when the first 402 came back.
             Get-SubmitCount $emu | Should -BeLessOrEqual 6
+        }
+
+        It 'hands every task accepted before a 402 to the rest of the pipeline and to an assignment' {
+            # Accepted rows answer slowly and the 402 comes fast: the accepted ones are still in flight when the batch stops.
+            Invoke-EmulatorControl $emu config -Body @{ balance = 3; latencyMs = 300 } | Out-Null
+            $rows = 1..12 | ForEach-Object { [pscustomobject]@{ prompt = "paid $_"; Name = "p$_" } }
+            $tasks = $rows | New-KlingVideo -ThrottleLimit 4 -ErrorAction SilentlyContinue -ErrorVariable errs
+            $billed = @(Get-EmulatorRequest $emu -HostName gateway -Method POST -PathLike '/v1/videos/generations*' | Where-Object status -EQ 200)
+            $billed.Count | Should -Be 3
+            @($tasks).Count | Should -Be 3
+            @($errs | Where-Object { $_.CategoryInfo.Category -eq 'QuotaExceeded' }).Count | Should -Be 1
+
+            Reset-Emulator $emu @{ balance = 3; latencyMs = 300 }
+            $done = @($rows | New-KlingVideo -ThrottleLimit 4 -ErrorAction SilentlyContinue | Wait-KlingTask -PollInterval 0.2)
+            $done.Count | Should -Be 3
+            $done.Status | Sort-Object -Unique | Should -Be 'completed'
         }
 
         It 'waits out 429 with Retry-After and re-sends (a 429 is not billed)' {
@@ -301,6 +358,21 @@ two,b
             $bodies = @(Get-SubmitBody $emu)
             $bodies.Count | Should -Be 2
             @($bodies | Where-Object prompt -eq 'maybe billed').Count | Should -Be 1
+        }
+
+        It 'starts every gateway error message with the row''s number and name' {
+            Add-EmulatorFault $emu @{ route = 'submit'; status = 500; times = 1; accepted = $true }
+            $r = Invoke-Rows @([pscustomobject]@{ prompt = 'first'; Name = 'alpha' })
+            $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'OutcomeUnknown,*'
+            $r.Errors[0].Exception.Message | Should -BeLike "Row 1 ('alpha'): *"
+            $r.Errors[0].ToString() | Should -BeLike "Row 1 ('alpha'): *"
+            Add-EmulatorFault $emu @{ route = 'submit'; kind = 'reset'; times = 1 }
+            $r = Invoke-Rows @([pscustomobject]@{ prompt = 'second' })
+            $r.Errors[0].Exception.Message | Should -BeLike 'Row 1: *'
+            Add-EmulatorFault $emu @{ route = 'submit'; status = 400; times = 1; message = 'bad' }
+            $r = Invoke-Rows @([pscustomobject]@{ prompt = 'ok' }, [pscustomobject]@{ prompt = 'third'; Name = 'gamma' })
+            @($r.Errors).Count | Should -Be 1
+            $r.Errors[0].Exception.Message | Should -BeLike "Row [12]*: *400*"
         }
 
         It 'never re-sends a submission whose connection was reset after sending' {

@@ -18,14 +18,19 @@ namespace Kling.Commands
     {
         private static readonly TimeSpan DrainWait = TimeSpan.FromMilliseconds(100);
         private int row;
+        private int accepted;
+        private int notSentAfterStop;
         private BatchSubmitter? submitter;
         private SubmissionJournal? journal;
         private ErrorRecord? stopRecord;
+        private bool stopWritten;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        // Not Mandatory: a row without a prompt must still reach ProcessRecord, so it becomes that row's error and the
+        // rows after it keep their numbers (a binding failure would skip the row without counting it).
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
         [AllowNull]
-        public string Prompt { get; set; } = null!;
+        public string? Prompt { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ModeCompleter))]
@@ -121,13 +126,15 @@ namespace Kling.Commands
             row++;
             if (stopRecord != null)
             {
+                notSentAfterStop++;
                 return;
             }
 
             object target = InputObject ?? (object)new Hashtable(MyInvocation.BoundParameters);
             var input = new VideoInput
             {
-                Prompt = Prompt,
+                // A plain string piped in ('A cat' | New-KlingVideo) is the prompt.
+                Prompt = Prompt ?? (InputObject?.BaseObject as string),
                 Model = Model,
                 Mode = Mode,
                 Duration = Duration,
@@ -156,7 +163,7 @@ namespace Kling.Commands
                 return;
             }
 
-            string label = name == null ? $"Row {row}" : $"Row {row} '{name}'";
+            string label = RowLabel.Of(row, name);
             string? key = null;
             if (journal != null)
             {
@@ -193,7 +200,7 @@ namespace Kling.Commands
 
             if (submitter == null)
             {
-                submitter = new BatchSubmitter(Client, ThrottleLimit, journal, Cancellation);
+                submitter = new BatchSubmitter(Client, ThrottleLimit, journal);
             }
 
             // Bounded buffering: wait for room (writing finished rows meanwhile) before starting another.
@@ -222,12 +229,49 @@ namespace Kling.Commands
             }
 
             StopIfNeeded();
+            if (notSentAfterStop > 0)
+            {
+                WriteWarning($"{notSentAfterStop} row(s) after the stop were not sent.");
+            }
         }
 
+        protected override void StopProcessing()
+        {
+            base.StopProcessing();
+            submitter?.Stop();
+        }
+
+        /// <summary>
+        /// Also runs after Ctrl+C or an exception: POSTs already on the wire get <see cref="BatchSubmitter.StopGrace"/>
+        /// to be answered, so their task ids reach the journal (and the host) instead of becoming "outcome unknown".
+        /// </summary>
         public void Dispose()
         {
+            if (submitter != null && submitter.Outstanding > 0)
+            {
+                IReadOnlyList<KlingTask> late = submitter.Shutdown(BatchSubmitter.StopGrace);
+                if (late.Count > 0)
+                {
+                    TellHost($"New-KlingVideo stopped; {late.Count} submission(s) already sent were accepted (and billed) while it stopped" +
+                             (journal != null ? $", and are in the journal {journal.Path}" : string.Empty) + ": " +
+                             string.Join(", ", late.Select(t => RowLabel.Of(t.Row, t.Name) + " = " + t.TaskId)));
+                }
+            }
+
             submitter?.Dispose();
             journal?.Dispose();
+        }
+
+        /// <summary>The pipeline is already stopped here, so the host is the only place left to name late tasks.</summary>
+        private void TellHost(string message)
+        {
+            try
+            {
+                Host?.UI?.WriteWarningLine(message);
+            }
+            catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is NotImplementedException)
+            {
+            }
         }
 
         /// <summary>Writes one finished submission, on the pipeline thread; false when none was ready.</summary>
@@ -246,15 +290,15 @@ namespace Kling.Commands
             }
 
             SubmissionItem item = outcome.Item;
+            string label = RowLabel.Of(item.Row, item.Name);
             if (outcome.Task != null)
             {
-                string label = item.Name == null ? $"Row {item.Row}" : $"Row {item.Row} '{item.Name}'";
                 WriteVerbose($"{label} submitted as {outcome.Task.TaskId}.");
                 Emit(outcome.Task);
             }
             else if (outcome.Error != null)
             {
-                ErrorRecord record = KlingErrors.FromGateway(outcome.Error, item.Target);
+                ErrorRecord record = KlingErrors.FromGateway(outcome.Error.ForRow(label), item.Target);
                 if (outcome.Error.StopsBatch)
                 {
                     // Every later row would fail the same way: send nothing more, let in-flight rows finish.
@@ -268,15 +312,21 @@ namespace Kling.Commands
             }
             else if (outcome.NotSent)
             {
-                WriteVerbose($"Row {item.Row} was not sent: the batch stopped first.");
+                notSentAfterStop++;
+                WriteVerbose($"{label} was not sent: the batch stopped first.");
             }
 
             return true;
         }
 
+        /// <summary>
+        /// After a batch-stopping error (401, 402): every task already accepted is written first. With none, the error
+        /// is terminating; with some, it is written as an error and the command ends normally, so the paid tasks go on
+        /// to Wait-KlingTask and Save-KlingVideo instead of being torn out of the pipeline with it.
+        /// </summary>
         private void StopIfNeeded()
         {
-            if (stopRecord == null)
+            if (stopRecord == null || stopWritten)
             {
                 return;
             }
@@ -286,11 +336,23 @@ namespace Kling.Commands
                 Drain(DrainWait);
             }
 
-            ThrowTerminatingError(stopRecord);
+            if (accepted == 0)
+            {
+                ThrowTerminatingError(stopRecord);
+            }
+
+            stopWritten = true;
+            stopRecord.ErrorDetails = new ErrorDetails(
+                $"{stopRecord.Exception.Message} The batch stopped here: no later row is sent. The {accepted} task(s) accepted before it were written to the pipeline.")
+            {
+                RecommendedAction = "Fix the cause (key, balance), then run the rest of the batch again (with -Journal, rerun the same command: nothing is sent twice).",
+            };
+            WriteError(stopRecord);
         }
 
         private void Emit(KlingTask task)
         {
+            accepted++;
             RecentTasks.Remember(task.TaskId);
             WriteObject(task);
         }
