@@ -39,10 +39,10 @@ function Invoke-Dotnet {
 
 function Invoke-Build {
     $manifest = Import-PowerShellDataFile (Join-Path $root 'Kling.psd1')
-    [xml] $props = Get-Content -Raw (Join-Path $root 'src/Directory.Build.props')
+    [xml] $props = Get-Content -Raw (Join-Path $root 'Directory.Build.props')
     $version = ($props.Project.PropertyGroup | Where-Object { $_['Version'] } | Select-Object -First 1).Version
     if ($manifest.ModuleVersion -ne $version) {
-        throw "Kling.psd1 says version $($manifest.ModuleVersion) but src/Directory.Build.props says $version; make them agree."
+        throw "Kling.psd1 says version $($manifest.ModuleVersion) but Directory.Build.props says $version; make them agree."
     }
 
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }

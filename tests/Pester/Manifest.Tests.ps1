@@ -34,8 +34,8 @@ Describe 'The module manifest' {
         Test-Path (Join-Path (Split-Path $built) 'LICENSE') | Should -BeTrue
     }
 
-    It 'has the version of src/Directory.Build.props, stamped into the assemblies too' {
-        [xml] $props = Get-Content -Raw (Join-Path $RepoRoot 'src/Directory.Build.props')
+    It 'has the version of Directory.Build.props, stamped into the assemblies too' {
+        [xml] $props = Get-Content -Raw (Join-Path $RepoRoot 'Directory.Build.props')
         $version = ($props.Project.PropertyGroup | Where-Object { $_['Version'] } | Select-Object -First 1).Version
         $manifest.Version | Should -Be ([version] $version)
         [Reflection.AssemblyName]::GetAssemblyName((Join-Path (Split-Path $built) 'Kling.dll')).Version.ToString(3) | Should -Be $version
