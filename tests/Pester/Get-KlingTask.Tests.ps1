@@ -31,7 +31,7 @@ Describe 'Get-KlingTask' {
 
         It 'reads a completed task with its result URLs and expiry' {
             $submitted = New-KlingVideo -Prompt 'quick one'
-            Start-Sleep -Seconds 1.5
+            Wait-Until { (Get-KlingTask $submitted.TaskId).IsFinished } -Because 'the task to finish'
             $task = Get-KlingTask $submitted.TaskId
             $task.Status | Should -Be 'completed'
             $task.Progress | Should -Be 100
@@ -44,7 +44,7 @@ Describe 'Get-KlingTask' {
 
         It 'reads a failed task with the gateway''s reason' {
             $submitted = New-KlingVideo -Prompt 'this one will [fail]'
-            Start-Sleep -Seconds 1.5
+            Wait-Until { (Get-KlingTask $submitted.TaskId).IsFinished } -Because 'the task to finish'
             $task = Get-KlingTask $submitted.TaskId
             $task.Status | Should -Be 'failed'
             $task.Error | Should -Not -BeNullOrEmpty
