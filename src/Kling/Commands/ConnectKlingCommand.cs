@@ -74,8 +74,6 @@ namespace Kling.Commands
                 source = $"Connect-Kling -Vault '{Vault}' -SecretName '{SecretName}'";
             }
 
-            SecureString key = CheckedKey(ApiKey, source);
-
             Uri? baseUri = null;
             if (BaseUrl != null)
             {
@@ -100,9 +98,10 @@ namespace Kling.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The proxy '{Proxy}' is not an absolute http(s) URL."), "InvalidProxy", ErrorCategory.InvalidArgument, Proxy));
             }
 
+            SecureString key = CheckedKey(ApiKey, source);
             KlingSession.Connect(key, baseUri, TimeSpan.FromSeconds(TimeoutSec), source, Proxy, ProxyCredential?.GetNetworkCredential());
             key.Dispose();
-            WriteVerbose($"Kling will use {(baseUri ?? KlingSession.Current().BaseUri)} with the key given to Connect-Kling, in this runspace only.");
+            WriteVerbose($"Kling will use {(baseUri?.ToString() ?? "the gateway of $env:" + GatewaySettings.BaseUrlVariable + " (or the default)")} with the key given to Connect-Kling, in this runspace only.");
         }
 
         /// <summary>
