@@ -49,15 +49,6 @@ namespace Kling.Core
         /// <summary>Calls to download hosts: never given the key, so redirects may be followed.</summary>
         private HttpClient DownloadHttp => downloadHttp ??= HttpFor(allowRedirects: true);
 
-        /// <summary>The shared client for this purpose and these proxy settings (looked up once per KlingClient, not per call).</summary>
-        private HttpClient HttpFor(bool allowRedirects)
-        {
-            NetworkCredential? credential = settings.ProxyCredential;
-            string key = (allowRedirects ? "download|" : "gateway|") + settings.Proxy + "|" + credential?.UserName + "|" +
-                         (credential == null ? string.Empty : credential.Password.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return HttpClients.GetOrAdd(key, _ => new Lazy<HttpClient>(() => CreateHttpClient(allowRedirects, settings.Proxy, credential))).Value;
-        }
-
         /// <summary>How many times a 429 on submit is waited out and re-sent (a 429 was not accepted, so re-sending is safe).</summary>
         public int MaxRateLimitRetries { get; set; } = 5;
 
@@ -238,79 +229,6 @@ namespace Kling.Core
             }
         }
 
-        private Task<Exchange> SendAsync(HttpMethod method, Uri uri, string? json, CancellationToken cancellationToken) =>
-            SendAsync(method, uri, json == null ? null : () => new StringContent(json, new UTF8Encoding(false), "application/json"), cancellationToken);
-
-        /// <summary>One call to the gateway, with the key; the content is made afresh for every call.</summary>
-        private async Task<Exchange> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, CancellationToken cancellationToken)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(settings.RequestTimeout);
-            using var request = new HttpRequestMessage(method, uri);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.RevealKey());
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            if (content != null)
-            {
-                request.Content = content();
-            }
-
-            HttpResponseMessage response;
-            try
-            {
-                response = await GatewayHttp.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new GatewayException(GatewayErrorKind.Timeout, $"{method} {uri.AbsolutePath} got no answer within {settings.RequestTimeout.TotalSeconds:0} s.") { OutcomeUnknown = true };
-            }
-            catch (HttpRequestException ex)
-            {
-                bool neverSent = NeverConnected(ex);
-                throw new GatewayException(GatewayErrorKind.Network, $"{method} {uri.AbsolutePath} failed: {Redact(ex.Message)}", inner: ex) { OutcomeUnknown = !neverSent };
-            }
-
-            using (response)
-            {
-                string body = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                TimeSpan? retryAfter = null;
-                if (response.Headers.RetryAfter != null)
-                {
-                    retryAfter = response.Headers.RetryAfter.Delta ??
-                                 (response.Headers.RetryAfter.Date.HasValue ? response.Headers.RetryAfter.Date.Value - DateTimeOffset.UtcNow : (TimeSpan?)null);
-                    if (retryAfter < TimeSpan.Zero)
-                    {
-                        retryAfter = TimeSpan.Zero;
-                    }
-                }
-                else if (response.Headers.TryGetValues("Retry-After", out var raw))
-                {
-                    retryAfter = RetryAfter.Parse(string.Join(",", raw), DateTimeOffset.UtcNow);
-                }
-
-                Log($"{(int)response.StatusCode} {response.ReasonPhrase} from {method} {uri.AbsolutePath}");
-                return new Exchange(response.StatusCode, body, retryAfter);
-            }
-        }
-
-        /// <summary>True when the socket was never connected, so the request provably never reached the server.</summary>
-        internal static bool NeverConnected(Exception ex)
-        {
-            for (Exception? e = ex; e != null; e = e.InnerException)
-            {
-                if (e is SocketException socket)
-                {
-                    return socket.SocketErrorCode == SocketError.ConnectionRefused ||
-                           socket.SocketErrorCode == SocketError.HostNotFound ||
-                           socket.SocketErrorCode == SocketError.HostUnreachable ||
-                           socket.SocketErrorCode == SocketError.NetworkUnreachable ||
-                           socket.SocketErrorCode == SocketError.TryAgain ||
-                           socket.SocketErrorCode == SocketError.NoData;
-                }
-            }
-
-            return false;
-        }
-
         private GatewayException ToError(Exchange exchange)
         {
             (string? code, string? message, string? type) = TaskJson.ReadError(exchange.Body);
@@ -404,56 +322,6 @@ namespace Kling.Core
             wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, cancellationToken);
 
         private void Log(string message) => trace?.Invoke(message);
-
-        private static HttpClient CreateHttpClient(bool allowRedirects, Uri? proxy, NetworkCredential? proxyCredential)
-        {
-            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
-            {
-                // Windows PowerShell 5.1 may default to an explicit TLS 1.0 list; the gateway needs 1.2+.
-                LegacyTls.Apply();
-            }
-
-            var handler = new HttpClientHandler
-            {
-                AllowAutoRedirect = allowRedirects,
-                UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-            };
-            if (proxy != null)
-            {
-                // An explicit proxy is used for every host, loopback included; without one, the system's applies.
-                handler.Proxy = new WebProxy(proxy) { BypassProxyOnLocal = false, Credentials = proxyCredential };
-                handler.UseProxy = true;
-            }
-            else
-            {
-                // The system's proxy (HTTP(S)_PROXY, or the Windows settings Windows PowerShell reads), answered with
-                // the signed-in user's own credentials if it asks (a corporate NTLM/Kerberos proxy); never the key.
-                handler.DefaultProxyCredentials = CredentialCache.DefaultCredentials;
-            }
-
-            var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-            client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
-            return client;
-        }
-
-        private readonly struct Exchange
-        {
-            public Exchange(HttpStatusCode statusCode, string body, TimeSpan? retryAfter)
-            {
-                StatusCode = statusCode;
-                Body = body;
-                RetryAfter = retryAfter;
-            }
-
-            public HttpStatusCode StatusCode { get; }
-
-            public int Status => (int)StatusCode;
-
-            public string Body { get; }
-
-            public TimeSpan? RetryAfter { get; }
-        }
 
         private static void TryDelete(string path)
         {

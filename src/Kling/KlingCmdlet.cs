@@ -19,30 +19,37 @@ namespace Kling.Commands
 
         protected CancellationToken Cancellation => cancellation.Token;
 
-        /// <summary>The client, created on first use; a missing key or a bad base URL stops the command before any request.</summary>
+        /// <summary>
+        /// The client, created on first use from this runspace's settings (captured here, on the pipeline thread); a
+        /// missing or unusable key or a bad base URL stops the command before any request.
+        /// </summary>
         protected KlingClient Client
         {
             get
             {
                 if (client == null)
                 {
-                    GatewaySettings settings;
-                    try
-                    {
-                        settings = KlingSession.Current();
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        ThrowTerminatingError(new ErrorRecord(ex, "InvalidBaseUrl", ErrorCategory.InvalidArgument, Environment.GetEnvironmentVariable(GatewaySettings.BaseUrlVariable)));
-                        throw;
-                    }
-
+                    GatewaySettings settings = KlingSession.CurrentFor(this);
                     if (!settings.HasKey)
                     {
                         var missing = new InvalidOperationException(
                             $"No Kling API key is set, so nothing was sent. Set the environment variable {GatewaySettings.ApiKeyVariable} " +
                             "(for example in the scheduled task's environment), or run: Connect-Kling -ApiKey (Read-Host -AsSecureString 'Kling API key')");
                         ThrowTerminatingError(new ErrorRecord(missing, "MissingApiKey", ErrorCategory.AuthenticationError, null));
+                    }
+
+                    if (settings.KeyProblem != null)
+                    {
+                        // Every request would fail the same way before reaching the gateway: one error, nothing journaled.
+                        var invalid = new ArgumentException(
+                            $"The API key from {settings.KeySource} contains {settings.KeyProblem}, which cannot go into an HTTP header, so nothing was sent. " +
+                            "Set it again without that character (copy it afresh from the gateway's console).");
+                        ThrowTerminatingError(new ErrorRecord(invalid, "InvalidApiKey", ErrorCategory.InvalidArgument, null));
+                    }
+
+                    if (settings.KeyTrimmed)
+                    {
+                        WriteVerbose($"The API key from {settings.KeySource} had whitespace around it (a line break from Get-Content -Raw, say); it was removed.");
                     }
 
                     client = new KlingClient(settings, trace.Enqueue);

@@ -4,7 +4,6 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Threading;
 
 namespace Kling.Commands
 {
@@ -21,9 +20,13 @@ namespace Kling.Commands
     /// load side by side with any other module's version.</item>
     /// </list>
     /// </summary>
-    public sealed class KlingModuleInitializer : IModuleAssemblyInitializer
+    public sealed class KlingModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        private static int registered;
+        private static readonly object Gate = new object();
+        private static bool loadContextRegistered;
+
+        // Runspaces that have the module imported: the 5.1 handler stays while any of them needs it.
+        private static int imports;
 
         /// <summary>The folder that holds the third-party assemblies.</summary>
         internal static readonly string DependencyFolder = Path.Combine(
@@ -31,18 +34,37 @@ namespace Kling.Commands
 
         public void OnImport()
         {
-            if (Interlocked.Exchange(ref registered, 1) != 0)
+            lock (Gate)
             {
-                return;
+                if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+                {
+                    if (imports++ == 0)
+                    {
+                        AppDomain.CurrentDomain.AssemblyResolve += ResolveFromDependencyFolder;
+                    }
+                }
+                else if (!loadContextRegistered)
+                {
+                    // The load context serves the whole process and is harmless when idle: registered once, never removed.
+                    loadContextRegistered = true;
+                    RegisterLoadContext();
+                }
             }
+        }
 
-            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+        /// <summary>
+        /// Remove-Module Kling: this runspace's connection is forgotten (Import-Module starts afresh, as a new session
+        /// would), and the last runspace to remove the module takes the 5.1 AssemblyResolve handler with it.
+        /// </summary>
+        public void OnRemove(PSModuleInfo psModuleInfo)
+        {
+            KlingSession.Disconnect();
+            lock (Gate)
             {
-                AppDomain.CurrentDomain.AssemblyResolve += ResolveFromDependencyFolder;
-            }
-            else
-            {
-                RegisterLoadContext();
+                if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal) && imports > 0 && --imports == 0)
+                {
+                    AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromDependencyFolder;
+                }
             }
         }
 

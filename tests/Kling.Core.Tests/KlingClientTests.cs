@@ -160,6 +160,41 @@ public sealed class KlingClientTests : IAsyncLifetime
         Assert.False(error.OutcomeUnknown);
     }
 
+    [Theory]
+    [InlineData("kling-emulator-key\n")]
+    [InlineData("kling-emulator-key\u00e9")]
+    [InlineData("kling emulator key")]
+    public async Task A_key_that_cannot_go_into_a_header_is_known_not_to_have_been_sent_and_stops_the_batch(string key)
+    {
+        var error = await Assert.ThrowsAsync<GatewayException>(() => Client(key).SubmitOnceAsync(Request(), CancellationToken.None));
+        Assert.False(error.OutcomeUnknown);
+        Assert.True(error.StopsBatch);
+        Assert.Contains("nothing was sent", error.Message);
+        Assert.DoesNotContain("kling-emulator-key", error.Message);
+        Assert.DoesNotContain("emulator key", error.Message);
+        Assert.Empty(await Requests());
+    }
+
+    [Theory]
+    [InlineData("https://kling:hunter2@gateway.example/")]
+    [InlineData("http://kling:hunter2@127.0.0.1:9/")]
+    [InlineData("https://hunter2@gateway.example")]
+    public void A_base_url_with_user_info_is_refused_without_echoing_it(string url)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GatewaySettings.ParseBaseUri(url));
+        Assert.Contains("user name or password", error.Message);
+        Assert.DoesNotContain("hunter2", error.Message);
+        Assert.DoesNotContain("hunter2", GatewaySettings.WithoutUserInfo(url));
+    }
+
+    [Fact]
+    public void An_unparsable_base_url_is_echoed_without_its_user_info()
+    {
+        var error = Assert.Throws<ArgumentException>(() => GatewaySettings.ParseBaseUri("ht tp://kling:hunter2@gateway.example/v1"));
+        Assert.DoesNotContain("hunter2", error.Message);
+        Assert.Contains("gateway.example", error.Message);
+    }
+
     [Fact]
     public async Task Maps_402_with_the_gateway_message()
     {

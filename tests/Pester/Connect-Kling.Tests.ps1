@@ -124,6 +124,132 @@ function Get-Secret { param([string] `$Name, [string] `$Vault)
         }
     }
 
+    Describe 'Keys that cannot go into a header (issue 11, point 4)' {
+        BeforeEach {
+            $script:journal = Join-Path $TestDrive ("keys-{0}.jsonl" -f [guid]::NewGuid().ToString('n'))
+            function New-Rows { 1..3 | ForEach-Object { [pscustomobject]@{ prompt = "key row $_"; Name = "key-$_" } } }
+            function Get-UnresolvedSending {
+                <# Journal keys whose last line is "sending": a rerun would report them as maybe billed and not send them. #>
+                $last = @{}
+                foreach ($line in Read-JournalLine $journal) { $last[$line.key] = $line.type }
+                @($last.Keys | Where-Object { $last[$_] -eq 'sending' })
+            }
+        }
+
+        It 'trims a line break around $env:KLING_API_KEY (Get-Content -Raw) and submits every row' {
+            $env:KLING_BASE_URL = $emu.Gateway
+            $env:KLING_API_KEY = "$($emu.ApiKey)`n"
+            $out = @(New-Rows | New-KlingVideo -Journal $journal -ErrorVariable errs -Verbose 4>&1)
+            $errs | Should -BeNullOrEmpty
+            @($out | Where-Object { $_ -is [Kling.Core.KlingTask] }).Count | Should -Be 3
+            (@($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -BeLike '*whitespace*removed*'
+            Get-SubmitCount $emu | Should -Be 3
+            Get-HeaderValue @(Get-EmulatorRequest $emu -HostName gateway -Method POST)[0] 'Authorization' | Should -Be "Bearer $($emu.ApiKey)"
+            @(Read-JournalLine $journal | Where-Object type -EQ 'submitted').Count | Should -Be 3
+        }
+
+        It 'trims a line break around the key given to Connect-Kling, says so, and submits' {
+            $raw = "$($emu.ApiKey)`r`n"
+            Connect-Kling -ApiKey (ConvertTo-SecureString $raw -AsPlainText -Force) -BaseUrl $emu.Gateway -WarningVariable warns -WarningAction SilentlyContinue
+            $warns.Count | Should -Be 1
+            $warns[0].Message | Should -BeLike '*whitespace*removed*'
+            $warns[0].Message | Should -Not -BeLike "*$($emu.ApiKey)*"
+            $out = @(New-Rows | New-KlingVideo -Journal $journal -ErrorVariable errs)
+            $errs | Should -BeNullOrEmpty
+            $out.Count | Should -Be 3
+            Get-HeaderValue @(Get-EmulatorRequest $emu -HostName gateway -Method POST)[0] 'Authorization' | Should -Be "Bearer $($emu.ApiKey)"
+        }
+
+        It 'refuses in Connect-Kling a key with <what>, without showing the key' -ForEach @(
+            @{ what = 'a non-ASCII character'; key = 'sk-kling-cl' + [char] 0xE9 + 'secret' }
+            @{ what = 'a space'; key = 'sk-kling secret' }
+            @{ what = 'a line break'; key = "sk-kling`nsecret" }
+        ) {
+            $failure = $null
+            try { Connect-Kling -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force) -BaseUrl $emu.Gateway } catch { $failure = $_ }
+            $failure | Should -Not -BeNullOrEmpty
+            $failure.FullyQualifiedErrorId | Should -Be 'InvalidApiKey,Kling.Commands.ConnectKlingCommand'
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike "*$what*position*"
+            $failure.Exception.Message | Should -Not -BeLike '*secret*'
+            $failure.TargetObject | Should -BeNullOrEmpty
+            (Get-KlingConfig).HasKey | Should -BeFalse
+        }
+
+        It 'stops at once with one error for a non-ASCII $env:KLING_API_KEY, sends nothing, and a rerun with the right key sends every row' {
+            $env:KLING_BASE_URL = $emu.Gateway
+            $env:KLING_API_KEY = $emu.ApiKey + [char] 0xE9
+            $failure = $null
+            $errs = @()
+            try { New-Rows | New-KlingVideo -Journal $journal -ErrorVariable errs } catch { $failure = $_ }
+            $failure | Should -Not -BeNullOrEmpty
+            $failure.FullyQualifiedErrorId | Should -Be 'InvalidApiKey,Kling.Commands.NewKlingVideoCommand'
+            $failure.Exception.Message | Should -BeLike '*KLING_API_KEY*non-ASCII*nothing was sent*'
+            $failure.Exception.Message | Should -Not -BeLike "*$($emu.ApiKey)*"
+            @($errs).Count | Should -Be 1 -Because 'one clear error, not one per row'
+            @(Get-EmulatorRequest $emu).Count | Should -Be 0
+            Get-UnresolvedSending | Should -BeNullOrEmpty
+
+            $env:KLING_API_KEY = $emu.ApiKey
+            $out = @(New-Rows | New-KlingVideo -Journal $journal -ErrorVariable rerunErrors)
+            $rerunErrors | Should -BeNullOrEmpty
+            $out.Count | Should -Be 3
+            Get-SubmitCount $emu | Should -Be 3
+        }
+
+        It 'journals rows as not sent when the gateway refuses the connection, and a rerun against a live gateway sends them' {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start()
+            $closedPort = $listener.LocalEndpoint.Port
+            $listener.Stop()
+            $env:KLING_API_KEY = $emu.ApiKey
+            $env:KLING_BASE_URL = "http://127.0.0.1:$closedPort"
+            $out = @(New-Rows | New-KlingVideo -Journal $journal -ThrottleLimit 1 -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $out.Count | Should -Be 0
+            $errs.Count | Should -Be 3
+            $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'GatewayNetwork,*' }
+            ($errs.Exception.Message -join "`n") | Should -Not -BeLike '*billed*'
+            Get-UnresolvedSending | Should -BeNullOrEmpty
+            @(Read-JournalLine $journal | Where-Object type -EQ 'not_sent').Count | Should -Be 3
+
+            $env:KLING_BASE_URL = $emu.Gateway
+            $out = @(New-Rows | New-KlingVideo -Journal $journal -ErrorVariable rerunErrors)
+            $rerunErrors | Should -BeNullOrEmpty
+            $out.Count | Should -Be 3
+            Get-SubmitCount $emu | Should -Be 3
+        }
+    }
+
+    Describe 'A base URL with a user name or password (issue 11, point 5)' {
+        It 'refuses it in Connect-Kling without echoing the password' {
+            $failure = $null
+            try { Connect-Kling -ApiKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -BaseUrl 'https://kling:hunter2@gateway.example/' } catch { $failure = $_ }
+            $failure.FullyQualifiedErrorId | Should -Be 'InvalidBaseUrl,Kling.Commands.ConnectKlingCommand'
+            $failure.Exception.Message | Should -BeLike '*user*password*'
+            $failure.Exception.Message | Should -Not -BeLike '*hunter2*'
+            [string] $failure.TargetObject | Should -Not -BeLike '*hunter2*'
+            [string] $failure.TargetObject | Should -BeLike '*gateway.example*'
+        }
+
+        It 'refuses it from $env:KLING_BASE_URL before sending anything, without echoing the password (<url>)' -ForEach @(
+            @{ url = 'http://kling:hunter2@127.0.0.1:9/' }
+            @{ url = 'ht tp://kling:hunter2@127.0.0.1:9/' }
+        ) {
+            $env:KLING_API_KEY = $emu.ApiKey
+            $env:KLING_BASE_URL = $url
+            $failure = $null
+            try { New-KlingVideo -Prompt 'user info' } catch { $failure = $_ }
+            $failure.FullyQualifiedErrorId | Should -Be 'InvalidBaseUrl,Kling.Commands.NewKlingVideoCommand'
+            $failure.Exception.Message | Should -Not -BeLike '*hunter2*'
+            [string] $failure.TargetObject | Should -Not -BeLike '*hunter2*'
+            $config = $null
+            try { Get-KlingConfig } catch { $config = $_ }
+            $config.FullyQualifiedErrorId | Should -Be 'InvalidBaseUrl,Kling.Commands.GetKlingConfigCommand'
+            [string] $config.TargetObject | Should -Not -BeLike '*hunter2*'
+            $config.Exception.Message | Should -Not -BeLike '*hunter2*'
+        }
+    }
+
     Describe 'Connect-Kling -Proxy' {
         AfterEach {
             Invoke-EmulatorControl $emu config -Body @{ proxyCredential = $null } | Out-Null

@@ -6,8 +6,9 @@ using Kling.Core;
 namespace Kling.Commands
 {
     /// <summary>
-    /// Stores the API key (as a SecureString) and optionally the gateway URL for this session. The key comes as a
-    /// SecureString, as a PSCredential's password, or from a SecretManagement vault.
+    /// Stores the API key (as a SecureString) and optionally the gateway URL for this runspace (this PowerShell
+    /// session; other runspaces, thread jobs and ForEach-Object -Parallel blocks keep their own, falling back to the
+    /// environment variables). The key comes as a SecureString, as a PSCredential's password, or from a SecretManagement vault.
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "Kling", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(void))]
@@ -73,11 +74,6 @@ namespace Kling.Commands
                 source = $"Connect-Kling -Vault '{Vault}' -SecretName '{SecretName}'";
             }
 
-            if (ApiKey == null || ApiKey.Length == 0)
-            {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("The API key is empty."), "EmptyApiKey", ErrorCategory.InvalidArgument, null));
-            }
-
             Uri? baseUri = null;
             if (BaseUrl != null)
             {
@@ -87,7 +83,8 @@ namespace Kling.Commands
                 }
                 catch (ArgumentException ex)
                 {
-                    ThrowTerminatingError(new ErrorRecord(ex, "InvalidBaseUrl", ErrorCategory.InvalidArgument, BaseUrl));
+                    // The target, like the message, never carries a user:password@ part.
+                    ThrowTerminatingError(new ErrorRecord(ex, "InvalidBaseUrl", ErrorCategory.InvalidArgument, GatewaySettings.WithoutUserInfo(BaseUrl)));
                 }
             }
 
@@ -101,8 +98,46 @@ namespace Kling.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The proxy '{Proxy}' is not an absolute http(s) URL."), "InvalidProxy", ErrorCategory.InvalidArgument, Proxy));
             }
 
-            KlingSession.Connect(ApiKey!, baseUri, TimeSpan.FromSeconds(TimeoutSec), source, Proxy, ProxyCredential?.GetNetworkCredential());
-            WriteVerbose($"Kling will use {(baseUri ?? KlingSession.Current().BaseUri)} with the key given to Connect-Kling.");
+            SecureString key = CheckedKey(ApiKey, source);
+            KlingSession.Connect(key, baseUri, TimeSpan.FromSeconds(TimeoutSec), source, Proxy, ProxyCredential?.GetNetworkCredential());
+            key.Dispose();
+            WriteVerbose($"Kling will use {(baseUri?.ToString() ?? "the gateway of $env:" + GatewaySettings.BaseUrlVariable + " (or the default)")} with the key given to Connect-Kling, in this runspace only.");
+        }
+
+        /// <summary>
+        /// The key without surrounding whitespace (a line break from Get-Content -Raw, say: removed, with a warning);
+        /// an empty key, or one with a character that cannot go into an HTTP header, is refused here rather than
+        /// failing every later command. Messages say which character and where, never the key.
+        /// </summary>
+        private SecureString CheckedKey(SecureString? given, string source)
+        {
+            if (given == null || given.Length == 0)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("The API key is empty."), "EmptyApiKey", ErrorCategory.InvalidArgument, null));
+            }
+
+            SecureString key = GatewaySettings.TrimKey(given!, out bool trimmed);
+            if (key.Length == 0)
+            {
+                key.Dispose();
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("The API key is only whitespace."), "EmptyApiKey", ErrorCategory.InvalidArgument, null));
+            }
+
+            string? problem = new GatewaySettings(new Uri(GatewaySettings.DefaultBaseUrl), key, source).KeyProblem;
+            if (problem != null)
+            {
+                key.Dispose();
+                var invalid = new ArgumentException(
+                    $"The API key from {source} contains {problem}, which cannot go into an HTTP header. Give the key again without it (copy it afresh from the gateway's console).");
+                ThrowTerminatingError(new ErrorRecord(invalid, "InvalidApiKey", ErrorCategory.InvalidArgument, null));
+            }
+
+            if (trimmed)
+            {
+                WriteWarning($"The API key from {source} had whitespace around it (a line break from Get-Content -Raw, say); it was removed.");
+            }
+
+            return key;
         }
 
         /// <summary>The key from SecretManagement's Get-Secret (a SecureString, a string, or a PSCredential's password).</summary>

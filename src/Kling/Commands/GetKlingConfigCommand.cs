@@ -11,15 +11,10 @@ namespace Kling.Commands
     {
         protected override void EndProcessing()
         {
-            GatewaySettings settings;
-            try
+            GatewaySettings settings = KlingSession.CurrentFor(this);
+            if (settings.KeyProblem != null)
             {
-                settings = KlingSession.Current();
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidBaseUrl", ErrorCategory.InvalidArgument, Environment.GetEnvironmentVariable(GatewaySettings.BaseUrlVariable)));
-                return;
+                WriteWarning($"The API key from {settings.KeySource} contains {settings.KeyProblem}, which cannot go into an HTTP header: commands will stop before sending anything.");
             }
 
             WriteObject(new KlingConfig

@@ -1,0 +1,181 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Kling.Core
+{
+    /// <summary>The transport: the shared HttpClients and the one place a request to the gateway carries the key.</summary>
+    public sealed partial class KlingClient
+    {
+        /// <summary>The shared client for this purpose and these proxy settings (looked up once per KlingClient, not per call).</summary>
+        private HttpClient HttpFor(bool allowRedirects)
+        {
+            NetworkCredential? credential = settings.ProxyCredential;
+            string key = (allowRedirects ? "download|" : "gateway|") + settings.Proxy + "|" + credential?.UserName + "|" +
+                         (credential == null ? string.Empty : credential.Password.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return HttpClients.GetOrAdd(key, _ => new Lazy<HttpClient>(() => CreateHttpClient(allowRedirects, settings.Proxy, credential))).Value;
+        }
+
+        private Task<Exchange> SendAsync(HttpMethod method, Uri uri, string? json, CancellationToken cancellationToken) =>
+            SendAsync(method, uri, json == null ? null : () => new StringContent(json, new UTF8Encoding(false), "application/json"), cancellationToken);
+
+        /// <summary>One call to the gateway, with the key; the content is made afresh for every call.</summary>
+        private async Task<Exchange> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, CancellationToken cancellationToken)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(settings.RequestTimeout);
+            using var request = new HttpRequestMessage(method, uri);
+            request.Headers.Authorization = AuthorizationFor(method, uri);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (content != null)
+            {
+                request.Content = content();
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await GatewayHttp.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new GatewayException(GatewayErrorKind.Timeout, $"{method} {uri.AbsolutePath} got no answer within {settings.RequestTimeout.TotalSeconds:0} s.") { OutcomeUnknown = true };
+            }
+            catch (HttpRequestException ex)
+            {
+                bool neverSent = NeverConnected(ex);
+                throw new GatewayException(GatewayErrorKind.Network, $"{method} {uri.AbsolutePath} failed: {Redact(ex.Message)}", inner: ex) { OutcomeUnknown = !neverSent };
+            }
+
+            using (response)
+            {
+                string body = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                TimeSpan? retryAfter = null;
+                if (response.Headers.RetryAfter != null)
+                {
+                    retryAfter = response.Headers.RetryAfter.Delta ??
+                                 (response.Headers.RetryAfter.Date.HasValue ? response.Headers.RetryAfter.Date.Value - DateTimeOffset.UtcNow : (TimeSpan?)null);
+                    if (retryAfter < TimeSpan.Zero)
+                    {
+                        retryAfter = TimeSpan.Zero;
+                    }
+                }
+                else if (response.Headers.TryGetValues("Retry-After", out var raw))
+                {
+                    retryAfter = RetryAfter.Parse(string.Join(",", raw), DateTimeOffset.UtcNow);
+                }
+
+                Log($"{(int)response.StatusCode} {response.ReasonPhrase} from {method} {uri.AbsolutePath}");
+                return new Exchange(response.StatusCode, body, retryAfter);
+            }
+        }
+
+        /// <summary>
+        /// The Authorization header, or (for a key that cannot go into a header) a failure that provably sent nothing
+        /// and stops the batch, since every later call would fail the same way. The framework would otherwise fail
+        /// only while writing the request, which looks like a request cut off mid-way: "may have been billed".
+        /// </summary>
+        private AuthenticationHeaderValue AuthorizationFor(HttpMethod method, Uri uri)
+        {
+            string? problem = settings.KeyProblem;
+            if (problem == null)
+            {
+                try
+                {
+                    return new AuthenticationHeaderValue("Bearer", settings.RevealKey());
+                }
+                catch (Exception ex) when (ex is FormatException || ex is InvalidOperationException || ex is ArgumentException)
+                {
+                    problem = "a character the HTTP header refused";
+                }
+            }
+
+            throw new GatewayException(
+                GatewayErrorKind.Authentication,
+                $"The API key from {settings.KeySource} contains {problem}, which cannot go into an HTTP header, so nothing was sent ({method} {uri.AbsolutePath}). " +
+                "Give the key again without it (Connect-Kling, or $env:" + GatewaySettings.ApiKeyVariable + ").");
+        }
+
+        /// <summary>True when the socket was never connected, so the request provably never reached the server.</summary>
+        internal static bool NeverConnected(Exception ex)
+        {
+            for (Exception? e = ex; e != null; e = e.InnerException)
+            {
+                if (e is WebException web &&
+                    (web.Status == WebExceptionStatus.NameResolutionFailure || web.Status == WebExceptionStatus.ProxyNameResolutionFailure))
+                {
+                    // .NET Framework (Windows PowerShell): a name that did not resolve carries no SocketException.
+                    return true;
+                }
+
+                if (e is SocketException socket)
+                {
+                    return socket.SocketErrorCode == SocketError.ConnectionRefused ||
+                           socket.SocketErrorCode == SocketError.HostNotFound ||
+                           socket.SocketErrorCode == SocketError.HostUnreachable ||
+                           socket.SocketErrorCode == SocketError.NetworkUnreachable ||
+                           socket.SocketErrorCode == SocketError.TryAgain ||
+                           socket.SocketErrorCode == SocketError.NoData;
+                }
+            }
+
+            return false;
+        }
+
+        private static HttpClient CreateHttpClient(bool allowRedirects, Uri? proxy, NetworkCredential? proxyCredential)
+        {
+            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+            {
+                // Windows PowerShell 5.1 may default to an explicit TLS 1.0 list; the gateway needs 1.2+.
+                LegacyTls.Apply();
+            }
+
+            var handler = new HttpClientHandler
+            {
+                AllowAutoRedirect = allowRedirects,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            };
+            if (proxy != null)
+            {
+                // An explicit proxy is used for every host, loopback included; without one, the system's applies.
+                handler.Proxy = new WebProxy(proxy) { BypassProxyOnLocal = false, Credentials = proxyCredential };
+                handler.UseProxy = true;
+            }
+            else
+            {
+                // The system's proxy (HTTP(S)_PROXY, or the Windows settings Windows PowerShell reads), answered with
+                // the signed-in user's own credentials if it asks (a corporate NTLM/Kerberos proxy); never the key.
+                handler.DefaultProxyCredentials = CredentialCache.DefaultCredentials;
+            }
+
+            var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+            return client;
+        }
+
+        private readonly struct Exchange
+        {
+            public Exchange(HttpStatusCode statusCode, string body, TimeSpan? retryAfter)
+            {
+                StatusCode = statusCode;
+                Body = body;
+                RetryAfter = retryAfter;
+            }
+
+            public HttpStatusCode StatusCode { get; }
+
+            public int Status => (int)StatusCode;
+
+            public string Body { get; }
+
+            public TimeSpan? RetryAfter { get; }
+        }
+    }
+}
