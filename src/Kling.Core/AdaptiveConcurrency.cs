@@ -49,17 +49,6 @@ namespace Kling.Core
             }
         }
 
-        public int InFlight
-        {
-            get
-            {
-                lock (gate)
-                {
-                    return inFlight;
-                }
-            }
-        }
-
         /// <summary>Lowest limit reached so far (for tests and benchmarks).</summary>
         public int LowestLimit { get; private set; } = int.MaxValue;
 
