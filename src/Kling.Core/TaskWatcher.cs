@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -29,36 +28,33 @@ namespace Kling.Core
     }
 
     /// <summary>
-    /// One scheduler for many tasks. Each task is looked at once to learn its estimate, then around
-    /// created + estimated_time (see <see cref="NextPoll"/>), then every <see cref="Interval"/> until it finishes; status calls run in the
-    /// background with a bounded number in flight, and finished tasks are queued for the caller's thread the
-    /// moment they are seen. Tasks may be added while others are being watched.
+    /// One scheduler for many tasks, looking at each when its <see cref="WatchSchedule"/> says. Status calls run in
+    /// the background with a bounded number in flight, and finished tasks are queued for the caller's thread the
+    /// moment they are seen. Tasks may be added while others are being watched. Nothing runs until
+    /// <see cref="Start"/> or the first <see cref="Add"/>.
     /// </summary>
     public sealed class TaskWatcher : IDisposable
     {
-        private static readonly TimeSpan LongestSleep = TimeSpan.FromSeconds(30);
-
         private readonly KlingClient client;
+        private readonly WatchSchedule schedule;
         private readonly object gate = new object();
         private readonly Dictionary<string, Entry> watched = new Dictionary<string, Entry>(StringComparer.Ordinal);
-        private readonly ConcurrentQueue<PollOutcome> finished = new ConcurrentQueue<PollOutcome>();
-        private readonly SemaphoreSlim finishedSignal = new SemaphoreSlim(0);
+        private readonly OutcomeQueue<PollOutcome> outcomes = new OutcomeQueue<PollOutcome>();
         private readonly SemaphoreSlim requestSlots;
-        private readonly AutoResetEvent wake = new AutoResetEvent(false);
+        private readonly WakeSignal wake = new WakeSignal();
         private readonly CancellationTokenSource stop;
-        private readonly Task loop;
+        private Task? loop;
         private int statusCalls;
 
         public TaskWatcher(KlingClient client, TimeSpan interval, int maxConcurrentRequests, CancellationToken cancellationToken)
         {
             this.client = client ?? throw new ArgumentNullException(nameof(client));
-            Interval = interval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : interval;
+            schedule = new WatchSchedule(interval);
             requestSlots = new SemaphoreSlim(Math.Max(1, maxConcurrentRequests));
             stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            loop = Task.Run(RunAsync);
         }
 
-        public TimeSpan Interval { get; }
+        public TimeSpan Interval => schedule.Interval;
 
         /// <summary>Status calls made so far (for progress and benchmarks).</summary>
         public int StatusCalls => Volatile.Read(ref statusCalls);
@@ -91,21 +87,22 @@ namespace Kling.Core
         {
             lock (gate)
             {
-                DateTimeOffset? end = null;
-                foreach (Entry e in watched.Values)
-                {
-                    DateTimeOffset? expected = Expected(e.Task);
-                    if (expected.HasValue && (!end.HasValue || expected > end))
-                    {
-                        end = expected;
-                    }
-                }
-
-                return end;
+                return watched.Values.Select(e => WatchSchedule.Expected(e.Task)).Max();
             }
         }
 
-        /// <summary>Starts watching a task; false when it is already watched.</summary>
+        /// <summary>Starts the background loop (once; later calls do nothing). <see cref="Add"/> calls it too.</summary>
+        public TaskWatcher Start()
+        {
+            lock (gate)
+            {
+                loop ??= Task.Run(RunAsync);
+            }
+
+            return this;
+        }
+
+        /// <summary>Starts watching a task (and the watcher, if not yet started); false when it is already watched.</summary>
         public bool Add(KlingTask task)
         {
             lock (gate)
@@ -117,23 +114,16 @@ namespace Kling.Core
 
                 watched.Add(task.TaskId, new Entry(task));
                 Total++;
+                outcomes.Started();
             }
 
+            Start();
             wake.Set();
             return true;
         }
 
         /// <summary>Takes the next finished task, waiting up to <paramref name="wait"/>.</summary>
-        public bool TryTake(TimeSpan wait, out PollOutcome? outcome)
-        {
-            outcome = null;
-            if (!finishedSignal.Wait(wait))
-            {
-                return false;
-            }
-
-            return finished.TryDequeue(out outcome);
-        }
+        public bool TryTake(TimeSpan wait, out PollOutcome? outcome) => outcomes.TryTake(wait, out outcome);
 
         private async Task RunAsync()
         {
@@ -142,43 +132,39 @@ namespace Kling.Core
             {
                 while (!token.IsCancellationRequested)
                 {
-                    DateTimeOffset now = DateTimeOffset.UtcNow;
-                    List<Entry> due;
-                    TimeSpan sleep;
-                    lock (gate)
-                    {
-                        due = watched.Values.Where(e => !e.Busy && e.NextPoll <= now.AddMilliseconds(5)).OrderBy(e => e.NextPoll).ToList();
-                        foreach (Entry e in due)
-                        {
-                            e.Busy = true;
-                        }
-
-                        DateTimeOffset? next = watched.Values.Where(e => !e.Busy).Select(e => (DateTimeOffset?)e.NextPoll).Min();
-                        sleep = next.HasValue ? next.Value - now : LongestSleep;
-                    }
-
+                    List<Entry> due = TakeDue(DateTimeOffset.UtcNow, out TimeSpan sleep);
                     foreach (Entry entry in due)
                     {
                         await requestSlots.WaitAsync(token).ConfigureAwait(false);
                         _ = PollAsync(entry, token);
                     }
 
-                    if (due.Count == 0)
+                    if (due.Count == 0 && sleep > TimeSpan.Zero)
                     {
-                        if (sleep > LongestSleep)
-                        {
-                            sleep = LongestSleep;
-                        }
-
-                        if (sleep > TimeSpan.Zero)
-                        {
-                            WaitHandle.WaitAny(new[] { wake, token.WaitHandle }, sleep);
-                        }
+                        // Awaited, not blocked on: an idle watcher holds no thread. A finished call or an Add wakes it.
+                        await wake.WaitAsync(sleep, token).ConfigureAwait(false);
                     }
                 }
             }
             catch (OperationCanceledException)
             {
+            }
+        }
+
+        /// <summary>Marks the tasks due now as busy and returns them, earliest first; <paramref name="sleep"/> is the time to the next one not busy.</summary>
+        private List<Entry> TakeDue(DateTimeOffset now, out TimeSpan sleep)
+        {
+            lock (gate)
+            {
+                List<Entry> due = watched.Values.Where(e => !e.Busy && WatchSchedule.IsDue(e.NextPoll, now)).OrderBy(e => e.NextPoll).ToList();
+                foreach (Entry e in due)
+                {
+                    e.Busy = true;
+                }
+
+                DateTimeOffset? next = watched.Values.Where(e => !e.Busy).Select(e => (DateTimeOffset?)e.NextPoll).Min();
+                sleep = WatchSchedule.SleepUntil(next, now);
+                return due;
             }
         }
 
@@ -198,14 +184,8 @@ namespace Kling.Core
             }
             catch (GatewayException ex)
             {
-                if (!PollOutcome.IsTransient(ex))
-                {
-                    done = new PollOutcome(entry.Task, ex);
-                }
-                else
-                {
-                    failedCall = true;
-                }
+                failedCall = PollOutcome.IsTransient(ex);
+                done = failedCall ? null : new PollOutcome(entry.Task, ex);
             }
             catch (OperationCanceledException)
             {
@@ -216,6 +196,17 @@ namespace Kling.Core
                 requestSlots.Release();
             }
 
+            Reschedule(entry, done, failedCall);
+            if (done != null)
+            {
+                outcomes.Add(done);
+            }
+
+            wake.Set();
+        }
+
+        private void Reschedule(Entry entry, PollOutcome? done, bool failedCall)
+        {
             lock (gate)
             {
                 entry.Busy = false;
@@ -227,81 +218,34 @@ namespace Kling.Core
                 {
                     // The client already retried this call; while the gateway keeps failing, back off per task.
                     entry.Failures++;
-                    entry.NextPoll = DateTimeOffset.UtcNow + FailureBackoff(entry.Failures);
+                    entry.NextPoll = DateTimeOffset.UtcNow + schedule.FailureBackoff(entry.Failures);
                 }
                 else
                 {
                     entry.Failures = 0;
-                    entry.NextPoll = NextPoll(entry.Task, DateTimeOffset.UtcNow);
+                    entry.NextPoll = schedule.NextPoll(entry.Task, DateTimeOffset.UtcNow);
                 }
             }
-
-            if (done != null)
-            {
-                finished.Enqueue(done);
-                finishedSignal.Release();
-            }
-
-            wake.Set();
-        }
-
-        /// <summary>
-        /// The next status call. With an estimate the calls sit on a grid centred on the expected end: half an
-        /// interval before it, half an interval after, then every interval. A task that ends anywhere from half an
-        /// interval early on is noticed within one interval, and one that ends on time costs two calls after the
-        /// first look. Without an estimate, every interval.
-        /// </summary>
-        internal DateTimeOffset NextPoll(KlingTask task, DateTimeOffset now)
-        {
-            DateTimeOffset? expected = Expected(task);
-            if (!expected.HasValue)
-            {
-                return now + Interval;
-            }
-
-            // The first grid point at least a quarter interval away, so two calls never come back to back
-            // (a call made a hair before its grid point, as the scheduler allows, moves on to the next one).
-            DateTimeOffset first = expected.Value - TimeSpan.FromTicks(Interval.Ticks / 2);
-            DateTimeOffset earliest = now + TimeSpan.FromTicks(Interval.Ticks / 4);
-            if (first >= earliest)
-            {
-                return first;
-            }
-
-            long steps = ((earliest - first).Ticks + Interval.Ticks - 1) / Interval.Ticks;
-            return first + TimeSpan.FromTicks(steps * Interval.Ticks);
-        }
-
-        /// <summary>One interval after the first failure, doubling up to 32 intervals (at most a minute), with jitter.</summary>
-        internal TimeSpan FailureBackoff(int failures)
-        {
-            double factor = Math.Pow(2, Math.Min(Math.Max(failures, 1) - 1, 5));
-            double jitter = 0.8 + (ThreadSafeRandom.NextDouble() * 0.4);
-            double ms = Math.Min(Interval.TotalMilliseconds * factor, Math.Max(Interval.TotalMilliseconds, 60000));
-            return TimeSpan.FromMilliseconds(ms * jitter);
-        }
-
-        /// <summary>When the task should end: its start plus the gateway's estimate.</summary>
-        internal static DateTimeOffset? Expected(KlingTask task)
-        {
-            // The local submission time is finer than the gateway's whole-second 'created' and free of clock skew.
-            DateTimeOffset? start = task.SubmittedAt ?? task.Created;
-            return start.HasValue && task.EstimatedTime.HasValue ? start + task.EstimatedTime : null;
         }
 
         public void Dispose()
         {
             stop.Cancel();
+            Task? running;
+            lock (gate)
+            {
+                running = loop;
+            }
+
             try
             {
-                loop.Wait(TimeSpan.FromSeconds(5));
+                running?.Wait(TimeSpan.FromSeconds(5));
             }
             catch (AggregateException)
             {
             }
 
             stop.Dispose();
-            wake.Dispose();
         }
 
         private sealed class Entry

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Kling.Core.Tests;
 
-public class TaskJsonTests
+public class GatewayRepliesTests
 {
     [Fact]
     public void Reads_a_completed_video_task()
@@ -13,7 +13,7 @@ public class TaskJsonTests
         {"code":200,"data":{"id":"task_1","status":"completed","progress":100,"created":1732440000,"completed":1732440100,
          "estimated_time":120,"actual_time":100,"result":{"videos":[{"url":["https://s.example/a.mp4","https://s.example/b.mp4"],"expires_at":1732526400}]},"error":null}}
         """;
-        KlingTask task = TaskJson.ReadTask(body, "task_1");
+        KlingTask task = GatewayReplies.ReadTask(body, "task_1");
         Assert.Equal("task_1", task.TaskId);
         Assert.Equal("completed", task.Status);
         Assert.True(task.IsCompleted);
@@ -29,20 +29,20 @@ public class TaskJsonTests
     [Fact]
     public void Url_may_be_a_single_string_and_images_are_read_too()
     {
-        KlingTask task = TaskJson.ReadTask("""{"data":{"id":"t","status":"completed","result":{"images":[{"url":"https://s.example/x.png","expires_at":5}]}}}""", "t");
+        KlingTask task = GatewayReplies.ReadTask("""{"data":{"id":"t","status":"completed","result":{"images":[{"url":"https://s.example/x.png","expires_at":5}]}}}""", "t");
         Assert.Equal(new[] { "https://s.example/x.png" }, task.VideoUrl);
     }
 
     [Fact]
     public void Error_may_be_an_object_or_a_string()
     {
-        KlingTask a = TaskJson.ReadTask("""{"data":{"id":"t","status":"failed","error":{"code":1301,"message":"内容审核未通过"}}}""", "t");
+        KlingTask a = GatewayReplies.ReadTask("""{"data":{"id":"t","status":"failed","error":{"code":1301,"message":"内容审核未通过"}}}""", "t");
         Assert.Equal("内容审核未通过", a.Error);
         Assert.Equal("1301", a.ErrorCode);
         Assert.True(a.IsFinished);
         Assert.False(a.IsCompleted);
 
-        KlingTask b = TaskJson.ReadTask("""{"data":{"id":"t","status":"failed","error":"boom"}}""", "t");
+        KlingTask b = GatewayReplies.ReadTask("""{"data":{"id":"t","status":"failed","error":"boom"}}""", "t");
         Assert.Equal("boom", b.Error);
     }
 
@@ -56,22 +56,22 @@ public class TaskJsonTests
     [InlineData("completed", true)]
     public void Unknown_statuses_count_as_still_running(string status, bool finished)
     {
-        KlingTask task = TaskJson.ReadTask("{\"data\":{\"id\":\"t\",\"status\":\"" + status + "\"}}", "t");
+        KlingTask task = GatewayReplies.ReadTask("{\"data\":{\"id\":\"t\",\"status\":\"" + status + "\"}}", "t");
         Assert.Equal(finished, task.IsFinished);
     }
 
     [Fact]
     public void Reads_the_submitted_task_id() =>
-        Assert.Equal("task_abc", TaskJson.ReadSubmittedTaskId("""{"code":200,"data":[{"status":"submitted","task_id":"task_abc"}]}"""));
+        Assert.Equal("task_abc", GatewayReplies.ReadSubmittedTaskId("""{"code":200,"data":[{"status":"submitted","task_id":"task_abc"}]}"""));
 
     [Fact]
     public void Reads_gateway_error_bodies()
     {
-        var (code, message, type) = TaskJson.ReadError("""{"error":{"code":402,"message":"余额不足","type":"payment_required"}}""");
+        var (code, message, type) = GatewayReplies.ReadError("""{"error":{"code":402,"message":"余额不足","type":"payment_required"}}""");
         Assert.Equal("402", code);
         Assert.Equal("余额不足", message);
         Assert.Equal("payment_required", type);
-        Assert.Equal((null, null, null), TaskJson.ReadError("<html>bad gateway</html>"));
+        Assert.Equal((null, null, null), GatewayReplies.ReadError("<html>bad gateway</html>"));
     }
 }
 

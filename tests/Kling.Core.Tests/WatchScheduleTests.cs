@@ -1,24 +1,14 @@
 using System;
-using System.Threading;
 using Kling.Core;
 using Xunit;
 
 namespace Kling.Core.Tests;
 
-/// <summary>The watcher's schedule, as a pure function of the task and the clock.</summary>
-public class WatchScheduleTests : IDisposable
+/// <summary>The watcher's schedule, as a pure function of the task and the clock: no watcher, no network.</summary>
+public class WatchScheduleTests
 {
     private static readonly DateTimeOffset Submitted = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    private readonly TaskWatcher watcher;
-
-    public WatchScheduleTests()
-    {
-        // Never polls anything: no task is added. Only its schedule is asked.
-        var settings = new GatewaySettings(GatewaySettings.ParseBaseUri("http://127.0.0.1:9"), null, "test");
-        watcher = new TaskWatcher(new KlingClient(settings), TimeSpan.FromSeconds(2), 1, CancellationToken.None);
-    }
-
-    public void Dispose() => watcher.Dispose();
+    private readonly WatchSchedule schedule = new WatchSchedule(TimeSpan.FromSeconds(2));
 
     private static KlingTask Task(int? estimateSeconds) => new KlingTask("task_x")
     {
@@ -31,14 +21,14 @@ public class WatchScheduleTests : IDisposable
     public void Without_an_estimate_polls_every_interval()
     {
         DateTimeOffset now = Submitted.AddSeconds(3);
-        Assert.Equal(now.AddSeconds(2), watcher.NextPoll(Task(null), now));
+        Assert.Equal(now.AddSeconds(2), schedule.NextPoll(Task(null), now));
     }
 
     [Fact]
     public void First_call_after_the_look_is_half_an_interval_before_the_expected_end()
     {
         // Expected end: submitted + 8 s (the local submission time wins over the gateway's whole-second 'created').
-        Assert.Equal(Submitted.AddSeconds(7), watcher.NextPoll(Task(8), Submitted.AddSeconds(0.1)));
+        Assert.Equal(Submitted.AddSeconds(7), schedule.NextPoll(Task(8), Submitted.AddSeconds(0.1)));
     }
 
     [Theory]
@@ -50,7 +40,7 @@ public class WatchScheduleTests : IDisposable
     [InlineData(30.0, 31.0)]  // long overdue: still on the grid
     public void Afterwards_stays_on_a_grid_one_interval_apart(double nowSeconds, double expectedSeconds)
     {
-        Assert.Equal(Submitted.AddSeconds(expectedSeconds), watcher.NextPoll(Task(8), Submitted.AddSeconds(nowSeconds)));
+        Assert.Equal(Submitted.AddSeconds(expectedSeconds), schedule.NextPoll(Task(8), Submitted.AddSeconds(nowSeconds)));
     }
 
     [Fact]
@@ -58,7 +48,7 @@ public class WatchScheduleTests : IDisposable
     {
         KlingTask byId = Task(8);
         byId.SubmittedAt = null;
-        Assert.Equal(Submitted.AddMilliseconds(6300), watcher.NextPoll(byId, Submitted));
+        Assert.Equal(Submitted.AddMilliseconds(6300), schedule.NextPoll(byId, Submitted));
     }
 
     [Theory]
@@ -69,7 +59,41 @@ public class WatchScheduleTests : IDisposable
     [InlineData(20, 60.0)]
     public void Backs_off_per_task_while_status_calls_keep_failing(int failures, double seconds)
     {
-        TimeSpan wait = watcher.FailureBackoff(failures);
+        TimeSpan wait = schedule.FailureBackoff(failures);
         Assert.InRange(wait.TotalSeconds, seconds * 0.8, seconds * 1.2);
+        Assert.Equal(seconds * 0.8, schedule.FailureBackoff(failures, 0).TotalSeconds, 6);
+        Assert.Equal(seconds * 1.2, schedule.FailureBackoff(failures, 1).TotalSeconds, 6);
     }
+
+    [Theory]
+    [InlineData(-4.0, true)]
+    [InlineData(0.0, true)]
+    [InlineData(0.005, true)]  // a hair ahead: made now, not after a 5 ms sleep
+    [InlineData(0.006, false)]
+    [InlineData(1.0, false)]
+    public void A_call_is_due_at_its_time_or_a_hair_before(double inSeconds, bool due) =>
+        Assert.Equal(due, WatchSchedule.IsDue(Submitted.AddSeconds(inSeconds), Submitted));
+
+    [Theory]
+    [InlineData(null, 30.0)]   // nothing planned: look again after the longest sleep
+    [InlineData(0.25, 0.25)]
+    [InlineData(45.0, 30.0)]   // never longer than the longest sleep
+    [InlineData(-1.0, -1.0)]   // already due: no sleep at all
+    public void Sleeps_until_the_earliest_planned_call(double? inSeconds, double sleepSeconds)
+    {
+        DateTimeOffset? earliest = inSeconds.HasValue ? Submitted.AddSeconds(inSeconds.Value) : null;
+        Assert.Equal(TimeSpan.FromSeconds(sleepSeconds), WatchSchedule.SleepUntil(earliest, Submitted));
+    }
+
+    [Fact]
+    public void A_task_is_expected_at_its_start_plus_the_estimate()
+    {
+        Assert.Equal(Submitted.AddSeconds(8), WatchSchedule.Expected(Task(8)));
+        Assert.Null(WatchSchedule.Expected(Task(null)));
+        Assert.Null(WatchSchedule.Expected(new KlingTask("task_y") { EstimatedTime = TimeSpan.FromSeconds(8) }));
+    }
+
+    [Fact]
+    public void An_interval_of_zero_or_less_becomes_50_ms() =>
+        Assert.Equal(TimeSpan.FromMilliseconds(50), new WatchSchedule(TimeSpan.Zero).Interval);
 }
