@@ -35,7 +35,7 @@ namespace Kling.Core
                     Exchange exchange = await SendAsync(HttpMethod.Post, uri, () => MultipartFor(image), cancellationToken).ConfigureAwait(false);
                     if (exchange.Status == 200 || exchange.Status == 201)
                     {
-                        ImageUpload? upload = TaskJson.ReadUpload(exchange.Body, image, UploadLifetime);
+                        ImageUpload? upload = GatewayReplies.ReadUpload(exchange.Body, image, UploadLifetime);
                         if (upload != null)
                         {
                             return upload;

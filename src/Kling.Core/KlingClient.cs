@@ -157,7 +157,7 @@ namespace Kling.Core
                 string? taskId;
                 try
                 {
-                    taskId = TaskJson.ReadSubmittedTaskId(exchange.Body);
+                    taskId = GatewayReplies.ReadSubmittedTaskId(exchange.Body);
                 }
                 catch (JsonException)
                 {
@@ -201,7 +201,7 @@ namespace Kling.Core
                     {
                         try
                         {
-                            return TaskJson.ReadTask(exchange.Body, taskId);
+                            return GatewayReplies.ReadTask(exchange.Body, taskId);
                         }
                         catch (JsonException ex)
                         {
@@ -231,7 +231,7 @@ namespace Kling.Core
 
         private GatewayException ToError(Exchange exchange)
         {
-            (string? code, string? message, string? type) = TaskJson.ReadError(exchange.Body);
+            (string? code, string? message, string? type) = GatewayReplies.ReadError(exchange.Body);
             message = Redact(message);
             int status = exchange.Status;
             GatewayErrorKind kind;
