@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace Kling.Core
 {
@@ -60,7 +61,7 @@ namespace Kling.Core
             {
                 // See the names other processes claimed since this run started.
                 index.Refresh();
-                string? passedOver = null;
+                var passedOver = new List<string>();
                 for (int n = 1; ; n++)
                 {
                     string candidate = NameFor(stem, suffix, n, extension, taskId);
@@ -77,11 +78,12 @@ namespace Kling.Core
                         reserved.Add(candidate);
                         return new SaveSlot(this, stem, suffix, extension, taskId, resultIndex, n, candidate, alreadySaved, exists, index.Entry(candidate))
                         {
-                            PassedOver = alreadySaved ? null : passedOver,
+                            PassedOver = alreadySaved ? null : passedOver.FirstOrDefault(),
+                            PassedOverNames = passedOver,
                         };
                     }
 
-                    passedOver ??= candidate;
+                    passedOver.Add(candidate);
                 }
             }
         }
@@ -248,6 +250,32 @@ namespace Kling.Core
         internal int Counter { get; }
 
         internal SavedFile? EntryWhenPicked { get; }
+
+        internal IReadOnlyList<string> PassedOverNames { get; set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// Call before downloading. A run stopped before its claim left this task's bytes beside the name it picked then;
+        /// when that name has since been taken, the bytes move along to this slot's name, so the rerun resumes them.
+        /// </summary>
+        public void TakeOverPartial()
+        {
+            foreach (string name in PassedOverNames)
+            {
+                string from = System.IO.Path.Combine(Folder.Folder, name) + SaveFolder.PartialSuffix(TaskId);
+                try
+                {
+                    if (File.Exists(from) && !File.Exists(PartialPath))
+                    {
+                        File.Move(from, PartialPath);
+                        return;
+                    }
+                }
+                catch (Exception ex) when (LocalFileException.IsLocal(ex))
+                {
+                    // Then the download simply starts from the first byte.
+                }
+            }
+        }
 
         /// <summary>Claims the slot's name for the complete temporary file (see <see cref="SaveFolder.Claim"/>).</summary>
         public string Claim(string partialPath, long bytes) => Folder.Claim(this, partialPath, bytes);

@@ -198,6 +198,7 @@ namespace Kling.Commands
                     return;
                 }
 
+                slot.TakeOverPartial();
                 queue ??= new DownloadQueue(Client, InParallel ? ThrottleLimit : 1, Cancellation);
                 var job = new DownloadJob(task.TaskId, i, url!, target, task) { Claim = slot.Claim };
                 slots[job.Id] = slot;
