@@ -27,8 +27,12 @@ namespace Kling.Core
         {
             Folder = folder;
             Force = force;
-            index = SavedFileIndex.Load(folder);
+            index = SavedFileIndex.Empty(folder);
+            Refresh();
         }
+
+        /// <summary>Why the index could not be read (the last time), or null: names are then picked from the files alone.</summary>
+        public string? IndexProblem { get; private set; }
 
         public string Folder { get; }
 
@@ -60,7 +64,7 @@ namespace Kling.Core
             lock (gate)
             {
                 // See the names other processes claimed since this run started.
-                index.Refresh();
+                Refresh();
                 var passedOver = new List<string>();
                 for (int n = 1; ; n++)
                 {
@@ -180,6 +184,19 @@ namespace Kling.Core
                 while (reserved.Contains(name));
 
                 reserved.Add(name);
+            }
+        }
+
+        private void Refresh()
+        {
+            try
+            {
+                index.Refresh();
+            }
+            catch (Exception ex) when (LocalFileException.IsLocal(ex))
+            {
+                // An unreadable index costs only the reuse of files already saved: claims still never overwrite.
+                IndexProblem = ex.Message;
             }
         }
 

@@ -38,7 +38,7 @@ namespace Kling.Core
         public const string FileName = ".kling-saved.jsonl";
 
         /// <summary>How long to wait for another process to let go of the index before giving up.</summary>
-        internal static TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+        private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
 
         private readonly Dictionary<string, SavedFile> files = new Dictionary<string, SavedFile>(StringComparer.OrdinalIgnoreCase);
         private readonly string path;
@@ -55,10 +55,13 @@ namespace Kling.Core
         /// <summary>Reads the folder's index (none yet is an empty index).</summary>
         public static SavedFileIndex Load(string folder)
         {
-            var index = new SavedFileIndex(folder);
+            SavedFileIndex index = Empty(folder);
             index.Refresh();
             return index;
         }
+
+        /// <summary>An index for the folder that has read nothing yet.</summary>
+        internal static SavedFileIndex Empty(string folder) => new SavedFileIndex(folder);
 
         /// <summary>Reads what other processes (or runs) have appended since the last read.</summary>
         public void Refresh()

@@ -157,7 +157,14 @@ namespace Kling.Commands
             }
 
             string stem = SafeFileName.From(task.Name, task.TaskId);
-            saveFolder ??= new SaveFolder(folder!, Force);
+            if (saveFolder == null)
+            {
+                saveFolder = new SaveFolder(folder!, Force);
+                if (saveFolder.IndexProblem != null)
+                {
+                    WriteWarning($"Could not read {SavedFileIndex.FileName} in {folder} ({saveFolder.IndexProblem}); videos saved before are not recognised and may be saved again under other names.");
+                }
+            }
             for (int i = 0; i < task.VideoUrl.Length; i++)
             {
                 if (!Uri.TryCreate(task.VideoUrl[i], UriKind.Absolute, out Uri? url))
