@@ -37,20 +37,27 @@ namespace Kling.Core
         /// <summary>Whatever the caller wants back with the outcome (the task).</summary>
         public object? State { get; }
 
+        /// <summary>Moves the complete file to its final place and returns that path (see <see cref="DownloadOptions.Claim"/>); null: onto <see cref="TargetPath"/>.</summary>
+        public Func<string, long, string>? Claim { get; set; }
+
         public DownloadProgress Progress { get; } = new DownloadProgress();
     }
 
     /// <summary>What became of one download.</summary>
     public sealed class DownloadOutcome
     {
-        internal DownloadOutcome(DownloadJob job, long bytes, Exception? error)
+        internal DownloadOutcome(DownloadJob job, long bytes, Exception? error, string path)
         {
             Job = job;
             Bytes = bytes;
             Error = error;
+            Path = path;
         }
 
         public DownloadJob Job { get; }
+
+        /// <summary>Where the file was saved: the job's target, or the name its claim moved it to.</summary>
+        public string Path { get; }
 
         public long Bytes { get; }
 
@@ -108,12 +115,14 @@ namespace Kling.Core
             long bytes = 0;
             Exception? error = null;
             bool holding = false;
+            string? path = null;
+            Func<string, long, string>? claim = job.Claim == null ? null : (partial, length) => path = job.Claim(partial, length);
             try
             {
                 await turn.ConfigureAwait(false);
                 holding = true;
                 running[job.Id] = job;
-                bytes = await client.DownloadResultAsync(job.TaskId, job.Index, job.Url, job.TargetPath, job.Progress, cancellationToken).ConfigureAwait(false);
+                bytes = await client.DownloadResultAsync(job.TaskId, job.Index, job.Url, job.TargetPath, job.Progress, claim, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -128,7 +137,7 @@ namespace Kling.Core
                 }
             }
 
-            outcomes.Add(new DownloadOutcome(job, bytes, error));
+            outcomes.Add(new DownloadOutcome(job, bytes, error, path ?? job.TargetPath));
         }
     }
 }

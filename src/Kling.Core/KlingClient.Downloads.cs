@@ -29,12 +29,17 @@ namespace Kling.Core
         /// Downloads one result of a completed task. When its link has expired, the task's status is read once for
         /// a fresh link; the partial file is named after the task, so a rerun resumes it and never another task's bytes.
         /// </summary>
-        public Task<long> DownloadResultAsync(string taskId, int index, Uri url, string targetPath, DownloadProgress? progress, CancellationToken cancellationToken)
+        public Task<long> DownloadResultAsync(string taskId, int index, Uri url, string targetPath, DownloadProgress? progress, CancellationToken cancellationToken) =>
+            DownloadResultAsync(taskId, index, url, targetPath, progress, null, cancellationToken);
+
+        /// <summary>As the overload without <paramref name="claim"/>, which moves the complete file onto its name (see <see cref="DownloadOptions.Claim"/>).</summary>
+        public Task<long> DownloadResultAsync(string taskId, int index, Uri url, string targetPath, DownloadProgress? progress, Func<string, long, string>? claim, CancellationToken cancellationToken)
         {
             var options = new DownloadOptions
             {
                 PartialPath = PartialPathFor(targetPath, taskId),
                 Progress = progress,
+                Claim = claim,
                 RefreshUrl = async ct =>
                 {
                     Log($"The result link of task {taskId} was refused; reading the task's status once for a fresh link.");
@@ -46,14 +51,14 @@ namespace Kling.Core
         }
 
         /// <summary>Where the bytes of a task's result wait until they are complete: beside the target, named after the task.</summary>
-        public static string PartialPathFor(string targetPath, string taskId) =>
-            targetPath + "." + SafeFileName.From(taskId, "task") + ".partial";
+        public static string PartialPathFor(string targetPath, string taskId) => targetPath + SaveFolder.PartialSuffix(taskId);
 
         /// <summary>
         /// Streams a result file to disk without the key: into a partial file beside the target, renamed once its length
         /// matches what the host announced, so no half file ever stands under the final name. A cut connection is resumed
         /// with a Range request from the bytes already on disk (also those a killed run left); a host that ignores Range
-        /// is read again from the start. Returns the length of the finished file.
+        /// is read again from the start. A failure of the local file system (a full disk, a folder that may not be written)
+        /// is a <see cref="LocalFileException"/> at once, never retried as if the network had failed. Returns the length of the finished file.
         /// </summary>
         public async Task<long> DownloadAsync(Uri url, string targetPath, DownloadOptions? options, CancellationToken cancellationToken)
         {
@@ -69,16 +74,19 @@ namespace Kling.Core
             int fruitless = 0;
             while (true)
             {
-                long before = LengthOf(partial);
+                long before = LocalFile(partial, 0, () => LengthOf(partial));
                 try
                 {
                     long length = await DownloadOnceAsync(url, partial, progress, cancellationToken).ConfigureAwait(false);
-                    if (File.Exists(targetPath))
+                    if (options.Claim != null)
                     {
-                        File.Delete(targetPath);
+                        options.Claim(partial, length);
+                    }
+                    else
+                    {
+                        MoveOnto(partial, targetPath, length);
                     }
 
-                    File.Move(partial, targetPath);
                     progress.Finish();
                     return length;
                 }
@@ -96,7 +104,7 @@ namespace Kling.Core
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransientDownload(ex))
                 {
-                    long after = LengthOf(partial);
+                    long after = SafeLength(partial);
                     fruitless = after > before ? 1 : fruitless + 1;
                     if (fruitless >= MaxDownloadAttempts)
                     {
@@ -114,7 +122,7 @@ namespace Kling.Core
         /// <summary>One GET, resumed from the partial file's length; returns the complete length or throws.</summary>
         private async Task<long> DownloadOnceAsync(Uri url, string partial, DownloadProgress progress, CancellationToken cancellationToken)
         {
-            long offset = LengthOf(partial);
+            long offset = LocalFile(partial, 0, () => LengthOf(partial));
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             if (offset > 0)
             {
@@ -193,30 +201,38 @@ namespace Kling.Core
                 progress.Start(start, total);
                 long length;
                 using (Stream source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-                using (var target = new FileStream(partial, start == 0 ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.Read, 1, useAsync: false))
                 {
-                    byte[] buffer = new byte[CopyBufferSize];
+                    // Reading the response may fail as the network does (retried); writing the file as the disk does (not).
+                    FileStream target = LocalFile(partial, start, () => new FileStream(partial, start == 0 ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.Read, 1, useAsync: false));
                     try
                     {
-                        while (true)
+                        byte[] buffer = new byte[CopyBufferSize];
+                        try
                         {
-                            stall.CancelAfter(DownloadStallTimeout);
-                            int read = await source.ReadAsync(buffer, 0, buffer.Length, stall.Token).ConfigureAwait(false);
-                            if (read == 0)
+                            while (true)
                             {
-                                break;
+                                stall.CancelAfter(DownloadStallTimeout);
+                                int read = await source.ReadAsync(buffer, 0, buffer.Length, stall.Token).ConfigureAwait(false);
+                                if (read == 0)
+                                {
+                                    break;
+                                }
+
+                                LocalFile(partial, start, () => target.Write(buffer, 0, read));
+                                progress.Add(read);
                             }
-
-                            target.Write(buffer, 0, read);
-                            progress.Add(read);
                         }
-                    }
-                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        throw new IOException($"The download stalled: nothing received for {DownloadStallTimeout.TotalSeconds:0} s.", ex);
-                    }
+                        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            throw new IOException($"The download stalled: nothing received for {DownloadStallTimeout.TotalSeconds:0} s.", ex);
+                        }
 
-                    length = target.Length;
+                        length = LocalFile(partial, start, () => target.Length);
+                    }
+                    finally
+                    {
+                        LocalFile(partial, start, target.Dispose);
+                    }
                 }
 
                 if (total.HasValue && length < total.Value)
@@ -231,6 +247,57 @@ namespace Kling.Core
                 }
 
                 return length;
+            }
+        }
+
+        /// <summary>A file-system step on the partial file: its failure is the file's error, with the bytes on disk kept.</summary>
+        private static T LocalFile<T>(string partial, long start, Func<T> step)
+        {
+            try
+            {
+                return step();
+            }
+            catch (Exception ex) when (LocalFileException.IsLocal(ex))
+            {
+                throw new LocalFileException(partial, ex, Math.Max(start, SafeLength(partial)));
+            }
+        }
+
+        private static void LocalFile(string partial, long start, Action step) => LocalFile(partial, start, () =>
+        {
+            step();
+            return true;
+        });
+
+        /// <summary>Without a claim: onto the target, replacing a file there in one rename (never delete-then-move).</summary>
+        private static void MoveOnto(string partial, string targetPath, long length)
+        {
+            try
+            {
+                if (File.Exists(targetPath))
+                {
+                    File.Replace(partial, targetPath, null);
+                }
+                else
+                {
+                    File.Move(partial, targetPath);
+                }
+            }
+            catch (Exception ex) when (LocalFileException.IsLocal(ex))
+            {
+                throw new LocalFileException(targetPath, ex, length);
+            }
+        }
+
+        private static long SafeLength(string path)
+        {
+            try
+            {
+                return LengthOf(path);
+            }
+            catch (Exception ex) when (LocalFileException.IsLocal(ex))
+            {
+                return 0;
             }
         }
 
@@ -256,6 +323,12 @@ namespace Kling.Core
 
         /// <summary>Updated as bytes arrive, for a progress bar read from another thread.</summary>
         public DownloadProgress? Progress { get; set; }
+
+        /// <summary>
+        /// Moves the complete partial file (path, length) to its final place and returns that path; it throws
+        /// <see cref="LocalFileException"/> for file-system failures. Default: onto the target, replacing a file there.
+        /// </summary>
+        public Func<string, long, string>? Claim { get; set; }
 
         /// <summary>Asked once, when the host refuses the link as expired, for a fresh link (null: none).</summary>
         public Func<CancellationToken, Task<Uri?>>? RefreshUrl { get; set; }

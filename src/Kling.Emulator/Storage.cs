@@ -8,6 +8,9 @@ public sealed partial class GatewayEmulator
 {
     private volatile Tuple<string, byte[]>? lastVideo;
 
+    /// <summary>When armed, result downloads wait until this many have arrived (tests that need downloads to overlap).</summary>
+    private DownloadBarrier? downloadBarrier;
+
     private void MapStorage(WebApplication app)
     {
         app.MapGet("/files/{name}", async (HttpContext context, string name) =>
@@ -36,6 +39,7 @@ public sealed partial class GatewayEmulator
             EnterInFlight(ref downloadsInFlight, ref maxDownloadsInFlight);
             try
             {
+                await PassBarrierAsync(context.RequestAborted);
                 EmulatorOptions options = Snapshot();
                 if (options.DownloadDelayMs > 0)
                 {
@@ -48,6 +52,16 @@ public sealed partial class GatewayEmulator
             {
                 Interlocked.Decrement(ref downloadsInFlight);
             }
+        });
+
+        // POST /_emulator/download-barrier?count=N (on the storage host): the next N result downloads each wait
+        // until all N have arrived, so that tests can make downloads of separate processes overlap without timing.
+        app.MapPost("/_emulator/download-barrier", (HttpContext context) =>
+        {
+            string? countText = context.Request.Query["count"];
+            int count = int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 2;
+            Volatile.Write(ref downloadBarrier, new DownloadBarrier(count));
+            return Task.CompletedTask;
         });
 
         app.MapGet("/uploads/{name}", async (HttpContext context, string name) =>
@@ -79,6 +93,45 @@ public sealed partial class GatewayEmulator
         byte[] bytes = ExpectedVideoBytes(taskId, length);
         lastVideo = Tuple.Create(taskId, bytes);
         return bytes;
+    }
+
+    private async Task PassBarrierAsync(CancellationToken cancellationToken)
+    {
+        DownloadBarrier? barrier = Volatile.Read(ref downloadBarrier);
+        if (barrier == null)
+        {
+            return;
+        }
+
+        if (barrier.Arrive())
+        {
+            Interlocked.CompareExchange(ref downloadBarrier, null, barrier);
+        }
+
+        // A barrier that is never filled lets its downloads go after a while rather than hang a test run.
+        await Task.WhenAny(barrier.Full, Task.Delay(TimeSpan.FromSeconds(30), cancellationToken));
+    }
+
+    private sealed class DownloadBarrier
+    {
+        private readonly TaskCompletionSource full = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int missing;
+
+        public DownloadBarrier(int count) => missing = count;
+
+        public Task Full => full.Task;
+
+        /// <summary>Counts one download in; true for the one that fills the barrier.</summary>
+        public bool Arrive()
+        {
+            if (Interlocked.Decrement(ref missing) != 0)
+            {
+                return false;
+            }
+
+            full.TrySetResult();
+            return true;
+        }
     }
 
     private async Task<bool> DownloadFaultAsync(HttpContext context)

@@ -178,6 +178,67 @@ public sealed class DownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_full_disk_is_a_local_file_error_at_once_not_five_downloads()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // /dev/full: every write fails with ENOSPC, also for root
+        }
+
+        int calls = 0;
+        using var server = new RawServer(async (request, stream, n) =>
+        {
+            Interlocked.Increment(ref calls);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 500\r\nConnection: close\r\n\r\n"));
+            await stream.WriteAsync(Pattern(500));
+        });
+
+        string target = Path.Combine(folder, "full.mp4");
+        File.CreateSymbolicLink(target + ".partial", "/dev/full");
+        var error = await Assert.ThrowsAsync<LocalFileException>(() => Client().DownloadAsync(server.Uri, target, CancellationToken.None));
+        Assert.Equal(1, calls);
+        Assert.False(error.AccessDenied);
+        Assert.Equal(target + ".partial", error.Path);
+        Assert.Contains(target + ".partial", error.Message);
+        Assert.False(File.Exists(target));
+    }
+
+    [Fact]
+    public async Task A_temporary_file_that_cannot_be_opened_is_a_local_file_error_at_once()
+    {
+        int calls = 0;
+        using var server = new RawServer(async (request, stream, n) =>
+        {
+            Interlocked.Increment(ref calls);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 500\r\nConnection: close\r\n\r\n"));
+            await stream.WriteAsync(Pattern(500));
+        });
+
+        // A folder where the temporary file would go cannot be opened for writing, also by root.
+        string target = Path.Combine(folder, "blocked.mp4");
+        Directory.CreateDirectory(target + ".partial");
+        var error = await Assert.ThrowsAsync<LocalFileException>(() => Client().DownloadAsync(server.Uri, target, CancellationToken.None));
+        Assert.Equal(1, calls);
+        Assert.Contains(target + ".partial", error.Message);
+        Assert.True(Directory.Exists(target + ".partial"));
+    }
+
+    [Fact]
+    public async Task Without_a_claim_a_finished_download_replaces_the_target()
+    {
+        using var server = new RawServer(async (request, stream, n) =>
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 300\r\nConnection: close\r\n\r\n"));
+            await stream.WriteAsync(Pattern(300));
+        });
+
+        string target = Path.Combine(folder, "replaced.mp4");
+        File.WriteAllText(target, "old");
+        Assert.Equal(300, await Client().DownloadAsync(server.Uri, target, CancellationToken.None));
+        Assert.Equal(Pattern(300), File.ReadAllBytes(target));
+    }
+
+    [Fact]
     public async Task The_queue_runs_at_most_its_limit_at_once_and_reports_every_job()
     {
         KlingClient client = Client();

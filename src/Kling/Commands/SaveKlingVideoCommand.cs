@@ -25,13 +25,13 @@ namespace Kling.Commands
         private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(250);
         private static readonly TimeSpan DrainWait = TimeSpan.FromMilliseconds(100);
 
-        private readonly HashSet<string> usedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<int, string> shownFiles = new Dictionary<int, string>();
+        private readonly Dictionary<int, SaveSlot> slots = new Dictionary<int, SaveSlot>();
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private TimeSpan lastProgress = TimeSpan.Zero;
         private string? folder;
         private DownloadQueue? queue;
-        private SavedFileIndex? index;
+        private SaveFolder? saveFolder;
         private int filesStarted;
         private int filesDone;
         private int filesFailed;
@@ -57,7 +57,7 @@ namespace Kling.Commands
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = ".";
 
-        /// <summary>Overwrite files that already exist.</summary>
+        /// <summary>Overwrite files that already exist (not one another save claimed while this one downloaded).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -157,7 +157,14 @@ namespace Kling.Commands
             }
 
             string stem = SafeFileName.From(task.Name, task.TaskId);
-            index ??= SavedFileIndex.Load(folder!);
+            if (saveFolder == null)
+            {
+                saveFolder = new SaveFolder(folder!, Force);
+                if (saveFolder.IndexProblem != null)
+                {
+                    WriteWarning($"Could not read {SavedFileIndex.FileName} in {folder} ({saveFolder.IndexProblem}); videos saved before are not recognised and may be saved again under other names.");
+                }
+            }
             for (int i = 0; i < task.VideoUrl.Length; i++)
             {
                 if (!Uri.TryCreate(task.VideoUrl[i], UriKind.Absolute, out Uri? url))
@@ -166,16 +173,21 @@ namespace Kling.Commands
                     continue;
                 }
 
-                string fileName = PickName(task.VideoUrl.Length > 1 ? $"{stem}-{i + 1}" : stem, ".mp4", task.TaskId, i, out bool alreadySaved);
-                string target = System.IO.Path.Combine(folder!, fileName);
-                if (alreadySaved)
+                SaveSlot slot = saveFolder.Pick(stem, task.VideoUrl.Length > 1 ? $"-{i + 1}" : string.Empty, ".mp4", task.TaskId, i);
+                string target = slot.Path;
+                if (slot.PassedOver != null)
+                {
+                    WriteWarning($"{System.IO.Path.Combine(folder!, slot.PassedOver)} already exists and is not the video of task {task.TaskId}; it is kept, and the video goes to {slot.FileName} (use -Force to overwrite).");
+                }
+
+                if (slot.AlreadySaved)
                 {
                     WriteVerbose($"{target} already holds the video of task {task.TaskId}; not downloaded again (use -Force to).");
                     WriteObject(Tag(new FileInfo(target), task));
                     continue;
                 }
 
-                string action = File.Exists(target)
+                string action = slot.Existed
                     ? $"Overwrite the existing file with the video of task {task.TaskId}"
                     : $"Download the video of task {task.TaskId}";
                 if (!ShouldProcess(target, action))
@@ -193,8 +205,11 @@ namespace Kling.Commands
                     return;
                 }
 
+                slot.TakeOverPartial();
                 queue ??= new DownloadQueue(Client, InParallel ? ThrottleLimit : 1, Cancellation);
-                queue.Start(new DownloadJob(task.TaskId, i, url!, target, task));
+                var job = new DownloadJob(task.TaskId, i, url!, target, task) { Claim = slot.Claim };
+                slots[job.Id] = slot;
+                queue.Start(job);
                 filesStarted++;
             }
         }
@@ -222,6 +237,8 @@ namespace Kling.Commands
         {
             DownloadJob job = outcome.Job;
             var task = (KlingTask)job.State!;
+            SaveSlot slot = slots[job.Id];
+            slots.Remove(job.Id);
             if (shownFiles.Remove(job.Id))
             {
                 WriteProgress(new ProgressRecord(FileProgressBase + job.Id, System.IO.Path.GetFileName(job.TargetPath), "Done") { ParentActivityId = ProgressId, RecordType = ProgressRecordType.Completed });
@@ -232,23 +249,29 @@ namespace Kling.Commands
                 case null:
                     filesDone++;
                     bytesDone += outcome.Bytes;
-                    try
+                    if (slot.TakenMeanwhile != null)
                     {
-                        index!.Record(System.IO.Path.GetFileName(job.TargetPath), job.TaskId, job.Index, outcome.Bytes);
-                    }
-                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                    {
-                        WriteWarning($"Could not note {job.TargetPath} in {SavedFileIndex.FileName} ({ex.Message}); a rerun will save that video under another name.");
+                        WriteWarning($"{System.IO.Path.Combine(folder!, slot.TakenMeanwhile)} was saved by another task while this one downloaded; it is kept, and the video of task {job.TaskId} goes to {slot.FinalName}.");
                     }
 
-                    WriteVerbose($"Saved {outcome.Bytes} bytes to {job.TargetPath}.");
-                    WriteObject(Tag(new FileInfo(job.TargetPath), task));
+                    if (slot.IndexError != null)
+                    {
+                        WriteWarning($"Could not note {outcome.Path} in {SavedFileIndex.FileName} ({slot.IndexError}); a rerun will save that video under another name.");
+                    }
+
+                    WriteVerbose($"Saved {outcome.Bytes} bytes to {outcome.Path}.");
+                    WriteObject(Tag(new FileInfo(outcome.Path), task));
                     return;
                 case OperationCanceledException _ when Cancellation.IsCancellationRequested:
                     throw new PipelineStoppedException();
                 case GatewayException ex:
                     filesFailed++;
                     WriteGatewayError(ex, task);
+                    return;
+                case LocalFileException ex:
+                    // The disk's failure, not the download's: that file's error, at once.
+                    filesFailed++;
+                    WriteError(new ErrorRecord(ex, "FileWriteFailed", ex.AccessDenied ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, task));
                     return;
                 case UnauthorizedAccessException ex:
                     filesFailed++;
@@ -303,38 +326,6 @@ namespace Kling.Commands
         }
 
         private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
-
-        /// <summary>
-        /// The file for one result: name.mp4, else name_2.mp4, name_3.mp4 ... Two results in one run never share a
-        /// file; a file this folder's index says already holds this very result is reused (alreadySaved); any other
-        /// existing file (another task's, or one Kling did not write) is left alone unless -Force.
-        /// </summary>
-        private string PickName(string stem, string extension, string taskId, int resultIndex, out bool alreadySaved)
-        {
-            string? passedOver = null;
-            for (int n = 1; ; n++)
-            {
-                string candidate = n == 1 ? stem + extension : $"{stem}_{n}{extension}";
-                if (usedNames.Contains(candidate))
-                {
-                    continue;
-                }
-
-                alreadySaved = !Force && index!.Holds(candidate, taskId, resultIndex);
-                if (alreadySaved || Force || !File.Exists(System.IO.Path.Combine(folder!, candidate)))
-                {
-                    if (passedOver != null && !alreadySaved)
-                    {
-                        WriteWarning($"{System.IO.Path.Combine(folder!, passedOver)} already exists and is not the video of task {taskId}; it is kept, and the video goes to {candidate} (use -Force to overwrite).");
-                    }
-
-                    usedNames.Add(candidate);
-                    return candidate;
-                }
-
-                passedOver ??= candidate;
-            }
-        }
 
         private static PSObject Tag(FileInfo file, KlingTask task)
         {
