@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Kling.Emulator;
 
 /// <summary>How the emulated gateway behaves. Every knob can be changed at run time through POST /_emulator/config.</summary>
@@ -69,36 +67,4 @@ public sealed class EmulatorOptions
     public double TaskFailRate { get; set; }
 
     public EmulatorOptions Clone() => (EmulatorOptions)MemberwiseClone();
-}
-
-/// <summary>One request either host received, as the tests read it back from GET /_emulator/requests.</summary>
-public sealed class RecordedRequest
-{
-    [JsonPropertyName("time")] public DateTimeOffset Time { get; init; }
-    [JsonPropertyName("host")] public string Host { get; init; } = "";
-    [JsonPropertyName("method")] public string Method { get; init; } = "";
-    [JsonPropertyName("path")] public string Path { get; init; } = "";
-    [JsonPropertyName("headers")] public Dictionary<string, string> Headers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
-    [JsonPropertyName("body")] public string? Body { get; init; }
-    [JsonPropertyName("status")] public int Status { get; set; }
-}
-
-/// <summary>A failure injected into the next requests of one route.</summary>
-public sealed class Fault
-{
-    /// <summary>submit, task, upload or download.</summary>
-    [JsonPropertyName("route")] public string Route { get; set; } = "submit";
-
-    /// <summary>status (answer with Status), reset (drop the connection), truncate (200 with a cut-off body), redirect (Status 3xx to Location).</summary>
-    [JsonPropertyName("kind")] public string Kind { get; set; } = "status";
-
-    [JsonPropertyName("status")] public int Status { get; set; } = 500;
-    [JsonPropertyName("times")] public int Times { get; set; } = 1;
-    [JsonPropertyName("retryAfter")] public string? RetryAfter { get; set; }
-    [JsonPropertyName("location")] public string? Location { get; set; }
-    [JsonPropertyName("message")] public string? Message { get; set; }
-    [JsonPropertyName("type")] public string? Type { get; set; }
-
-    /// <summary>For submit: the task is created (and billed) even though the client gets the fault: the "outcome unknown" case.</summary>
-    [JsonPropertyName("accepted")] public bool Accepted { get; set; }
 }

@@ -92,7 +92,51 @@ public sealed class GatewayEmulatorTests : IAsyncLifetime
         { """{"model":"kling-video-o1","prompt":"x","video_list":[{"video_url":"https://v/1.mp4","keep_original_sound":"maybe"}]}""", "video_list.keep_original_sound" },
         { """{"model":"kling-video-o1","prompt":"x","video_list":[{"video_url":"https://v/1.mp4"},{"video_url":"https://v/2.mp4"}]}""", "video_list" },
         { "{not json", "JSON" },
+        { "null", "empty body" },
+        { """{"model":"kling-video-o1","prompt":"x","image_urls":"https://a/1"}""", "image_urls" },
+        { """{"model":"kling-video-o1","prompt":"x","image_urls":["ftp://a/1"]}""", "image_urls" },
+        { """{"model":"kling-video-o1","prompt":"x","video_list":[{"video_url":"https://v/1.mp4","refer_type":"other"}]}""", "video_list.refer_type" },
+        { """{"model":"kling-video-o1","prompt":"x","video_list":["https://v/1.mp4"]}""", "video_list" },
     };
+
+    [Fact]
+    public async Task Accepts_a_submission_that_uses_every_field_within_the_rules()
+    {
+        var body = new
+        {
+            model = "kling-video-o1",
+            prompt = "from <<<image_1>>>",
+            mode = "pro",
+            duration = 10,
+            aspect_ratio = "1:1",
+            image_urls = new[] { "https://a/1" },
+            video_list = new[] { new { video_url = "https://v/1.mp4", refer_type = "feature", keep_original_sound = "yes" } },
+        };
+        Assert.Equal(HttpStatusCode.OK, (await Submit(body)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Stats_count_what_each_host_served_under_the_names_the_suites_read_and_reset_clears_them()
+    {
+        string id = await SubmitOk();
+        string url = (await WaitFinished(id)).GetProperty("result").GetProperty("videos")[0].GetProperty("url")[0].GetString()!;
+        using var plain = new HttpClient();
+        await plain.GetByteArrayAsync(url);
+
+        string[] names = { "accepted", "statusCalls", "maxSubmitsInFlight", "tasks", "downloads", "maxDownloadsInFlight" };
+        JsonElement stats = JsonDocument.Parse(await http.GetStringAsync("/_emulator/stats")).RootElement;
+        Assert.Equal(names, stats.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(names, JsonDocument.Parse(JsonSerializer.Serialize(emulator.Stats)).RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, stats.GetProperty("accepted").GetInt32());
+        Assert.True(stats.GetProperty("statusCalls").GetInt32() >= 1);
+        Assert.Equal(1, stats.GetProperty("maxSubmitsInFlight").GetInt32());
+        Assert.Equal(1, stats.GetProperty("tasks").GetInt32());
+        Assert.Equal(1, stats.GetProperty("downloads").GetInt32());
+        Assert.Equal(1, stats.GetProperty("maxDownloadsInFlight").GetInt32());
+
+        (await http.PostAsync("/_emulator/reset", null)).EnsureSuccessStatusCode();
+        Assert.Equal(new EmulatorStats(0, 0, 0, 0, 0, 0), emulator.Stats);
+    }
 
     [Theory]
     [MemberData(nameof(BadBodies))]

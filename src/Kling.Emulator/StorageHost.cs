@@ -1,11 +1,28 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using static Kling.Emulator.Counters;
+using static Kling.Emulator.FaultInjector;
 
 namespace Kling.Emulator;
 
-public sealed partial class GatewayEmulator
+/// <summary>
+/// The storage host: result files behind signed, expiring links, and uploaded images; no API key, like the real
+/// download host. It counts result downloads and the most of them in flight at once.
+/// </summary>
+internal sealed class StorageHost
 {
+    private readonly EmulatorState state;
+    private int downloadsInFlight;
+    private int maxDownloadsInFlight;
+    private int fileDownloads;
+
+    public StorageHost(EmulatorState state) => this.state = state;
+
+    public int Downloads => Volatile.Read(ref fileDownloads);
+
+    public int MaxDownloadsInFlight => Volatile.Read(ref maxDownloadsInFlight);
+
     private volatile Tuple<string, byte[]>? lastVideo;
 
     /// <summary>When armed, result downloads wait until this many have arrived (tests that need downloads to overlap).</summary>
@@ -22,7 +39,7 @@ public sealed partial class GatewayEmulator
 
             string? expiresText = context.Request.Query["expires"];
             string? sig = context.Request.Query["sig"];
-            if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out long expires) || sig != Sign(name, expires))
+            if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out long expires) || sig != state.Sign(name, expires))
             {
                 await StorageErrorAsync(context, "SignatureDoesNotMatch", "The request signature is not valid.");
                 return;
@@ -71,7 +88,7 @@ public sealed partial class GatewayEmulator
                 return;
             }
 
-            if (!uploads.TryGetValue(name, out var upload))
+            if (!state.Uploads.TryGetValue(name, out var upload))
             {
                 context.Response.StatusCode = 404;
                 return;
@@ -181,16 +198,7 @@ public sealed partial class GatewayEmulator
             return;
         }
 
-        long cutAfter = 0;
-        lock (gate)
-        {
-            if (Options.CutAfterBytes > 0 && Options.CutTimes > 0)
-            {
-                cutAfter = Options.CutAfterBytes;
-                Options.CutTimes--;
-            }
-        }
-
+        long cutAfter = state.TakeCut();
         if (cutAfter > 0 && cutAfter < length)
         {
             await context.Response.Body.WriteAsync(bytes.AsMemory((int)from, (int)cutAfter));
@@ -203,6 +211,40 @@ public sealed partial class GatewayEmulator
 
         await context.Response.Body.WriteAsync(bytes.AsMemory((int)from, (int)length));
     }
+
+    public Task<LoopbackHost> StartAsync(int port, CancellationToken cancellationToken) =>
+        LoopbackHost.StartAsync(state, "storage", port, MapStorage, cancellationToken);
+
+    /// <summary>Zeroes the counters (not the downloads in flight, which are still running).</summary>
+    public void ResetCounters()
+    {
+        Interlocked.Exchange(ref maxDownloadsInFlight, 0);
+        Interlocked.Exchange(ref fileDownloads, 0);
+    }
+
+    /// <summary>The exact bytes served for a task's video: an MP4 ftyp box, then a pattern seeded by the task id.</summary>
+    public static byte[] ExpectedVideoBytes(string taskId, int length)
+    {
+        byte[] header = { 0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m', 0, 0, 2, 0, (byte)'i', (byte)'s', (byte)'o', (byte)'m', (byte)'m', (byte)'p', (byte)'4', (byte)'1' };
+        var bytes = new byte[length];
+        int seed = 0;
+        foreach (char c in taskId)
+        {
+            seed = unchecked((seed * 31) + c);
+        }
+
+        for (int i = 0; i < length; i++)
+        {
+            bytes[i] = i < header.Length ? header[i] : unchecked((byte)((i * 131) + seed + (i >> 8)));
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Short for the shared options of the moment, as the routes above read them.</summary>
+    private EmulatorOptions Snapshot() => state.Snapshot();
+
+    private Fault? TakeFault(string route) => state.TakeFault(route);
 
     private static bool TryParseRange(string header, long size, out long from, out long to)
     {

@@ -1,0 +1,283 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using static Kling.Emulator.Counters;
+using static Kling.Emulator.FaultInjector;
+using static Kling.Emulator.Responses;
+
+namespace Kling.Emulator;
+
+/// <summary>
+/// The gateway host (API.md §1-3): submissions, task status and image upload behind the API key, plus the control
+/// endpoints. It counts accepted submissions, status calls and the most submissions in flight at once.
+/// </summary>
+internal sealed class GatewayHost
+{
+    private readonly EmulatorState state;
+    private readonly Uri storageUri;
+    private readonly ControlEndpoints control;
+    private int submitsInFlight;
+    private int maxSubmitsInFlight;
+    private int statusCalls;
+    private int acceptedSubmits;
+
+    public GatewayHost(EmulatorState state, Uri storageUri, ControlEndpoints control)
+    {
+        this.state = state;
+        this.storageUri = storageUri;
+        this.control = control;
+    }
+
+    public int Accepted => Volatile.Read(ref acceptedSubmits);
+
+    public int StatusCalls => Volatile.Read(ref statusCalls);
+
+    public int MaxSubmitsInFlight => Volatile.Read(ref maxSubmitsInFlight);
+
+    public Task<LoopbackHost> StartAsync(int port, CancellationToken cancellationToken) =>
+        LoopbackHost.StartAsync(state, "gateway", port, MapGateway, cancellationToken);
+
+    /// <summary>Zeroes the counters (not the submissions in flight, which are still running).</summary>
+    public void ResetCounters()
+    {
+        Interlocked.Exchange(ref maxSubmitsInFlight, 0);
+        Interlocked.Exchange(ref statusCalls, 0);
+        Interlocked.Exchange(ref acceptedSubmits, 0);
+    }
+
+    private void MapGateway(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/_emulator"))
+            {
+                // Submissions take their latency inside the in-flight window (see SubmitAsync), so concurrency limits see it.
+                int latency = IsSubmit(context.Request) ? 0 : state.Snapshot().LatencyMs;
+                if (latency > 0)
+                {
+                    await Task.Delay(latency, context.RequestAborted);
+                }
+
+                if (!Authorized(context))
+                {
+                    await ErrorAsync(context, 401, "authentication_error", "无效的令牌 (invalid or missing API key)");
+                    return;
+                }
+            }
+
+            await next();
+        });
+
+        app.MapPost("/v1/videos/generations", SubmitAsync);
+        app.MapGet("/v1/tasks/{id}", GetTaskAsync);
+        app.MapPost("/v1/uploads/images", UploadAsync);
+        control.Map(app);
+    }
+
+    private static bool IsSubmit(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.Equals("/v1/videos/generations", StringComparison.OrdinalIgnoreCase);
+
+    private bool Authorized(HttpContext context)
+    {
+        string header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.Ordinal) &&
+               CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[7..].Trim()), Encoding.UTF8.GetBytes(state.Snapshot().ApiKey));
+    }
+
+    private async Task SubmitAsync(HttpContext context)
+    {
+        int inFlight = EnterInFlight(ref submitsInFlight, ref maxSubmitsInFlight);
+        try
+        {
+            EmulatorOptions now = state.Snapshot();
+            if (now.MaxConcurrentSubmits > 0 && inFlight > now.MaxConcurrentSubmits)
+            {
+                await ErrorAsync(context, 429, "rate_limit_error", "并发请求过多 (too many concurrent requests)", now.ConcurrencyRetryAfter.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+
+            if (now.Submit429Rate > 0 && Random.Shared.NextDouble() < now.Submit429Rate)
+            {
+                await ErrorAsync(context, 429, "rate_limit_error", "请求过于频繁，请稍后再试 (too many requests)", Random.Shared.Next(2) == 0 ? "0.1" : null);
+                return;
+            }
+
+            if (now.LatencyMs > 0)
+            {
+                await Task.Delay(now.LatencyMs, context.RequestAborted);
+            }
+
+            await SubmitCoreAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref submitsInFlight);
+        }
+    }
+
+    private async Task SubmitCoreAsync(HttpContext context)
+    {
+        Fault? fault = state.TakeFault("submit");
+        if (fault != null && !fault.Accepted)
+        {
+            await ApplyFaultAsync(context, fault);
+            return;
+        }
+
+        (JsonObject? body, string? problem) = await ReadSubmissionAsync(context.Request);
+        if (problem != null)
+        {
+            await ErrorAsync(context, 400, "invalid_request_error", problem);
+            return;
+        }
+
+        if (!state.TryCharge(out EmulatorOptions options))
+        {
+            await ErrorAsync(context, 402, "payment_required", "余额不足，请充值 (insufficient balance)");
+            return;
+        }
+
+        EmulatedTask task = EmulatedTask.Create(body!, options);
+        state.Tasks[task.Id] = task;
+        Interlocked.Increment(ref acceptedSubmits);
+        if (fault != null)
+        {
+            // The gateway took the job (and the money) but the client never hears of it.
+            await ApplyFaultAsync(context, fault);
+            return;
+        }
+
+        await WriteJsonAsync(context, new { code = 200, data = new[] { new { status = "submitted", task_id = task.Id } } });
+    }
+
+    /// <summary>The submission body, or the 400 message when it is not JSON, empty, or breaks a rule.</summary>
+    private static async Task<(JsonObject? Body, string? Problem)> ReadSubmissionAsync(HttpRequest request)
+    {
+        JsonObject? body;
+        try
+        {
+            body = (await JsonNode.ParseAsync(request.Body))?.AsObject();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return (null, "请求体不是有效的 JSON (malformed JSON body)");
+        }
+
+        return (body, body == null ? "请求体不能为空 (empty body)" : SubmissionRules.Check(body));
+    }
+
+    private async Task GetTaskAsync(HttpContext context, string id)
+    {
+        Interlocked.Increment(ref statusCalls);
+        Fault? fault = state.TakeFault("task") ?? RandomTaskFault(state.Snapshot());
+        if (fault != null)
+        {
+            await ApplyFaultAsync(context, fault);
+            return;
+        }
+
+        if (!state.Tasks.TryGetValue(id, out EmulatedTask? task))
+        {
+            context.Response.StatusCode = 404;
+            await ErrorAsync(context, 404, "not_found_error", $"任务不存在 (task '{id}' not found)");
+            return;
+        }
+
+        await WriteJsonAsync(context, new { code = 200, data = TaskData(task, DateTimeOffset.UtcNow) });
+    }
+
+    /// <summary>The task as GET /v1/tasks/{id} reports it at <paramref name="now"/>: pending, processing, failed or completed with its links.</summary>
+    private object TaskData(EmulatedTask task, DateTimeOffset now)
+    {
+        double elapsed = (now - task.Created).TotalSeconds;
+        long created = task.Created.ToUnixTimeSeconds();
+        int estimated = (int)Math.Max(1, Math.Round(task.Estimate)); // the gateway's guess: the nominal duration, not the jittered one
+        if (elapsed < task.Seconds)
+        {
+            bool pending = elapsed < task.Seconds * 0.1;
+            int progress = pending ? 0 : (int)Math.Clamp(elapsed / task.Seconds * 100, 1, 99);
+            return new { id = task.Id, status = pending ? "pending" : "processing", progress, created, completed = (long?)null, estimated_time = estimated, actual_time = (int?)null, result = (object?)null, error = (object?)null };
+        }
+
+        DateTimeOffset completedAt = task.Created.AddSeconds(task.Seconds);
+        long completed = completedAt.ToUnixTimeSeconds();
+        int actual = (int)Math.Max(1, Math.Round(task.Seconds));
+        if (task.Fails)
+        {
+            return new { id = task.Id, status = "failed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = (object?)null, error = new { code = 1301, message = "内容审核未通过 (content moderation failed)" } };
+        }
+
+        // Links expire resultTtl after completion, or (freshLinks) after this very read, like a gateway that signs on read.
+        DateTimeOffset signedAt = state.Snapshot().FreshLinks ? now : completedAt;
+        long expires = (long)Math.Floor((signedAt.ToUnixTimeMilliseconds() / 1000.0) + task.ResultTtl);
+        string[] urls = Enumerable.Range(1, task.ResultCount).Select(n => ResultLink(task, n, expires)).ToArray();
+        return new { id = task.Id, status = "completed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = new { videos = new[] { new { url = urls, expires_at = expires } } }, error = (object?)null };
+    }
+
+    /// <summary>The signed storage link to result file <paramref name="n"/> (1-based) of a task.</summary>
+    private string ResultLink(EmulatedTask task, int n, long expires)
+    {
+        string name = task.ResultCount == 1 ? task.Id + ".mp4" : $"{task.Id}-{n}.mp4";
+        return new Uri(storageUri, $"/files/{name}?expires={expires}&sig={state.Sign(name, expires)}").ToString();
+    }
+
+    private async Task UploadAsync(HttpContext context)
+    {
+        Fault? fault = state.TakeFault("upload");
+        if (fault != null)
+        {
+            await ApplyFaultAsync(context, fault);
+            return;
+        }
+
+        (IFormFile? file, string? problem, int status) = await ReadUploadAsync(context.Request);
+        if (problem != null)
+        {
+            await ErrorAsync(context, status, status == 413 ? "request_too_large" : "invalid_request_error", problem);
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        await file!.CopyToAsync(buffer);
+        byte[] bytes = buffer.ToArray();
+        (string ContentType, string Extension)? kind = ImageKinds.Detect(bytes);
+        if (kind == null)
+        {
+            await ErrorAsync(context, 400, "invalid_request_error", "file: 仅支持 JPEG、PNG、WebP、GIF (only JPEG, PNG, WebP or GIF)");
+            return;
+        }
+
+        string name = $"{EmulatedTask.RandomId(20)}.{kind.Value.Extension}";
+        state.Uploads[name] = (bytes, kind.Value.ContentType);
+        await WriteJsonAsync(context, new
+        {
+            url = new Uri(storageUri, "/uploads/" + name).ToString(),
+            filename = file.FileName,
+            content_type = kind.Value.ContentType,
+            bytes = bytes.Length,
+            created_at = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        });
+    }
+
+    /// <summary>The multipart field 'file', or the 400/413 message when the form, the field or its size is wrong.</summary>
+    private static async Task<(IFormFile? File, string? Problem, int Status)> ReadUploadAsync(HttpRequest request)
+    {
+        if (!request.HasFormContentType)
+        {
+            return (null, "file: 需要 multipart/form-data (multipart/form-data with a 'file' field required)", 400);
+        }
+
+        IFormCollection form = await request.ReadFormAsync();
+        IFormFile? file = form.Files.GetFile("file");
+        if (file == null)
+        {
+            return (null, "file: 缺少文件字段 (missing 'file' field)", 400);
+        }
+
+        return file.Length > GatewayEmulator.MaxImageBytes ? (null, "file: 图片超过 20MB (image larger than 20 MB)", 413) : (file, null, 200);
+    }
+}
