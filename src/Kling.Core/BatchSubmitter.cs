@@ -57,7 +57,7 @@ namespace Kling.Core
     /// </summary>
     public sealed class BatchSubmitter : IDisposable
     {
-        private readonly KlingClient client;
+        private readonly IKlingGateway client;
         private readonly SubmissionJournal? journal;
 
         // Not the cmdlet's Ctrl+C token: a POST already on the wire is given a grace period to be answered (see Shutdown),
@@ -69,7 +69,7 @@ namespace Kling.Core
         private int running;
         private volatile bool stopped;
 
-        public BatchSubmitter(KlingClient client, int throttleLimit, SubmissionJournal? journal)
+        public BatchSubmitter(IKlingGateway client, int throttleLimit, SubmissionJournal? journal)
         {
             this.client = client ?? throw new ArgumentNullException(nameof(client));
             this.journal = journal;
@@ -242,7 +242,7 @@ namespace Kling.Core
                         return;
                     }
 
-                    await Task.Delay(client.RateLimitDelay(attempt.RateLimit!, rateLimited), cancellationToken).ConfigureAwait(false);
+                    await Delay.For(client.Retry.DelayAfter(attempt.RateLimit!, rateLimited), cancellationToken).ConfigureAwait(false);
                     turn = Concurrency.WaitAsync(cancellationToken);
                 }
             }

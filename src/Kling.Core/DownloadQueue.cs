@@ -72,13 +72,13 @@ namespace Kling.Core
     /// </summary>
     public sealed class DownloadQueue
     {
-        private readonly KlingClient client;
+        private readonly IKlingGateway client;
         private readonly CancellationToken cancellationToken;
         private readonly SemaphoreSlim slots;
         private readonly OutcomeQueue<DownloadOutcome> outcomes = new OutcomeQueue<DownloadOutcome>();
         private readonly ConcurrentDictionary<int, DownloadJob> running = new ConcurrentDictionary<int, DownloadJob>();
 
-        public DownloadQueue(KlingClient client, int throttleLimit, CancellationToken cancellationToken)
+        public DownloadQueue(IKlingGateway client, int throttleLimit, CancellationToken cancellationToken)
         {
             if (throttleLimit < 1)
             {
@@ -122,7 +122,7 @@ namespace Kling.Core
                 await turn.ConfigureAwait(false);
                 holding = true;
                 running[job.Id] = job;
-                bytes = await client.DownloadResultAsync(job.TaskId, job.Index, job.Url, job.TargetPath, job.Progress, claim, cancellationToken).ConfigureAwait(false);
+                bytes = await client.Downloads.DownloadResultAsync(job.TaskId, job.Index, job.Url, job.TargetPath, job.Progress, claim, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -66,6 +66,14 @@ namespace Kling.Core
                 LinkExpired = LinkExpired,
             };
 
+        /// <summary>
+        /// True for failures worth another try of a call that bills nothing (a status call, an upload, a download): 5xx,
+        /// 429, timeouts, resets, unreadable answers. A submission is re-sent only after a 429 (see <see cref="RetryPolicy"/>).
+        /// </summary>
+        public bool IsTransient =>
+            Kind == GatewayErrorKind.ServerError || Kind == GatewayErrorKind.RateLimited || Kind == GatewayErrorKind.Timeout ||
+            Kind == GatewayErrorKind.Network || Kind == GatewayErrorKind.InvalidResponse;
+
         /// <summary>True for failures that make every later call fail the same way (bad key, no balance).</summary>
         public bool StopsBatch => Kind == GatewayErrorKind.Authentication || Kind == GatewayErrorKind.PaymentRequired;
     }

@@ -29,7 +29,7 @@ namespace Kling.Core
         public void Clear() => entries.Clear();
 
         /// <summary>The upload of this image on this client's gateway: from the cache when fresh, else uploaded now (once, however many ask).</summary>
-        public async Task<ImageUpload> GetOrUploadAsync(KlingClient client, LocalImage image, bool force, CancellationToken cancellationToken)
+        public async Task<ImageUpload> GetOrUploadAsync(IKlingGateway client, LocalImage image, bool force, CancellationToken cancellationToken)
         {
             string key = client.Settings.BaseUri.AbsoluteUri + "|" + image.Sha256;
             while (true)

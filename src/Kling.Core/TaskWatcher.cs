@@ -20,11 +20,6 @@ namespace Kling.Core
         /// <summary>Set when the task cannot be watched any more (unknown id, bad key).</summary>
         public GatewayException? Error { get; }
 
-        internal static bool IsTransient(GatewayException error) =>
-            error.Kind != GatewayErrorKind.NotFound &&
-            error.Kind != GatewayErrorKind.Authentication &&
-            error.Kind != GatewayErrorKind.PaymentRequired &&
-            error.Kind != GatewayErrorKind.InvalidRequest;
     }
 
     /// <summary>
@@ -35,7 +30,7 @@ namespace Kling.Core
     /// </summary>
     public sealed class TaskWatcher : IDisposable
     {
-        private readonly KlingClient client;
+        private readonly IKlingGateway client;
         private readonly WatchSchedule schedule;
         private readonly object gate = new object();
         private readonly Dictionary<string, Entry> watched = new Dictionary<string, Entry>(StringComparer.Ordinal);
@@ -46,7 +41,7 @@ namespace Kling.Core
         private Task? loop;
         private int statusCalls;
 
-        public TaskWatcher(KlingClient client, TimeSpan interval, int maxConcurrentRequests, CancellationToken cancellationToken)
+        public TaskWatcher(IKlingGateway client, TimeSpan interval, int maxConcurrentRequests, CancellationToken cancellationToken)
         {
             this.client = client ?? throw new ArgumentNullException(nameof(client));
             schedule = new WatchSchedule(interval);
@@ -184,7 +179,7 @@ namespace Kling.Core
             }
             catch (GatewayException ex)
             {
-                failedCall = PollOutcome.IsTransient(ex);
+                failedCall = ex.IsTransient;
                 done = failedCall ? null : new PollOutcome(entry.Task, ex);
             }
             catch (OperationCanceledException)

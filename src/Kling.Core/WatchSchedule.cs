@@ -65,10 +65,8 @@ namespace Kling.Core
         /// <summary>As <see cref="FailureBackoff(int)"/>, with the jitter drawn from <paramref name="sample"/> (0 to 1: -20 % to +20 %).</summary>
         public TimeSpan FailureBackoff(int failures, double sample)
         {
-            double factor = Math.Pow(2, Math.Min(Math.Max(failures, 1) - 1, 5));
-            double jitter = 0.8 + (sample * 0.4);
-            double ms = Math.Min(Interval.TotalMilliseconds * factor, Math.Max(Interval.TotalMilliseconds, 60000));
-            return TimeSpan.FromMilliseconds(ms * jitter);
+            TimeSpan cap = Interval > TimeSpan.FromMinutes(1) ? Interval : TimeSpan.FromMinutes(1);
+            return RetryPolicy.Backoff(failures, Interval, cap, sample);
         }
 
         /// <summary>When the task should end: its start plus the gateway's estimate.</summary>

@@ -178,7 +178,7 @@ public sealed class BatchSubmitterTests : IAsyncLifetime
     }
 
     private KlingClient Client() =>
-        new(new GatewaySettings(emulator.GatewayUri, GatewaySettings.ToSecureString(emulator.ApiKey), "test")) { BaseBackoff = TimeSpan.FromMilliseconds(20) };
+        new(new GatewaySettings(emulator.GatewayUri, GatewaySettings.ToSecureString(emulator.ApiKey), "test")) { Retry = { BaseDelay = TimeSpan.FromMilliseconds(20) } };
 
     private static List<SubmissionOutcome> Drain(BatchSubmitter submitter)
     {

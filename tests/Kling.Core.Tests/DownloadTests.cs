@@ -33,7 +33,7 @@ public sealed class DownloadTests : IAsyncLifetime
     private KlingClient Client() =>
         new KlingClient(new GatewaySettings(GatewaySettings.ParseBaseUri(emulator.GatewayUri.ToString()), GatewaySettings.ToSecureString(emulator.ApiKey), "test"), line => { lock (trace) { trace.Add(line); } })
         {
-            BaseBackoff = TimeSpan.FromMilliseconds(20),
+            Retry = { BaseDelay = TimeSpan.FromMilliseconds(20) },
         };
 
     private async Task Configure(object config) =>
@@ -85,10 +85,10 @@ public sealed class DownloadTests : IAsyncLifetime
         });
 
         KlingClient client = Client();
-        client.DownloadStallTimeout = TimeSpan.FromMilliseconds(400);
+        client.Downloads.StallTimeout = TimeSpan.FromMilliseconds(400);
         string target = Path.Combine(folder, "stalled.mp4");
         var progress = new DownloadProgress();
-        long length = await client.DownloadAsync(server.Uri, target, new DownloadOptions { Progress = progress }, CancellationToken.None);
+        long length = await client.Downloads.DownloadAsync(server.Uri, target, new DownloadOptions { Progress = progress }, CancellationToken.None);
 
         Assert.Equal(1000, length);
         Assert.Equal(content, File.ReadAllBytes(target));
@@ -119,7 +119,7 @@ public sealed class DownloadTests : IAsyncLifetime
 
         string target = Path.Combine(folder, "wrong-range.mp4");
         File.WriteAllBytes(target + ".partial", Pattern(100));
-        long length = await Client().DownloadAsync(server.Uri, target, CancellationToken.None);
+        long length = await Client().Downloads.DownloadAsync(server.Uri, target, null, CancellationToken.None);
 
         Assert.Equal(500, length);
         Assert.Equal(content, File.ReadAllBytes(target));
@@ -137,7 +137,7 @@ public sealed class DownloadTests : IAsyncLifetime
         });
 
         string target = Path.Combine(folder, "no-length.mp4");
-        Assert.Equal(3000, await Client().DownloadAsync(server.Uri, target, CancellationToken.None));
+        Assert.Equal(3000, await Client().Downloads.DownloadAsync(server.Uri, target, null, CancellationToken.None));
         Assert.Equal(content, File.ReadAllBytes(target));
     }
 
@@ -145,12 +145,12 @@ public sealed class DownloadTests : IAsyncLifetime
     public async Task Gives_up_after_failures_in_a_row_and_keeps_the_bytes_received()
     {
         KlingClient client = Client();
-        client.MaxDownloadAttempts = 3;
+        client.Downloads.MaxAttempts = 3;
         KlingTask task = await CompletedTask(client);
         (await control.PostAsJsonAsync(new Uri(emulator.GatewayUri, "/_emulator/faults"), new { route = "download", kind = "status", status = 500, times = 10 })).EnsureSuccessStatusCode();
 
         string target = Path.Combine(folder, "gives-up.mp4");
-        var error = await Assert.ThrowsAsync<GatewayException>(() => client.DownloadResultAsync(task.TaskId, 0, new Uri(task.VideoUrl[0]), target, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GatewayException>(() => client.Downloads.DownloadResultAsync(task.TaskId, 0, new Uri(task.VideoUrl[0]), target, null, null, CancellationToken.None));
         Assert.Equal(GatewayErrorKind.DownloadFailed, error.Kind);
         Assert.Contains("failed 3 times in a row", error.Message);
         Assert.False(File.Exists(target));
@@ -160,18 +160,18 @@ public sealed class DownloadTests : IAsyncLifetime
     public async Task A_cut_download_keeps_its_bytes_for_the_next_run_when_it_gives_up()
     {
         KlingClient client = Client();
-        client.MaxDownloadAttempts = 1;
+        client.Downloads.MaxAttempts = 1;
         KlingTask task = await CompletedTask(client);
         await Configure(new { cutAfterBytes = 50000, cutTimes = 1 });
         string target = Path.Combine(folder, "kept.mp4");
-        string partial = KlingClient.PartialPathFor(target, task.TaskId);
+        string partial = ResultDownloader.PartialPathFor(target, task.TaskId);
 
-        var error = await Assert.ThrowsAsync<GatewayException>(() => client.DownloadResultAsync(task.TaskId, 0, new Uri(task.VideoUrl[0]), target, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GatewayException>(() => client.Downloads.DownloadResultAsync(task.TaskId, 0, new Uri(task.VideoUrl[0]), target, null, null, CancellationToken.None));
         Assert.Contains("run the command again to resume", error.Message);
         Assert.Equal(50000, new FileInfo(partial).Length);
 
         // The next run resumes from those bytes and ends byte-exact.
-        long length = await client.DownloadResultAsync(task.TaskId, 0, new Uri(task.VideoUrl[0]), target, null, CancellationToken.None);
+        long length = await client.Downloads.DownloadResultAsync(task.TaskId, 0, new Uri(task.VideoUrl[0]), target, null, null, CancellationToken.None);
         Assert.Equal(200000, length);
         Assert.Equal(GatewayEmulator.ExpectedVideoBytes(task.TaskId, 200000), File.ReadAllBytes(target));
         Assert.False(File.Exists(partial));
@@ -195,7 +195,7 @@ public sealed class DownloadTests : IAsyncLifetime
 
         string target = Path.Combine(folder, "full.mp4");
         File.CreateSymbolicLink(target + ".partial", "/dev/full");
-        var error = await Assert.ThrowsAsync<LocalFileException>(() => Client().DownloadAsync(server.Uri, target, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<LocalFileException>(() => Client().Downloads.DownloadAsync(server.Uri, target, null, CancellationToken.None));
         Assert.Equal(1, calls);
         Assert.False(error.AccessDenied);
         Assert.Equal(target + ".partial", error.Path);
@@ -217,7 +217,7 @@ public sealed class DownloadTests : IAsyncLifetime
         // A folder where the temporary file would go cannot be opened for writing, also by root.
         string target = Path.Combine(folder, "blocked.mp4");
         Directory.CreateDirectory(target + ".partial");
-        var error = await Assert.ThrowsAsync<LocalFileException>(() => Client().DownloadAsync(server.Uri, target, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<LocalFileException>(() => Client().Downloads.DownloadAsync(server.Uri, target, null, CancellationToken.None));
         Assert.Equal(1, calls);
         Assert.Contains(target + ".partial", error.Message);
         Assert.True(Directory.Exists(target + ".partial"));
@@ -234,7 +234,7 @@ public sealed class DownloadTests : IAsyncLifetime
 
         string target = Path.Combine(folder, "replaced.mp4");
         File.WriteAllText(target, "old");
-        Assert.Equal(300, await Client().DownloadAsync(server.Uri, target, CancellationToken.None));
+        Assert.Equal(300, await Client().Downloads.DownloadAsync(server.Uri, target, null, CancellationToken.None));
         Assert.Equal(Pattern(300), File.ReadAllBytes(target));
     }
 

@@ -41,7 +41,7 @@ public sealed class ImageTests : IAsyncLifetime
     private KlingClient Client() =>
         new KlingClient(new GatewaySettings(GatewaySettings.ParseBaseUri(emulator.GatewayUri.ToString()), GatewaySettings.ToSecureString(emulator.ApiKey), "test"))
         {
-            BaseBackoff = TimeSpan.FromMilliseconds(20),
+            Retry = { BaseDelay = TimeSpan.FromMilliseconds(20) },
         };
 
     private async Task<int> UploadRequests()

@@ -32,7 +32,7 @@ public sealed class KlingClientTests : IAsyncLifetime
             settings.RequestTimeout = timeout.Value;
         }
 
-        return new KlingClient(settings, line => { lock (trace) { trace.Add(line); } }) { BaseBackoff = TimeSpan.FromMilliseconds(20) };
+        return new KlingClient(settings, line => { lock (trace) { trace.Add(line); } }) { Retry = { BaseDelay = TimeSpan.FromMilliseconds(20) } };
     }
 
     private async Task Fault(object fault) =>
@@ -73,7 +73,7 @@ public sealed class KlingClientTests : IAsyncLifetime
         string target = Path.Combine(Path.GetTempPath(), $"kling-{Guid.NewGuid():n}.mp4");
         try
         {
-            long bytes = await client.DownloadAsync(new Uri(task.VideoUrl[0]), target, CancellationToken.None);
+            long bytes = await client.Downloads.DownloadAsync(new Uri(task.VideoUrl[0]), target, null, CancellationToken.None);
             Assert.Equal(new FileInfo(target).Length, bytes);
             Assert.True(bytes > 0);
             Assert.False(File.Exists(target + ".partial"));
@@ -112,8 +112,10 @@ public sealed class KlingClientTests : IAsyncLifetime
     public async Task Retries_429_after_Retry_After_and_submits_once_accepted()
     {
         await Fault(new { route = "submit", status = 429, times = 2, retryAfter = "0.2" });
-        KlingTask task = await Client().SubmitAsync(Request(), CancellationToken.None);
-        Assert.StartsWith("task_", task.TaskId);
+        using var submitter = new BatchSubmitter(Client(), 1, null);
+        submitter.Start(new SubmissionItem(1, null, Request(), null, null));
+        Assert.True(submitter.TryTake(TimeSpan.FromSeconds(30), out SubmissionOutcome? outcome));
+        Assert.StartsWith("task_", outcome!.Task!.TaskId);
         Assert.Equal(3, await SubmitCount());
     }
 
@@ -154,7 +156,7 @@ public sealed class KlingClientTests : IAsyncLifetime
         listener.Start();
         int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var client = new KlingClient(new GatewaySettings(new Uri($"http://127.0.0.1:{port}/"), GatewaySettings.ToSecureString("k"), "test")) { BaseBackoff = TimeSpan.FromMilliseconds(10) };
+        var client = new KlingClient(new GatewaySettings(new Uri($"http://127.0.0.1:{port}/"), GatewaySettings.ToSecureString("k"), "test")) { Retry = { BaseDelay = TimeSpan.FromMilliseconds(10) } };
         var error = await Assert.ThrowsAsync<GatewayException>(() => client.SubmitAsync(Request(), CancellationToken.None));
         Assert.Equal(GatewayErrorKind.Network, error.Kind);
         Assert.False(error.OutcomeUnknown);
@@ -284,7 +286,7 @@ public sealed class KlingClientTests : IAsyncLifetime
         Assert.True(task.IsCompleted);
         await Task.Delay(1100);
         string target = Path.Combine(Path.GetTempPath(), $"kling-{Guid.NewGuid():n}.mp4");
-        var error = await Assert.ThrowsAsync<GatewayException>(() => client.DownloadAsync(new Uri(task.VideoUrl[0]), target, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GatewayException>(() => client.Downloads.DownloadAsync(new Uri(task.VideoUrl[0]), target, null, CancellationToken.None));
         Assert.Equal(GatewayErrorKind.DownloadFailed, error.Kind);
         Assert.Contains("expired", error.Message);
         Assert.False(File.Exists(target));

@@ -30,7 +30,7 @@ public sealed class TaskWatcherTests : IAsyncLifetime
     private KlingClient Client()
     {
         var settings = new GatewaySettings(GatewaySettings.ParseBaseUri(emulator.GatewayUri.ToString()), GatewaySettings.ToSecureString(emulator.ApiKey), "test");
-        return new KlingClient(settings) { BaseBackoff = TimeSpan.FromMilliseconds(20) };
+        return new KlingClient(settings) { Retry = { BaseDelay = TimeSpan.FromMilliseconds(20) } };
     }
 
     private static int BusyPoolThreads()

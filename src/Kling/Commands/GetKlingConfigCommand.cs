@@ -24,12 +24,12 @@ namespace Kling.Commands
                 HasKey = settings.HasKey,
                 KeySource = settings.KeySource,
                 RequestTimeout = settings.RequestTimeout,
-                DownloadStallTimeout = KlingClient.DefaultDownloadStallTimeout,
+                DownloadStallTimeout = ResultDownloader.DefaultStallTimeout,
                 Proxy = settings.Proxy == null
                     ? "system default (HTTP_PROXY/HTTPS_PROXY, or the operating system's settings)"
                     : settings.Proxy + (settings.ProxyCredential == null ? string.Empty : $" (as {settings.ProxyCredential.UserName})"),
                 UserAgent = KlingClient.UserAgent,
-                ModuleVersion = typeof(KlingClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+                ModuleVersion = KlingClient.ModuleVersion,
             });
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -10,9 +11,62 @@ using System.Threading.Tasks;
 
 namespace Kling.Core
 {
-    /// <summary>The transport: the shared HttpClients and the one place a request to the gateway carries the key.</summary>
-    public sealed partial class KlingClient
+    /// <summary>
+    /// The transport: the shared HttpClients (per purpose and proxy), the one place a request to the gateway carries
+    /// the key, what counts as "never sent", and redaction of anything the outside echoes back.
+    /// </summary>
+    internal sealed class GatewayTransport
     {
+        // One handler per purpose for the whole process: sockets are reused across cmdlet calls, and the download
+        // handler has no way to learn the key. Keyed by purpose and proxy, so a Connect-Kling -Proxy gets clients of its own.
+        private static readonly ConcurrentDictionary<string, Lazy<HttpClient>> HttpClients =
+            new ConcurrentDictionary<string, Lazy<HttpClient>>(StringComparer.Ordinal);
+
+        private readonly GatewaySettings settings;
+        private readonly Action<string>? trace;
+        private HttpClient? gatewayHttp;
+        private HttpClient? downloadHttp;
+
+        public GatewayTransport(GatewaySettings settings, Action<string>? trace)
+        {
+            this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
+            this.trace = trace;
+        }
+
+        public GatewaySettings Settings => settings;
+
+        /// <summary>Calls to download hosts: never given the key, so redirects may be followed.</summary>
+        public HttpClient DownloadHttp => downloadHttp ??= HttpFor(allowRedirects: true);
+
+        /// <summary>Calls to the gateway: redirects are not followed (the key goes to the configured gateway only).</summary>
+        private HttpClient GatewayHttp => gatewayHttp ??= HttpFor(allowRedirects: false);
+
+        public Uri UriFor(string relativePath) => new Uri(settings.BaseUri, relativePath);
+
+        public void Log(string message) => trace?.Invoke(message);
+
+        /// <summary>Removes the key from any text that came from outside (a gateway that echoes headers must not leak it).</summary>
+        public string Redact(string? text)
+        {
+            if (string.IsNullOrEmpty(text) || !settings.HasKey)
+            {
+                return text ?? string.Empty;
+            }
+
+            string key = settings.RevealKey();
+            return key.Length < 4 ? text! : text!.Replace(key, "***");
+        }
+
+        /// <summary>A reply body short enough for a message, without the key.</summary>
+        public string Excerpt(string body)
+        {
+            string text = Redact(body);
+            return text.Length <= 300 ? text : text.Substring(0, 300) + "…";
+        }
+
+        /// <summary>The failure a non-success reply stands for (see <see cref="GatewayErrorMapper"/>).</summary>
+        public GatewayException ErrorFrom(GatewayReply reply) => GatewayErrorMapper.From(reply, this);
+
         /// <summary>The shared client for this purpose and these proxy settings (looked up once per KlingClient, not per call).</summary>
         private HttpClient HttpFor(bool allowRedirects)
         {
@@ -22,11 +76,11 @@ namespace Kling.Core
             return HttpClients.GetOrAdd(key, _ => new Lazy<HttpClient>(() => CreateHttpClient(allowRedirects, settings.Proxy, credential))).Value;
         }
 
-        private Task<Exchange> SendAsync(HttpMethod method, Uri uri, string? json, CancellationToken cancellationToken) =>
+        public Task<GatewayReply> SendAsync(HttpMethod method, Uri uri, string? json, CancellationToken cancellationToken) =>
             SendAsync(method, uri, json == null ? null : () => new StringContent(json, new UTF8Encoding(false), "application/json"), cancellationToken);
 
         /// <summary>One call to the gateway, with the key; the content is made afresh for every call.</summary>
-        private async Task<Exchange> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, CancellationToken cancellationToken)
+        public async Task<GatewayReply> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, CancellationToken cancellationToken)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(settings.RequestTimeout);
@@ -72,7 +126,7 @@ namespace Kling.Core
                 }
 
                 Log($"{(int)response.StatusCode} {response.ReasonPhrase} from {method} {uri.AbsolutePath}");
-                return new Exchange(response.StatusCode, body, retryAfter);
+                return new GatewayReply(response.StatusCode, body, retryAfter);
             }
         }
 
@@ -156,26 +210,28 @@ namespace Kling.Core
             }
 
             var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-            client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+            client.DefaultRequestHeaders.UserAgent.ParseAdd(KlingClient.UserAgent);
             return client;
         }
 
-        private readonly struct Exchange
+    }
+
+    /// <summary>What the gateway answered: status, body and Retry-After.</summary>
+    internal readonly struct GatewayReply
+    {
+        public GatewayReply(HttpStatusCode statusCode, string body, TimeSpan? retryAfter)
         {
-            public Exchange(HttpStatusCode statusCode, string body, TimeSpan? retryAfter)
-            {
-                StatusCode = statusCode;
-                Body = body;
-                RetryAfter = retryAfter;
-            }
-
-            public HttpStatusCode StatusCode { get; }
-
-            public int Status => (int)StatusCode;
-
-            public string Body { get; }
-
-            public TimeSpan? RetryAfter { get; }
+            StatusCode = statusCode;
+            Body = body;
+            RetryAfter = retryAfter;
         }
+
+        public HttpStatusCode StatusCode { get; }
+
+        public int Status => (int)StatusCode;
+
+        public string Body { get; }
+
+        public TimeSpan? RetryAfter { get; }
     }
 }

@@ -1,0 +1,13 @@
+using Kling.Core;
+
+namespace Kling.Core.Tests;
+
+/// <summary>One submission for tests that need a task: a 429 (which production waits out in BatchSubmitter) is thrown here.</summary>
+internal static class TestSubmissions
+{
+    public static async Task<KlingTask> SubmitAsync(this KlingClient client, VideoRequest request, CancellationToken cancellationToken)
+    {
+        SubmitAttempt attempt = await client.SubmitOnceAsync(request, cancellationToken);
+        return attempt.Task ?? throw attempt.RateLimit!;
+    }
+}
