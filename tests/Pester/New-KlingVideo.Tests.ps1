@@ -391,7 +391,9 @@ two,b
             $r.Errors.Count | Should -Be 1
             $r.Errors[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
             $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'OutcomeUnknown,*'
-            Start-Sleep -Seconds 2
+            # A re-send would have gone out before New-KlingVideo returned, while the first POST was still in flight.
+            Wait-Until { (Get-SubmitCount $emu) -ge 1 } -Seconds 10 -Because 'the slow POST to be answered'
+            (Invoke-EmulatorControl $emu stats).maxSubmitsInFlight | Should -Be 1
             Get-SubmitCount $emu | Should -Be 1
         }
 

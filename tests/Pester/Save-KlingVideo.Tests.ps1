@@ -9,6 +9,12 @@ Describe 'Save-KlingVideo' {
             if ($Name) { $p.Name = $Name }
             New-KlingVideo @p | Wait-KlingTask -PollInterval 0.1
         }
+
+        function Wait-LinkExpired {
+            <# Until the storage host refuses the task's result link: past its expires_at (whole seconds). #>
+            param([Parameter(Mandatory)] $Task)
+            Wait-Until { [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() -gt $Task.ExpiresAt.ToUnixTimeSeconds() } -Seconds 10 -Because 'the result link to expire'
+        }
     }
 
     AfterAll {
@@ -167,7 +173,7 @@ Describe 'Save-KlingVideo' {
             Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 0.2 } | Out-Null
             $failed = New-KlingVideo -Prompt 'doomed [fail]'
             $good = New-CompletedTask -Name 'good'
-            Start-Sleep -Milliseconds 400
+            Wait-Until { (Get-KlingTask $failed.TaskId).IsFinished } -Because 'the doomed task to fail'
             $files = $running, $failed, $good | Save-KlingVideo -Path $dest -ErrorVariable errs -ErrorAction SilentlyContinue
             @($files).Name | Should -Be 'good.mp4'
             $errs.Count | Should -Be 2
@@ -179,7 +185,7 @@ Describe 'Save-KlingVideo' {
         It 'reports an expired result link clearly and leaves no file behind' {
             Invoke-EmulatorControl $emu config -Body @{ resultTtl = 1 } | Out-Null
             $task = New-CompletedTask -Name 'expired'
-            Start-Sleep -Seconds 2.2
+            Wait-LinkExpired $task
             $file = $task | Save-KlingVideo -Path $dest -ErrorVariable errs -ErrorAction SilentlyContinue
             $file | Should -BeNullOrEmpty
             $errs.Count | Should -Be 1
@@ -282,7 +288,7 @@ Describe 'Save-KlingVideo' {
         It 'refreshes an expired link once from the task status, then downloads' {
             Invoke-EmulatorControl $emu config -Body @{ resultTtl = 1; freshLinks = $true } | Out-Null
             $task = New-CompletedTask -Name 'refreshed'
-            Start-Sleep -Seconds 2.2
+            Wait-LinkExpired $task
             $statusBefore = @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike "/v1/tasks/$($task.TaskId)*").Count
             $file = $task | Save-KlingVideo -Path $dest
             $file.Length | Should -Be 300000
@@ -293,7 +299,7 @@ Describe 'Save-KlingVideo' {
         It 'says clearly when the refreshed link is still expired, after one status read' {
             Invoke-EmulatorControl $emu config -Body @{ resultTtl = 1 } | Out-Null
             $task = New-CompletedTask -Name 'gone'
-            Start-Sleep -Seconds 2.2
+            Wait-LinkExpired $task
             $statusBefore = @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike "/v1/tasks/$($task.TaskId)*").Count
             $task | Save-KlingVideo -Path $dest -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $errs.Count | Should -Be 1
@@ -400,7 +406,7 @@ Describe 'Save-KlingVideo' {
         It 'never sends the key to the download host, also when resuming and refreshing' {
             Invoke-EmulatorControl $emu config -Body @{ resultTtl = 1; freshLinks = $true } | Out-Null
             $task = New-CompletedTask -Name 'nokey'
-            Start-Sleep -Seconds 2.2
+            Wait-LinkExpired $task
             Invoke-EmulatorControl $emu config -Body @{ cutAfterBytes = 50000; cutTimes = 1 } | Out-Null
             $task | Save-KlingVideo -Path $dest | Out-Null
             $downloads = Get-FileDownload
