@@ -28,7 +28,10 @@ Describe 'Connect-Kling' {
             $env:KLING_API_KEY = 'stale-environment-key'
             $env:KLING_BASE_URL = $emu.Gateway
             Connect-Kling -ApiKey (ConvertTo-SecureString $emu.ApiKey -AsPlainText -Force)
-            { New-KlingVideo -Prompt 'x' } | Should -Not -Throw
+            (New-KlingVideo -Prompt 'x').TaskId | Should -Match '^task_'
+            $post = @(Get-EmulatorRequest $emu -HostName gateway -Method POST)[0]
+            Get-HeaderValue $post 'Authorization' | Should -Be "Bearer $($emu.ApiKey)"
+            (Get-KlingConfig).KeySource | Should -Be 'Connect-Kling -ApiKey'
         }
 
         It 'forgets the key on Disconnect-Kling' {
@@ -44,8 +47,11 @@ Describe 'Connect-Kling' {
         }
 
         It 'accepts https:// and loopback http:// URLs' {
-            { Connect-Kling -ApiKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -BaseUrl 'https://gateway.example' } | Should -Not -Throw
-            { Connect-Kling -ApiKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -BaseUrl 'http://localhost:1234' } | Should -Not -Throw
+            Connect-Kling -ApiKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -BaseUrl 'https://gateway.example'
+            (Get-KlingConfig).BaseUrl | Should -Be 'https://gateway.example/'
+            Connect-Kling -ApiKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -BaseUrl 'http://localhost:1234'
+            (Get-KlingConfig).BaseUrl | Should -Be 'http://localhost:1234/'
+            (Get-KlingConfig).BaseUrlSource | Should -Be 'Connect-Kling'
         }
 
         It 'takes the key as a SecureString only' {
