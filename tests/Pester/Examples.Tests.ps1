@@ -18,8 +18,7 @@ Describe 'examples/scheduled-batch.ps1' {
     }
 
     AfterAll {
-        Disconnect-Kling
-        Stop-KlingEmulator $emu
+        Close-TestEmulator $emu
     }
 
     BeforeEach {

@@ -5,13 +5,11 @@ Describe 'Get-KlingTask' {
     }
 
     AfterAll {
-        Disconnect-Kling
-        Stop-KlingEmulator $emu
+        Close-TestEmulator $emu
     }
 
     BeforeEach {
-        Reset-Emulator $emu
-        Use-Emulator $emu
+        Use-FreshEmulator $emu
     }
 
     Describe 'Get-KlingTask' {

@@ -23,13 +23,11 @@ Describe 'Local images' {
     }
 
     AfterAll {
-        Disconnect-Kling
-        Stop-KlingEmulator $emu
+        Close-TestEmulator $emu
     }
 
     BeforeEach {
-        Reset-Emulator $emu
-        Use-Emulator $emu
+        Use-FreshEmulator $emu
         # The upload cache lasts the session; every image file below has new content, so no test sees another's uploads.
         $script:work = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
         New-Item -ItemType Directory $work | Out-Null

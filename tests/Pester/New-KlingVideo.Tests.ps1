@@ -20,13 +20,11 @@ Describe 'New-KlingVideo' {
     }
 
     AfterAll {
-        Disconnect-Kling
-        Stop-KlingEmulator $emu
+        Close-TestEmulator $emu
     }
 
     BeforeEach {
-        Reset-Emulator $emu
-        Use-Emulator $emu
+        Use-FreshEmulator $emu
     }
 
     Describe 'New-KlingVideo binding from CSV rows' {

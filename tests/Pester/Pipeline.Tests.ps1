@@ -4,14 +4,12 @@ BeforeAll {
 }
 
 AfterAll {
-    Disconnect-Kling
-    Stop-KlingEmulator $emu
+    Close-TestEmulator $emu
 }
 
 Describe 'Import-Csv | New-KlingVideo | Wait-KlingTask | Save-KlingVideo' {
     BeforeEach {
-        Reset-Emulator $emu
-        Use-Emulator $emu
+        Use-FreshEmulator $emu
     }
 
     It 'turns a mixed CSV into one video per good row and one error per bad row, sending no bad row' {

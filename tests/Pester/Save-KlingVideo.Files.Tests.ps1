@@ -28,8 +28,7 @@ Describe 'Save-KlingVideo and the file system' {
     }
 
     AfterAll {
-        Disconnect-Kling
-        Stop-KlingEmulator $emu
+        Close-TestEmulator $emu
     }
 
     BeforeEach {

@@ -18,8 +18,7 @@ Describe 'Save-KlingVideo' {
     }
 
     AfterAll {
-        Disconnect-Kling
-        Stop-KlingEmulator $emu
+        Close-TestEmulator $emu
     }
 
     BeforeEach {

@@ -100,8 +100,7 @@ Describe 'Test-KlingVideoInput' {
             Get-SubmitCount $emu | Should -Be 0
         }
         finally {
-            Disconnect-Kling
-            Stop-KlingEmulator $emu
+            Close-TestEmulator $emu
         }
     }
 }

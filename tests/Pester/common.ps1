@@ -13,6 +13,20 @@ function Use-Emulator {
     $env:KLING_API_KEY = $Emulator.ApiKey
 }
 
+function Use-FreshEmulator {
+    <# Before each test: the emulator back to its start (no tasks, faults or requests), and Kling pointed at it. #>
+    param([Parameter(Mandatory)] $Emulator)
+    Reset-Emulator $Emulator
+    Use-Emulator $Emulator
+}
+
+function Close-TestEmulator {
+    <# After a suite: forget any connection a test made, then stop the emulator. #>
+    param([Parameter(Mandatory)] $Emulator)
+    Disconnect-Kling
+    Stop-KlingEmulator $Emulator
+}
+
 function Reset-Emulator {
     param([Parameter(Mandatory)] $Emulator, [hashtable] $Config)
     Invoke-EmulatorControl $Emulator reset | Out-Null
