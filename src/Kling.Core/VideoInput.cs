@@ -21,8 +21,8 @@ namespace Kling.Core
 
         public string? LastFrame { get; set; }
 
-        /// <summary>Turns a local path as the user wrote it into a full path (the cmdlet resolves against the PowerShell location).</summary>
-        public System.Func<string, string>? ResolvePath { get; set; }
+        /// <summary>Reads the local images the row names (the cmdlet's resolves paths against the PowerShell location).</summary>
+        public IImageReader ImageReader { get; set; } = new DiskImageReader();
         public string? VideoUrl { get; set; }
         public string? ReferType { get; set; }
         public string? KeepOriginalSound { get; set; }

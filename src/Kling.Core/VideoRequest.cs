@@ -25,26 +25,37 @@ namespace Kling.Core
         [JsonPropertyName("aspect_ratio")]
         public string? AspectRatio { get; set; }
 
+        /// <summary>image_urls as sent: each image's URL (or, before its upload, its content identity).</summary>
         [JsonPropertyName("image_urls")]
-        public List<string>? ImageUrls { get; set; }
+        public List<string>? ImageUrls
+        {
+            get => Images == null || Images.Count == 0 ? null : Images.Select(i => i.SentAs).ToList();
+            set => Images = value?.Select(ImageRef.FromUrl).ToList();
+        }
 
         [JsonPropertyName("video_list")]
         public List<VideoReference>? VideoList { get; set; }
 
-        /// <summary>Local images standing in image_urls as "sha256:..." placeholders until they are uploaded; not sent.</summary>
+        /// <summary>The row's images, typed: URLs, or local files waiting for their upload.</summary>
         [JsonIgnore]
-        public List<LocalImage>? LocalImages { get; set; }
+        public List<ImageRef>? Images { get; set; }
 
-        /// <summary>A copy with every placeholder replaced by its uploaded URL: what is actually sent.</summary>
+        /// <summary>The local files among the images that still need an upload; null when none.</summary>
+        [JsonIgnore]
+        public List<LocalImage>? LocalImages
+        {
+            get
+            {
+                List<LocalImage>? locals = Images?.Where(i => i.Url == null && i.Local != null).Select(i => i.Local!).ToList();
+                return locals == null || locals.Count == 0 ? null : locals;
+            }
+        }
+
+        /// <summary>A copy with every local image at its uploaded URL: what is actually sent.</summary>
         public VideoRequest WithImageUrls(Func<LocalImage, string> urlOf)
         {
             var copy = (VideoRequest)MemberwiseClone();
-            copy.LocalImages = null;
-            if (ImageUrls != null && LocalImages != null)
-            {
-                copy.ImageUrls = ImageUrls.Select(u => LocalImages.FirstOrDefault(i => i.Placeholder == u) is LocalImage image ? urlOf(image) : u).ToList();
-            }
-
+            copy.Images = Images?.Select(i => i.Url == null && i.Local != null ? i.Uploaded(urlOf(i.Local)) : i).ToList();
             return copy;
         }
 

@@ -66,25 +66,46 @@ namespace Kling.Core
             return result;
         }
 
+        /// <summary>
+        /// The request for a row, or null with every problem of the row. Pure but for the images: local files are read
+        /// through <see cref="VideoInput.ImageReader"/>, the only file I/O on the way.
+        /// </summary>
         public static VideoRequest? TryBuild(VideoInput input, out IReadOnlyList<ValidationProblem> problems)
         {
             var found = new List<ValidationProblem>();
-            var request = new VideoRequest();
+            var request = new VideoRequest { Model = Given(input.Model) ?? VideoRequest.DefaultModel };
+            string? prompt = ReadPrompt(input, request, found);
+            ReadSettings(input, request, found);
 
-            string? model = Given(input.Model);
-            request.Model = model ?? VideoRequest.DefaultModel;
+            List<ImageRef> images = CollectImages(input, found, out string imageField);
+            if (images.Count > MaxImages)
+            {
+                found.Add(new ValidationProblem(imageField, $"has {images.Count} images; at most {MaxImages} are allowed (1st = first frame, 2nd = last frame)."));
+            }
 
+            request.Images = images.Count > 0 ? images : null;
+            CheckImageReferences(prompt, images.Count, found);
+            ReadVideo(input, request, images.Count, imageField, found);
+            problems = found;
+            return found.Count == 0 ? request : null;
+        }
+
+        private static string? ReadPrompt(VideoInput input, VideoRequest request, List<ValidationProblem> found)
+        {
             string? prompt = Given(input.Prompt);
             if (prompt == null)
             {
                 found.Add(new ValidationProblem("prompt", "is required and must not be empty."));
-            }
-            else
-            {
-                request.Prompt = input.Prompt!;
-                CheckControlCharacters(found, "prompt", input.Prompt!);
+                return null;
             }
 
+            request.Prompt = input.Prompt!;
+            CheckControlCharacters(found, "prompt", input.Prompt!);
+            return prompt;
+        }
+
+        private static void ReadSettings(VideoInput input, VideoRequest request, List<ValidationProblem> found)
+        {
             string? mode = Given(input.Mode);
             if (mode != null)
             {
@@ -92,13 +113,10 @@ namespace Kling.Core
             }
 
             string? duration = Given(input.Duration);
-            if (duration != null)
+            string? d = duration == null ? null : OneOf(found, "duration", duration, Durations);
+            if (d != null)
             {
-                string? d = OneOf(found, "duration", duration, Durations);
-                if (d != null)
-                {
-                    request.Duration = int.Parse(d, CultureInfo.InvariantCulture);
-                }
+                request.Duration = int.Parse(d, CultureInfo.InvariantCulture);
             }
 
             string? aspect = Given(input.AspectRatio);
@@ -106,36 +124,30 @@ namespace Kling.Core
             {
                 request.AspectRatio = OneOf(found, "aspect_ratio", aspect, AspectRatios);
             }
+        }
 
-            List<string> images = CollectImages(input, found, out string imageField, out List<LocalImage> locals);
-            if (images.Count > MaxImages)
+        /// <summary>Every &lt;&lt;&lt;image_N&gt;&gt;&gt; in the prompt must point at one of the images given.</summary>
+        private static void CheckImageReferences(string? prompt, int imageCount, List<ValidationProblem> found)
+        {
+            if (prompt == null)
             {
-                found.Add(new ValidationProblem(imageField, $"has {images.Count} images; at most {MaxImages} are allowed (1st = first frame, 2nd = last frame)."));
+                return;
             }
 
-            if (images.Count > 0)
+            foreach (Match match in ImageReference.Matches(prompt))
             {
-                request.ImageUrls = images;
-            }
-
-            if (locals.Count > 0)
-            {
-                request.LocalImages = locals;
-            }
-
-            if (prompt != null)
-            {
-                foreach (Match match in ImageReference.Matches(prompt))
+                bool parsed = int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n);
+                if (!parsed || n < 1 || n > imageCount)
                 {
-                    bool parsed = int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n);
-                    if (!parsed || n < 1 || n > images.Count)
-                    {
-                        string have = images.Count == 0 ? "no images are given" : $"only {images.Count} image(s) are given";
-                        found.Add(new ValidationProblem("prompt", $"references {match.Value} but {have}."));
-                    }
+                    string have = imageCount == 0 ? "no images are given" : $"only {imageCount} image(s) are given";
+                    found.Add(new ValidationProblem("prompt", $"references {match.Value} but {have}."));
                 }
             }
+        }
 
+        /// <summary>video_list from video_url, refer_type and keep_original_sound, and the rules between them and the images.</summary>
+        private static void ReadVideo(VideoInput input, VideoRequest request, int imageCount, string imageField, List<ValidationProblem> found)
+        {
             string? videoUrl = Given(input.VideoUrl);
             string? referType = Given(input.ReferType);
             string? keepSound = Given(input.KeepOriginalSound);
@@ -150,60 +162,62 @@ namespace Kling.Core
                 {
                     found.Add(new ValidationProblem("keep_original_sound", "is given without video_url; it only applies to a reference video."));
                 }
+
+                return;
             }
-            else
+
+            string? urlProblem = UrlRules.UrlProblem(videoUrl);
+            if (urlProblem != null)
             {
-                string? urlProblem = UrlProblem(videoUrl);
-                if (urlProblem != null)
-                {
-                    found.Add(new ValidationProblem("video_url", urlProblem));
-                }
-                else if (!IsHttpUrl(videoUrl))
-                {
-                    found.Add(new ValidationProblem("video_url", $"'{videoUrl}' is not an absolute http(s) URL; the reference video must be publicly reachable (the gateway has no video upload). Put the file somewhere public and give its URL; Test-KlingVideoInput -Path checks a local file against the video rules first."));
-                }
-
-                var reference = new VideoReference { VideoUrl = videoUrl };
-                string effectiveType = "base";
-                if (referType != null)
-                {
-                    string? t = OneOf(found, "refer_type", referType, ReferTypes);
-                    if (t != null)
-                    {
-                        reference.ReferType = t;
-                        effectiveType = t;
-                    }
-                }
-
-                if (keepSound != null)
-                {
-                    reference.KeepOriginalSound = ParseYesNo(found, keepSound);
-                }
-
-                if (effectiveType == "base" && images.Count > 0)
-                {
-                    found.Add(new ValidationProblem(imageField, "must be empty when refer_type is 'base' (the reference video is edited; first/last frame images are not allowed)."));
-                }
-                else if (effectiveType == "feature" && images.Count > 1)
-                {
-                    found.Add(new ValidationProblem(imageField, "may hold only the first frame (1 image) when refer_type is 'feature'."));
-                }
-
-                request.VideoList = new List<VideoReference> { reference };
+                found.Add(new ValidationProblem("video_url", urlProblem));
+            }
+            else if (!UrlRules.IsHttpUrl(videoUrl))
+            {
+                found.Add(new ValidationProblem("video_url", $"'{videoUrl}' is not an absolute http(s) URL; the reference video must be publicly reachable (the gateway has no video upload). Put the file somewhere public and give its URL; Test-KlingVideoInput -Path checks a local file against the video rules first."));
             }
 
-            problems = found;
-            return found.Count == 0 ? request : null;
+            var reference = new VideoReference { VideoUrl = videoUrl };
+            string? type = referType == null ? null : OneOf(found, "refer_type", referType, ReferTypes);
+            reference.ReferType = type;
+            if (keepSound != null)
+            {
+                reference.KeepOriginalSound = ParseYesNo(found, keepSound);
+            }
+
+            if ((type ?? "base") == "base" && imageCount > 0)
+            {
+                found.Add(new ValidationProblem(imageField, "must be empty when refer_type is 'base' (the reference video is edited; first/last frame images are not allowed)."));
+            }
+            else if (type == "feature" && imageCount > 1)
+            {
+                found.Add(new ValidationProblem(imageField, "may hold only the first frame (1 image) when refer_type is 'feature'."));
+            }
+
+            request.VideoList = new List<VideoReference> { reference };
         }
 
         /// <summary>
         /// The row's images in API order, from exactly one of: first_frame/last_frame, image/images, image_urls. URLs
-        /// pass through; anything else is a local file, checked now (type by content, size) and replaced by a
-        /// "sha256:..." placeholder until it is uploaded.
+        /// pass through; anything else is a local file, read by the input's <see cref="IImageReader"/>.
         /// </summary>
-        private static List<string> CollectImages(VideoInput input, List<ValidationProblem> found, out string field, out List<LocalImage> locals)
+        private static List<ImageRef> CollectImages(VideoInput input, List<ValidationProblem> found, out string field)
         {
-            locals = new List<LocalImage>();
+            var images = new List<ImageRef>();
+            foreach (KeyValuePair<string, string> entry in ImageEntries(input, found, out field))
+            {
+                ImageRef? image = ReadImage(input.ImageReader, entry.Key, entry.Value, found);
+                if (image != null)
+                {
+                    images.Add(image);
+                }
+            }
+
+            return images;
+        }
+
+        /// <summary>The (field, value) pairs of the one way the row gives its images; a second way or a lone last frame is a problem.</summary>
+        private static List<KeyValuePair<string, string>> ImageEntries(VideoInput input, List<ValidationProblem> found, out string field)
+        {
             string? first = Given(input.FirstFrame);
             string? last = Given(input.LastFrame);
             List<string> named = SplitList(input.Images);
@@ -225,21 +239,17 @@ namespace Kling.Core
             }
 
             field = given.Count > 0 ? given[0] : "image_urls";
+            var entries = new List<KeyValuePair<string, string>>();
             if (given.Count > 1)
             {
                 found.Add(new ValidationProblem(given[1], $"and {given[0]} are both given; give the row's images one way only (first_frame/last_frame, image, or image_urls)."));
-                return new List<string>();
             }
-
-            var entries = new List<KeyValuePair<string, string>>();
-            if (first != null || last != null)
+            else if (first == null && last != null)
             {
-                if (first == null)
-                {
-                    found.Add(new ValidationProblem("last_frame", "is given without first_frame; the API's 1st image is the first frame and the 2nd the last, so a last frame needs a first frame."));
-                    return new List<string>();
-                }
-
+                found.Add(new ValidationProblem("last_frame", "is given without first_frame; the API's 1st image is the first frame and the 2nd the last, so a last frame needs a first frame."));
+            }
+            else if (first != null)
+            {
                 entries.Add(new KeyValuePair<string, string>("first_frame", first));
                 if (last != null)
                 {
@@ -248,106 +258,42 @@ namespace Kling.Core
             }
             else
             {
-                foreach (string value in named.Count > 0 ? named : urls)
-                {
-                    entries.Add(new KeyValuePair<string, string>(field, value));
-                }
+                string name = field;
+                entries.AddRange((named.Count > 0 ? named : urls).Select(value => new KeyValuePair<string, string>(name, value)));
             }
 
-            var images = new List<string>();
-            foreach (KeyValuePair<string, string> entry in entries)
-            {
-                string value = entry.Value;
-                string? urlProblem = UrlProblem(value);
-                if (urlProblem != null)
-                {
-                    found.Add(new ValidationProblem(entry.Key, urlProblem));
-                    continue;
-                }
-
-                if (IsHttpUrl(value))
-                {
-                    images.Add(value);
-                    continue;
-                }
-
-                if (LooksLikeUrl(value))
-                {
-                    found.Add(new ValidationProblem(entry.Key, $"'{value}' is neither an http(s) URL nor a local image file."));
-                    continue;
-                }
-
-                string fullPath;
-                try
-                {
-                    fullPath = input.ResolvePath != null ? input.ResolvePath(value) : System.IO.Path.GetFullPath(value);
-                }
-                catch (Exception ex) when (!(ex is OutOfMemoryException))
-                {
-                    found.Add(new ValidationProblem(entry.Key, $"'{value}' is not a usable path: {ex.Message}"));
-                    continue;
-                }
-
-                LocalImage? image = ImageFile.Inspect(fullPath, out string? problem);
-                if (image == null)
-                {
-                    string hint = value.IndexOf(',') >= 0 && !System.IO.File.Exists(fullPath) ? " To give several images in one cell, separate them with ';'." : string.Empty;
-                    found.Add(new ValidationProblem(entry.Key, $"names '{fullPath}', which {problem}.{hint}"));
-                    continue;
-                }
-
-                locals.Add(image);
-                images.Add(image.Placeholder);
-            }
-
-            return images;
+            return entries;
         }
 
-        /// <summary>
-        /// Why a cell that is meant as one URL is not one we may send, or null: several URLs joined by ',' or ' '
-        /// (sent as one bogus URL, and billed), whitespace inside, or a user:password that would reach the gateway's logs.
-        /// </summary>
-        internal static string? UrlProblem(string value)
+        private static ImageRef? ReadImage(IImageReader reader, string field, string value, List<ValidationProblem> found)
         {
-            if (!LooksLikeUrl(value))
+            string? urlProblem = UrlRules.UrlProblem(value);
+            if (urlProblem != null)
             {
+                found.Add(new ValidationProblem(field, urlProblem));
                 return null;
             }
 
-            int second = IndexOfSecondScheme(value);
-            if (second > 0)
+            if (UrlRules.IsHttpUrl(value))
             {
-                char separator = value.Substring(0, second).TrimEnd().LastOrDefault();
-                string joined = separator == ',' ? "','" : char.IsWhiteSpace(value[second - 1]) ? "a space" : $"'{separator}'";
-                return $"holds several URLs joined by {joined}; separate the URLs in one cell with ';'.";
+                return ImageRef.FromUrl(value);
             }
 
-            if (value.Any(char.IsWhiteSpace))
+            if (UrlRules.LooksLikeUrl(value))
             {
-                return $"'{value}' contains whitespace; a URL has none (encode a space as %20), and several URLs in one cell are separated with ';'.";
+                found.Add(new ValidationProblem(field, $"'{value}' is neither an http(s) URL nor a local image file."));
+                return null;
             }
 
-            if (Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && !string.IsNullOrEmpty(uri.UserInfo))
+            LocalImage? image = reader.Read(value, out string? problem);
+            if (image == null)
             {
-                return "carries a user name or password before '@'; it would be sent to the gateway and kept in its logs, so it is refused. Use a URL that needs no credentials (for example a signed link).";
+                found.Add(new ValidationProblem(field, problem ?? $"'{value}' could not be read."));
+                return null;
             }
 
-            return null;
+            return ImageRef.FromFile(image);
         }
-
-        private static int IndexOfSecondScheme(string value)
-        {
-            int first = value.IndexOf("://", StringComparison.Ordinal);
-            if (first < 0)
-            {
-                return -1;
-            }
-
-            Match next = SecondScheme.Match(value, first + 3);
-            return next.Success ? next.Index : -1;
-        }
-
-        private static readonly Regex SecondScheme = new Regex(@"(?<=[\s,|])https?://", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         /// <summary>Control characters (other than tab and line breaks) are invisible in a CSV and garble a prompt: the row's error.</summary>
         private static void CheckControlCharacters(List<ValidationProblem> found, string field, string text)
@@ -361,12 +307,6 @@ namespace Kling.Core
                     return;
                 }
             }
-        }
-
-        private static bool LooksLikeUrl(string value)
-        {
-            int colon = value.IndexOf("://", StringComparison.Ordinal);
-            return colon > 1 || value.StartsWith("data:", StringComparison.OrdinalIgnoreCase);
         }
 
         private static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
@@ -398,9 +338,5 @@ namespace Kling.Core
             }
         }
 
-        internal static bool IsHttpUrl(string value) =>
-            Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) &&
-            (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) &&
-            !string.IsNullOrEmpty(uri.Host);
     }
 }

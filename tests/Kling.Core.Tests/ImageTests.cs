@@ -115,7 +115,7 @@ public sealed class ImageTests : IAsyncLifetime
     {
         Write("first.png", Png);
         Write("last.jpg", Jpeg);
-        var input = new VideoInput { Prompt = "bloom", FirstFrame = "first.png", LastFrame = "last.jpg", ResolvePath = p => Path.Combine(folder, p) };
+        var input = new VideoInput { Prompt = "bloom", FirstFrame = "first.png", LastFrame = "last.jpg", ImageReader = new DiskImageReader(p => Path.Combine(folder, p)) };
         VideoRequest? request = VideoRequestValidator.TryBuild(input, out var problems);
         Assert.Empty(problems);
         Assert.Equal(2, request!.LocalImages!.Count);
@@ -129,7 +129,7 @@ public sealed class ImageTests : IAsyncLifetime
     public void A_url_and_a_file_mix_in_one_cell()
     {
         Write("b.gif", Gif);
-        var input = new VideoInput { Prompt = "x", Images = new[] { "https://cdn.example/a.png; b.gif" }, ResolvePath = p => Path.Combine(folder, p) };
+        var input = new VideoInput { Prompt = "x", Images = new[] { "https://cdn.example/a.png; b.gif" }, ImageReader = new DiskImageReader(p => Path.Combine(folder, p)) };
         VideoRequest? request = VideoRequestValidator.TryBuild(input, out var problems);
         Assert.Empty(problems);
         Assert.Equal("https://cdn.example/a.png", request!.ImageUrls![0]);
@@ -168,7 +168,7 @@ public sealed class ImageTests : IAsyncLifetime
     public void A_bad_file_names_its_field_and_path()
     {
         File.WriteAllText(Path.Combine(folder, "fake.png"), "hello");
-        Assert.Null(VideoRequestValidator.TryBuild(new VideoInput { Prompt = "x", FirstFrame = "fake.png", ResolvePath = p => Path.Combine(folder, p) }, out var problems));
+        Assert.Null(VideoRequestValidator.TryBuild(new VideoInput { Prompt = "x", FirstFrame = "fake.png", ImageReader = new DiskImageReader(p => Path.Combine(folder, p)) }, out var problems));
         ValidationProblem problem = Assert.Single(problems);
         Assert.Equal("first_frame", problem.Field);
         Assert.Contains(Path.Combine(folder, "fake.png"), problem.Message);
@@ -178,7 +178,7 @@ public sealed class ImageTests : IAsyncLifetime
     public void The_journal_identity_of_a_row_with_local_images_is_its_content_not_the_upload()
     {
         Write("frame.png", Png);
-        VideoRequest Build() => VideoRequestValidator.TryBuild(new VideoInput { Prompt = "x", FirstFrame = "frame.png", ResolvePath = p => Path.Combine(folder, p) }, out _)!;
+        VideoRequest Build() => VideoRequestValidator.TryBuild(new VideoInput { Prompt = "x", FirstFrame = "frame.png", ImageReader = new DiskImageReader(p => Path.Combine(folder, p)) }, out _)!;
         string journalPath = Path.Combine(folder, "j.jsonl");
         string firstKey;
         using (SubmissionJournal journal = SubmissionJournal.Open(journalPath))
@@ -263,5 +263,48 @@ public sealed class ImageTests : IAsyncLifetime
         ImageUpload upload = await Client().UploadImageAsync(image, CancellationToken.None);
         Assert.Equal("image/webp", upload.ContentType);
         Assert.Equal(3, await UploadRequests());
+    }
+}
+
+public sealed class ImageReaderTests
+{
+    private sealed class FakeReader : IImageReader
+    {
+        public List<string> Asked { get; } = new();
+
+        public LocalImage? Read(string path, out string? problem)
+        {
+            Asked.Add(path);
+            problem = path == "missing.png" ? "does not exist" : null;
+            return problem == null ? new LocalImage("/virtual/" + path, "image/png", 10, new string('a', 64)) : null;
+        }
+    }
+
+    [Fact]
+    public void Validation_reads_local_images_only_through_the_inputs_reader_and_types_them()
+    {
+        var reader = new FakeReader();
+        VideoRequest? request = VideoRequestValidator.TryBuild(new VideoInput { Prompt = "x", FirstFrame = "first.png", LastFrame = "https://img.example/last.png", ImageReader = reader }, out var problems);
+        Assert.Empty(problems);
+        Assert.Equal(new[] { "first.png" }, reader.Asked);
+        Assert.Equal("/virtual/first.png", request!.Images![0].Local!.Path);
+        Assert.Null(request.Images[0].Url);
+        Assert.Equal("https://img.example/last.png", request.Images[1].Url);
+        // Identity (journal, -WhatIf) by content; what is sent, by URL once uploaded.
+        Assert.Equal(new[] { "sha256:" + new string('a', 64), "https://img.example/last.png" }, request.ImageUrls);
+        Assert.Equal(new[] { "https://cdn.example/up.png", "https://img.example/last.png" }, request.WithImageUrls(_ => "https://cdn.example/up.png").ImageUrls);
+        Assert.Null(request.WithImageUrls(_ => "https://cdn.example/up.png").LocalImages);
+    }
+
+    [Fact]
+    public void A_file_the_reader_cannot_read_is_the_rows_problem_naming_the_field() =>
+        Assert.Contains(
+            Problems(new VideoInput { Prompt = "x", FirstFrame = "missing.png", ImageReader = new FakeReader() }),
+            p => p.Field == "first_frame" && p.Message.Contains("does not exist"));
+
+    private static IReadOnlyList<ValidationProblem> Problems(VideoInput input)
+    {
+        VideoRequestValidator.TryBuild(input, out var problems);
+        return problems;
     }
 }

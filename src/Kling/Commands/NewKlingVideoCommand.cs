@@ -143,7 +143,7 @@ namespace Kling.Commands
                 Images = Image,
                 FirstFrame = FirstFrame,
                 LastFrame = LastFrame,
-                ResolvePath = GetUnresolvedProviderPathFromPSPath,
+                ImageReader = new DiskImageReader(GetUnresolvedProviderPathFromPSPath),
                 VideoUrl = VideoUrl,
                 ReferType = ReferType,
                 KeepOriginalSound = KeepOriginalSound,
