@@ -179,6 +179,7 @@ public sealed class BatchSubmitterTests : IAsyncLifetime
     {
         await emulator.DisposeAsync();
         File.Delete(journalPath);
+        File.Delete(JournalLock.PathFor(journalPath));
     }
 
     private KlingClient Client() =>
