@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Kling.Core
@@ -53,7 +52,8 @@ namespace Kling.Core
     /// An append-only, crash-safe record of submissions: a "sending" line is on disk before each POST and a
     /// "submitted" line (with the task id) after it, each flushed to disk as it is written. Re-running a batch
     /// with the same journal re-emits what was submitted, sends only what never was, and reports rows whose
-    /// POST was in flight at a crash as outcome unknown instead of risking a second bill.
+    /// POST was in flight at a crash as outcome unknown instead of risking a second bill. A writable journal
+    /// belongs to one run at a time (<see cref="JournalLock"/>); its first line names its format and version.
     /// </summary>
     public sealed class SubmissionJournal : IDisposable
     {
@@ -62,20 +62,30 @@ namespace Kling.Core
         public const string NotSent = "not_sent";
 
         private readonly object gate = new object();
-        private readonly FileStream stream;
+        private readonly FileStream? stream;
+        private readonly JournalLock? fileLock;
         private readonly Dictionary<string, JournalRecord> latest = new Dictionary<string, JournalRecord>(StringComparer.Ordinal);
         private readonly Dictionary<string, int> occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
 
-        private SubmissionJournal(string path, FileStream stream)
+        private SubmissionJournal(string path, JournalContent content, FileStream? stream, JournalLock? fileLock)
         {
             Path = path;
             this.stream = stream;
+            this.fileLock = fileLock;
+            SkippedLines = content.SkippedLines;
+            foreach (JournalRecord record in content.Records)
+            {
+                latest[record.Key] = record;
+            }
         }
 
         public string Path { get; }
 
-        /// <summary>Lines that could not be read (a torn last line after a crash), skipped.</summary>
-        public int SkippedLines { get; private set; }
+        /// <summary>Lines that could not be read (a torn last line after a crash, cut; or a line someone edited, kept), skipped.</summary>
+        public int SkippedLines { get; }
+
+        /// <summary>False when opened with <see cref="OpenReadOnly"/>: nothing is ever written.</summary>
+        public bool IsWritable => stream != null;
 
         public IEnumerable<JournalRecord> Records
         {
@@ -88,28 +98,67 @@ namespace Kling.Core
             }
         }
 
+        /// <summary>
+        /// Opens (or starts) a journal for a run: takes its lock, cuts a torn last line, writes the header of a new
+        /// journal. Throws <see cref="JournalException"/> when another run holds it or the file is not a journal;
+        /// such a file is refused before anything is created or written.
+        /// </summary>
         public static SubmissionJournal Open(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
+            if (File.Exists(full))
+            {
+                // Refuse a file that is not a journal before creating a lock file beside it.
+                JournalFile.Parse(JournalFile.ReadShared(full), full);
+            }
+
             string? folder = System.IO.Path.GetDirectoryName(full);
             if (!string.IsNullOrEmpty(folder))
             {
                 Directory.CreateDirectory(folder);
             }
 
-            var stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-            var journal = new SubmissionJournal(full, stream);
+            JournalLock held = JournalLock.Acquire(full);
+            FileStream? stream = null;
             try
             {
-                journal.Load();
+                // Unbuffered, so every line goes to the file in one write; FileShare.Read lets readers in.
+                stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1);
+                JournalContent content = JournalFile.Parse(JournalFile.ReadAll(stream), full);
+                Repair(stream, content);
+                return new SubmissionJournal(full, content, stream, held);
             }
             catch
             {
-                stream.Dispose();
+                stream?.Dispose();
+                held.Dispose();
                 throw;
             }
+        }
 
-            return journal;
+        /// <summary>Reads a journal without writing anything anywhere (-WhatIf): no lock, no header, no repair; a missing file is an empty journal.</summary>
+        public static SubmissionJournal OpenReadOnly(string path)
+        {
+            string full = System.IO.Path.GetFullPath(path);
+            JournalContent content = File.Exists(full) ? JournalFile.Parse(JournalFile.ReadShared(full), full) : new JournalContent();
+            return new SubmissionJournal(full, content, null, null);
+        }
+
+        /// <summary>Cuts a torn last line (only that), ends the last line, or writes the header of a new journal.</summary>
+        private static void Repair(FileStream stream, JournalContent content)
+        {
+            if (content.KeepLength < stream.Length)
+            {
+                stream.SetLength(content.KeepLength);
+            }
+
+            byte[]? fix = stream.Length == 0 ? JournalFile.HeaderLine() : content.NeedsNewline ? new[] { (byte)'\n' } : null;
+            if (fix != null)
+            {
+                stream.Seek(0, SeekOrigin.End);
+                stream.Write(fix, 0, fix.Length);
+                stream.Flush(flushToDisk: true);
+            }
         }
 
         /// <summary>
@@ -155,8 +204,14 @@ namespace Kling.Core
         public void RecordNotSent(string key, int row, string? name, string reason) =>
             Append(new JournalRecord { Type = NotSent, Key = key, Row = row, Name = name, Error = reason, At = DateTimeOffset.UtcNow });
 
+        /// <summary>Appends one whole line with one write, flushed to disk, under the journal's lock.</summary>
         private void Append(JournalRecord record)
         {
+            if (stream == null)
+            {
+                throw new InvalidOperationException($"The journal '{Path}' was opened read-only (-WhatIf); nothing is written to it.");
+            }
+
             byte[] line = Encoding.UTF8.GetBytes(GatewayJson.Serialize(record) + "\n");
             lock (gate)
             {
@@ -167,99 +222,16 @@ namespace Kling.Core
             }
         }
 
-        private void Load()
-        {
-            stream.Seek(0, SeekOrigin.Begin);
-            string all;
-            using (var reader = new StreamReader(stream, new UTF8Encoding(false), false, 4096, leaveOpen: true))
-            {
-                all = reader.ReadToEnd();
-            }
-
-            long goodLength = Parse(all, record => latest[record.Key] = record, out int skipped);
-            SkippedLines = skipped;
-
-            // Cut a torn tail so the next append starts on a fresh line.
-            if (goodLength < stream.Length)
-            {
-                stream.SetLength(goodLength);
-            }
-
-            if (stream.Length > 0)
-            {
-                stream.Seek(-1, SeekOrigin.End);
-                if (stream.ReadByte() != '\n')
-                {
-                    stream.Seek(0, SeekOrigin.End);
-                    stream.WriteByte((byte)'\n');
-                    stream.Flush(flushToDisk: true);
-                }
-            }
-        }
-
-        /// <summary>Reads the records of a journal text; returns the byte length of its readable part.</summary>
-        private static long Parse(string all, Action<JournalRecord> onRecord, out int skipped)
-        {
-            skipped = 0;
-            long goodLength = 0;
-            long position = 0;
-            int start = 0;
-            while (start < all.Length)
-            {
-                int end = all.IndexOf('\n', start);
-                bool complete = end >= 0;
-                string line = complete ? all.Substring(start, end - start) : all.Substring(start);
-                position += Encoding.UTF8.GetByteCount(line) + (complete ? 1 : 0);
-                start = complete ? end + 1 : all.Length;
-                if (line.Trim().Length == 0)
-                {
-                    if (complete)
-                    {
-                        goodLength = position;
-                    }
-
-                    continue;
-                }
-
-                JournalRecord? record = null;
-                try
-                {
-                    record = JsonSerializer.Deserialize<JournalRecord>(line, GatewayJson.Options);
-                }
-                catch (JsonException)
-                {
-                }
-
-                if (record == null || string.IsNullOrEmpty(record.Key))
-                {
-                    // A torn line (the process died mid-write) is skipped.
-                    skipped++;
-                    continue;
-                }
-
-                goodLength = position;
-                onRecord(record);
-            }
-
-            return goodLength;
-        }
-
         /// <summary>
         /// The tasks a journal says were accepted, in the order they were first journaled, with their rows, names
         /// and requests. Reads while another process may still be appending.
         /// </summary>
         public static IReadOnlyList<KlingTask> ReadTasks(string path)
         {
-            string all;
-            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            using (var reader = new StreamReader(file, new UTF8Encoding(false)))
-            {
-                all = reader.ReadToEnd();
-            }
-
+            string full = System.IO.Path.GetFullPath(path);
             var order = new List<string>();
             var latestByKey = new Dictionary<string, JournalRecord>(StringComparer.Ordinal);
-            Parse(all, record =>
+            foreach (JournalRecord record in JournalFile.Parse(JournalFile.ReadShared(full), full).Records)
             {
                 if (!latestByKey.ContainsKey(record.Key))
                 {
@@ -267,7 +239,7 @@ namespace Kling.Core
                 }
 
                 latestByKey[record.Key] = record;
-            }, out _);
+            }
 
             var tasks = new List<KlingTask>();
             foreach (string key in order)
@@ -306,7 +278,8 @@ namespace Kling.Core
         {
             lock (gate)
             {
-                stream.Dispose();
+                stream?.Dispose();
+                fileLock?.Dispose();
             }
         }
     }

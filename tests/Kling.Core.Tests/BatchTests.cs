@@ -90,7 +90,11 @@ public sealed class SubmissionJournalTests : IDisposable
 {
     private readonly string path = Path.Combine(Path.GetTempPath(), $"kling-journal-{Guid.NewGuid():n}.jsonl");
 
-    public void Dispose() => File.Delete(path);
+    public void Dispose()
+    {
+        File.Delete(path);
+        File.Delete(JournalLock.PathFor(path));
+    }
 
     private static VideoRequest Request(string prompt) => new() { Prompt = prompt };
 
@@ -158,7 +162,7 @@ public sealed class SubmissionJournalTests : IDisposable
         }
 
         string[] lines = File.ReadAllLines(path);
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(4, lines.Length);   // the header and three records
         Assert.All(lines, line => JsonDocument.Parse(line));
     }
 }
@@ -175,6 +179,7 @@ public sealed class BatchSubmitterTests : IAsyncLifetime
     {
         await emulator.DisposeAsync();
         File.Delete(journalPath);
+        File.Delete(JournalLock.PathFor(journalPath));
     }
 
     private KlingClient Client() =>

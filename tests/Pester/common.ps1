@@ -142,13 +142,13 @@ function Wait-Until {
 }
 
 function Read-JournalLine {
-    <# The parsed lines of a journal file (complete lines only). #>
+    <# The parsed records of a journal file (complete lines only; the header line, which has no type, is left out). #>
     param([Parameter(Mandatory)] [string] $Path)
     if (-not (Test-Path $Path)) { return @() }
     $stream = [IO.FileStream]::new($Path, 'Open', 'Read', 'ReadWrite')
     try { $text = [IO.StreamReader]::new($stream).ReadToEnd() } finally { $stream.Dispose() }
     foreach ($line in $text -split "`n") {
-        if ($line.Trim()) { try { $line | ConvertFrom-Json } catch { } }
+        if ($line.Trim()) { try { $line | ConvertFrom-Json | Where-Object { $_.PSObject.Properties['type'] } } catch { } }
     }
 }
 

@@ -96,28 +96,63 @@ namespace Kling.Commands
         [ValidateNotNullOrEmpty]
         public string? Journal { get; set; }
 
+        /// <summary>When another run holds the journal, wait for it to finish (Ctrl+C stops waiting) instead of stopping at once.</summary>
+        [Parameter]
+        public SwitchParameter WaitForJournal { get; set; }
+
         /// <summary>The whole pipeline row, kept only to be the target of that row's errors.</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
         protected override void BeginProcessing()
         {
-            if (Journal != null)
+            if (Journal == null)
             {
-                string path = GetUnresolvedProviderPathFromPSPath(Journal);
+                return;
+            }
+
+            string path = GetUnresolvedProviderPathFromPSPath(Journal);
+
+            // -WhatIf writes nothing anywhere: the journal is only read (no lock, no header, no repair).
+            bool whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? bound)
+                ? LanguagePrimitives.IsTrue(bound)
+                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+            bool warned = false;
+            while (journal == null)
+            {
                 try
                 {
-                    journal = SubmissionJournal.Open(path);
+                    journal = whatIf ? SubmissionJournal.OpenReadOnly(path) : SubmissionJournal.Open(path);
+                }
+                catch (JournalException ex) when (ex.Problem == JournalProblem.InUse && WaitForJournal)
+                {
+                    if (!warned)
+                    {
+                        WriteWarning($"The journal {path} is in use by another run; waiting for that run to finish (Ctrl+C to stop waiting).");
+                        warned = true;
+                    }
+
+                    Sleep(TimeSpan.FromMilliseconds(250));
+                }
+                catch (JournalException ex)
+                {
+                    ThrowTerminatingError(JournalErrors.From(ex));
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
                     ThrowTerminatingError(new ErrorRecord(ex, "JournalUnavailable", ErrorCategory.OpenError, path));
                 }
+            }
 
-                if (journal!.SkippedLines > 0)
-                {
-                    WriteWarning($"The journal {path} had {journal.SkippedLines} unreadable line(s) (a run that died mid-write); they were skipped.");
-                }
+            if (warned)
+            {
+                WriteVerbose($"The other run finished; this run now holds the journal {path}.");
+            }
+
+            if (journal.SkippedLines > 0)
+            {
+                string fate = journal.IsWritable ? "skipped (a torn last line was cut)" : "skipped (-WhatIf: the file was left as it is)";
+                WriteWarning($"The journal {path} had {journal.SkippedLines} unreadable line(s) (a run that died mid-write, or an edit); they were {fate}.");
             }
         }
 

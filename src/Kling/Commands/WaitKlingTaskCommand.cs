@@ -134,6 +134,11 @@ namespace Kling.Commands
             {
                 return SubmissionJournal.ReadTasks(path);
             }
+            catch (JournalException ex)
+            {
+                cmdlet.ThrowTerminatingError(JournalErrors.From(ex));
+                throw;
+            }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "JournalUnavailable", ErrorCategory.OpenError, path));
