@@ -97,6 +97,20 @@ namespace Kling.Commands
             }
         }
 
+        /// <summary>Sleeps on the pipeline thread, waking at once on Ctrl+C.</summary>
+        protected void Sleep(TimeSpan wait)
+        {
+            if (wait > TimeSpan.Zero)
+            {
+                Cancellation.WaitHandle.WaitOne(wait);
+            }
+
+            if (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
         /// <summary>Writes a gateway failure; 401 and 402 stop the whole command, because every later call would fail the same way.</summary>
         protected void WriteGatewayError(GatewayException error, object? target)
         {
