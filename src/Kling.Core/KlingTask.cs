@@ -1,4 +1,5 @@
 using System;
+using Kling.Core.Requests;
 
 namespace Kling.Core
 {

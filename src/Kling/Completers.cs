@@ -1,10 +1,11 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
+using System.Collections;
 using System.Linq;
-using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Management.Automation;
+using System;
 using Kling.Core;
+using Kling.Core.Requests;
 
 namespace Kling.Commands
 {

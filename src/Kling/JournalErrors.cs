@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Kling.Core;
+using Kling.Core.Batches;
 
 namespace Kling.Commands
 {

@@ -1,9 +1,10 @@
-using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using Kling.Core;
+using Kling.Core.Gateway;
 
 namespace Kling.Commands
 {

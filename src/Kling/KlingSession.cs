@@ -1,10 +1,11 @@
-using System;
-using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Management.Automation;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Security;
+using System;
 using Kling.Core;
+using Kling.Core.Gateway;
 
 namespace Kling.Commands
 {

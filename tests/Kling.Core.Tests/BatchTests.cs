@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Kling.Core;
+using Kling.Core.Batches;
+using Kling.Core.Gateway;
+using Kling.Core.Requests;
 using Kling.Emulator;
 using Xunit;
 

@@ -1,9 +1,12 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
 using Kling.Core;
+using Kling.Core.Downloads;
+using Kling.Core.Gateway;
+using Kling.Core.Requests;
 using Kling.Emulator;
 using Xunit;
 

@@ -1,6 +1,8 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Kling.Core;
+using Kling.Core.Batches;
+using Kling.Core.Requests;
 using Xunit;
 
 namespace Kling.Core.Tests;

@@ -1,6 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Kling.Core;
+using Kling.Core.Batches;
+using Kling.Core.Gateway;
+using Kling.Core.Requests;
+using Kling.Core.Tasks;
 using Kling.Emulator;
 using Xunit;
 

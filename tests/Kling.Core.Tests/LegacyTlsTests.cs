@@ -1,5 +1,6 @@
 using System.Net;
 using Kling.Core;
+using Kling.Core.Gateway;
 using Xunit;
 
 namespace Kling.Core.Tests

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Kling.Core;
+using Kling.Core.Downloads;
+using Kling.Core.Gateway;
 using Xunit;
 
 namespace Kling.Core.Tests;

@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Kling.Core;
+using Kling.Core.Downloads;
 using Xunit;
 
 namespace Kling.Core.Tests;

@@ -1,4 +1,6 @@
 using Kling.Core;
+using Kling.Core.Gateway;
+using Kling.Core.Media;
 using Xunit;
 
 namespace Kling.Core.Tests;

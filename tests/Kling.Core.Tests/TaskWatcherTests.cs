@@ -1,4 +1,7 @@
 using Kling.Core;
+using Kling.Core.Gateway;
+using Kling.Core.Requests;
+using Kling.Core.Tasks;
 using Kling.Emulator;
 using Xunit;
 

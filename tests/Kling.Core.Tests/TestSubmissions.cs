@@ -1,4 +1,6 @@
 using Kling.Core;
+using Kling.Core.Gateway;
+using Kling.Core.Requests;
 
 namespace Kling.Core.Tests;
 

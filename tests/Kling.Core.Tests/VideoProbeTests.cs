@@ -1,5 +1,6 @@
 using System.Text;
 using Kling.Core;
+using Kling.Core.Media;
 using Xunit;
 
 namespace Kling.Core.Tests;

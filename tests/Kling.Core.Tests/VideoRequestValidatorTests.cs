@@ -1,4 +1,5 @@
 using Kling.Core;
+using Kling.Core.Requests;
 using Xunit;
 
 namespace Kling.Core.Tests;

@@ -1,5 +1,6 @@
 using System;
 using Kling.Core;
+using Kling.Core.Tasks;
 using Xunit;
 
 namespace Kling.Core.Tests;

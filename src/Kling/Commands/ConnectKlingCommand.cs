@@ -1,7 +1,8 @@
-using System;
 using System.Management.Automation;
 using System.Security;
+using System;
 using Kling.Core;
+using Kling.Core.Gateway;
 
 namespace Kling.Commands
 {

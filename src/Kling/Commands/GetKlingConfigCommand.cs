@@ -1,6 +1,8 @@
-using System;
 using System.Management.Automation;
+using System;
 using Kling.Core;
+using Kling.Core.Downloads;
+using Kling.Core.Gateway;
 
 namespace Kling.Commands
 {

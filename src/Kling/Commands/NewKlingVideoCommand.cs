@@ -1,10 +1,14 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
+using System.Collections;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System;
 using Kling.Core;
+using Kling.Core.Batches;
+using Kling.Core.Gateway;
+using Kling.Core.Media;
+using Kling.Core.Requests;
 
 namespace Kling.Commands
 {

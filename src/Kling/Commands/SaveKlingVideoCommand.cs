@@ -1,10 +1,12 @@
-using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Management.Automation;
+using System;
 using Kling.Core;
+using Kling.Core.Downloads;
+using Kling.Core.Gateway;
 
 namespace Kling.Commands
 {

@@ -1,6 +1,8 @@
-using System;
 using System.Management.Automation;
+using System;
 using Kling.Core;
+using Kling.Core.Gateway;
+using Kling.Core.Media;
 
 namespace Kling.Commands
 {

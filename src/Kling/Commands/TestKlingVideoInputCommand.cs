@@ -1,7 +1,8 @@
-using System;
 using System.IO;
 using System.Management.Automation;
+using System;
 using Kling.Core;
+using Kling.Core.Media;
 
 namespace Kling.Commands
 {

@@ -1,0 +1,305 @@
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using System.Threading;
+using System;
+using Kling.Core.Gateway;
+using Kling.Core.Media;
+using Kling.Core.Requests;
+
+namespace Kling.Core.Batches
+{
+    /// <summary>One validated row waiting to be submitted.</summary>
+    public sealed class SubmissionItem
+    {
+        public SubmissionItem(int row, string? name, VideoRequest request, string? journalKey, object? target)
+        {
+            Row = row;
+            Name = name;
+            Request = request;
+            JournalKey = journalKey;
+            Target = target;
+        }
+
+        public int Row { get; }
+
+        public string? Name { get; }
+
+        public VideoRequest Request { get; }
+
+        public string? JournalKey { get; }
+
+        /// <summary>Whatever the caller wants back with the outcome (the pipeline row).</summary>
+        public object? Target { get; }
+    }
+
+    /// <summary>What became of one submission.</summary>
+    public sealed class SubmissionOutcome
+    {
+        internal SubmissionOutcome(SubmissionItem item, KlingTask? task, GatewayException? error, bool notSent)
+        {
+            Item = item;
+            Task = task;
+            Error = error;
+            NotSent = notSent;
+        }
+
+        public SubmissionItem Item { get; }
+
+        /// <summary>The accepted task (with Row and Name filled in).</summary>
+        public KlingTask? Task { get; }
+
+        public GatewayException? Error { get; }
+
+        /// <summary>True when the batch was stopped or cancelled before this row was sent.</summary>
+        public bool NotSent { get; }
+    }
+
+    /// <summary>
+    /// Submits rows concurrently under an adaptive (AIMD) limit, journaling each POST before and after it is sent.
+    /// Outcomes are queued for the caller's thread to take: nothing here writes to PowerShell.
+    /// </summary>
+    public sealed class BatchSubmitter : IDisposable
+    {
+        private readonly IKlingGateway client;
+        private readonly SubmissionJournal? journal;
+
+        // Not the cmdlet's Ctrl+C token: a POST already on the wire is given a grace period to be answered (see Shutdown),
+        // so an accepted task's id is journaled instead of becoming "outcome unknown".
+        private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+        private readonly CancellationToken cancellationToken;
+        private readonly OutcomeQueue<SubmissionOutcome> outcomes = new OutcomeQueue<SubmissionOutcome>();
+        private readonly object runningGate = new object();
+        private int running;
+        private volatile bool stopped;
+
+        public BatchSubmitter(IKlingGateway client, int throttleLimit, SubmissionJournal? journal)
+        {
+            this.client = client ?? throw new ArgumentNullException(nameof(client));
+            this.journal = journal;
+            cancellationToken = cancellation.Token;
+            Concurrency = new AdaptiveConcurrency(throttleLimit, probeFirst: true);
+        }
+
+        /// <summary>How long submissions already sent may take to be answered once the batch is stopped (Ctrl+C, a crash of the caller).</summary>
+        public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+        public AdaptiveConcurrency Concurrency { get; }
+
+        /// <summary>Where uploaded local images are remembered (the session's cache unless a test says otherwise).</summary>
+        public ImageUploadCache Uploads { get; set; } = ImageUploadCache.Shared;
+
+        /// <summary>How many 429s in a row one row waits out before it is reported as rate limited.</summary>
+        public int MaxRateLimitRetries { get; set; } = 10;
+
+        /// <summary>Rows started whose outcome has not been taken yet.</summary>
+        public int Outstanding => outcomes.Outstanding;
+
+        /// <summary>Sends nothing more: rows not yet sent complete as not sent; rows already in flight finish.</summary>
+        public void Stop() => stopped = true;
+
+        /// <summary>
+        /// Ends the batch without a caller to take outcomes (Ctrl+C, an exception): starts no new row, gives the POSTs
+        /// already sent up to <paramref name="grace"/> to be answered (their tasks are journaled as they come), then
+        /// cancels what is left. Returns the tasks accepted meanwhile that nobody took, so the caller can still name them.
+        /// </summary>
+        public IReadOnlyList<KlingTask> Shutdown(TimeSpan grace)
+        {
+            stopped = true;
+            if (!WaitUntilIdle(grace))
+            {
+                cancellation.Cancel();
+                WaitUntilIdle(TimeSpan.FromSeconds(2));
+            }
+
+            var accepted = new List<KlingTask>();
+            while (outcomes.TryTake(TimeSpan.Zero, out SubmissionOutcome? outcome))
+            {
+                if (outcome?.Task != null)
+                {
+                    accepted.Add(outcome.Task);
+                }
+            }
+
+            return accepted;
+        }
+
+        /// <summary>Queues a row; rows take their turn at the gateway in the order they were started.</summary>
+        public void Start(SubmissionItem item)
+        {
+            outcomes.Started();
+            lock (runningGate)
+            {
+                running++;
+            }
+
+            Task turn = Concurrency.WaitAsync(cancellationToken);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await RunAsync(item, turn).ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (runningGate)
+                    {
+                        running--;
+                        Monitor.PulseAll(runningGate);
+                    }
+                }
+            });
+        }
+
+        private bool WaitUntilIdle(TimeSpan wait)
+        {
+            DateTime deadline = DateTime.UtcNow + wait;
+            lock (runningGate)
+            {
+                while (running > 0)
+                {
+                    TimeSpan left = deadline - DateTime.UtcNow;
+                    if (left <= TimeSpan.Zero)
+                    {
+                        return false;
+                    }
+
+                    Monitor.Wait(runningGate, left);
+                }
+
+                return true;
+            }
+        }
+
+        /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
+        public bool TryTake(TimeSpan wait, out SubmissionOutcome? outcome) => outcomes.TryTake(wait, out outcome);
+
+        private async Task RunAsync(SubmissionItem item, Task firstTurn)
+        {
+            bool journaledSending = false;
+            VideoRequest? toSend = null;
+            try
+            {
+                int rateLimited = 0;
+                Task turn = firstTurn;
+                while (true)
+                {
+                    await turn.ConfigureAwait(false);
+                    SubmitAttempt attempt;
+                    try
+                    {
+                        if (stopped)
+                        {
+                            Finish(item, null, null, notSent: true, journaledSending);
+                            return;
+                        }
+
+                        // Local images are uploaded in the row's turn, so uploads share the submissions' concurrency limit.
+                        toSend ??= await UploadImagesAsync(item.Request).ConfigureAwait(false);
+                        if (stopped)
+                        {
+                            // Stopped while uploading: the POST was never sent.
+                            Finish(item, null, null, notSent: true, journaledSending);
+                            return;
+                        }
+
+                        if (!journaledSending && journal != null && item.JournalKey != null)
+                        {
+                            // On disk before the POST: if the process dies now, a rerun knows this row may be billed.
+                            journal.RecordSending(item.JournalKey, item.Row, item.Name, toSend);
+                        }
+
+                        journaledSending = true;
+                        attempt = await client.SubmitOnceAsync(toSend, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (GatewayException ex) when (ex.StopsBatch)
+                    {
+                        // Bad key or no balance: every later row would fail the same way. Stop before the slot is freed.
+                        stopped = true;
+                        throw;
+                    }
+                    finally
+                    {
+                        Concurrency.Release();
+                    }
+
+                    if (attempt.Task != null)
+                    {
+                        Concurrency.OnSuccess();
+                        KlingTask task = attempt.Task;
+                        task.Row = item.Row;
+                        task.Name = item.Name;
+                        if (journal != null && item.JournalKey != null)
+                        {
+                            journal.RecordSubmitted(item.JournalKey, item.Row, item.Name, toSend, task.TaskId);
+                        }
+
+                        Enqueue(new SubmissionOutcome(item, task, null, notSent: false));
+                        return;
+                    }
+
+                    Concurrency.OnRateLimited();
+                    rateLimited++;
+                    if (rateLimited > MaxRateLimitRetries)
+                    {
+                        Finish(item, attempt.RateLimit, null, notSent: false, journaledSending);
+                        return;
+                    }
+
+                    await Delay.For(client.Retry.DelayAfter(attempt.RateLimit!, rateLimited), cancellationToken).ConfigureAwait(false);
+                    turn = Concurrency.WaitAsync(cancellationToken);
+                }
+            }
+            catch (GatewayException ex)
+            {
+                // Failures that provably billed nothing are journaled as not sent, so a rerun may send the row;
+                // an outcome-unknown failure keeps its "sending" line, so a rerun reports it instead of paying twice.
+                Finish(item, ex, null, notSent: false, journaledSending && !ex.OutcomeUnknown);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C. A POST cut off mid-way keeps its "sending" line (outcome unknown on rerun).
+                Enqueue(new SubmissionOutcome(item, null, null, notSent: true));
+            }
+            catch (Exception ex)
+            {
+                Enqueue(new SubmissionOutcome(item, null, new GatewayException(GatewayErrorKind.InvalidResponse, ex.Message, inner: ex) { OutcomeUnknown = journaledSending }, notSent: false));
+            }
+        }
+
+        /// <summary>The request as it is sent: each local image uploaded (once per session, through the cache) and its URL put in place.</summary>
+        private async Task<VideoRequest> UploadImagesAsync(VideoRequest request)
+        {
+            if (request.LocalImages == null || request.LocalImages.Count == 0)
+            {
+                return request;
+            }
+
+            var urls = new System.Collections.Generic.Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (LocalImage image in request.LocalImages)
+            {
+                if (!urls.ContainsKey(image.Sha256))
+                {
+                    ImageUpload upload = await Uploads.GetOrUploadAsync(client, image, force: false, cancellationToken).ConfigureAwait(false);
+                    urls[image.Sha256] = upload.Url;
+                }
+            }
+
+            return request.WithImageUrls(image => urls[image.Sha256]);
+        }
+
+        private void Finish(SubmissionItem item, GatewayException? error, KlingTask? task, bool notSent, bool journalNotSent)
+        {
+            if (journalNotSent && journal != null && item.JournalKey != null)
+            {
+                journal.RecordNotSent(item.JournalKey, item.Row, item.Name, error?.Message ?? "not sent: the batch stopped");
+            }
+
+            Enqueue(new SubmissionOutcome(item, task, error, notSent));
+        }
+
+        private void Enqueue(SubmissionOutcome outcome) => outcomes.Add(outcome);
+
+        /// <summary>Cancels whatever still runs. The token source and the outcome queue are left to the GC, so a late worker cannot fault.</summary>
+        public void Dispose() => cancellation.Cancel();
+    }
+}

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Threading;
+using System;
+
+namespace Kling.Core.Batches
+{
+    /// <summary>
+    /// Outcomes of background work, queued by worker threads and taken by the one thread that may write to
+    /// PowerShell. Counts work started and not yet taken. Its semaphore is never disposed, so a worker that finishes
+    /// after the caller left (Ctrl+C) cannot fault.
+    /// </summary>
+    internal sealed class OutcomeQueue<T>
+        where T : class
+    {
+        private readonly ConcurrentQueue<T> outcomes = new ConcurrentQueue<T>();
+        private readonly SemaphoreSlim available = new SemaphoreSlim(0);
+        private int outstanding;
+
+        /// <summary>Work started whose outcome has not been taken yet.</summary>
+        public int Outstanding => Volatile.Read(ref outstanding);
+
+        /// <summary>Counts one more piece of work whose outcome will come.</summary>
+        public void Started() => Interlocked.Increment(ref outstanding);
+
+        public void Add(T outcome)
+        {
+            outcomes.Enqueue(outcome);
+            available.Release();
+        }
+
+        /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
+        public bool TryTake(TimeSpan wait, out T? outcome)
+        {
+            outcome = null;
+            if (!available.Wait(wait))
+            {
+                return false;
+            }
+
+            outcomes.TryDequeue(out outcome);
+            Interlocked.Decrement(ref outstanding);
+            return outcome != null;
+        }
+    }
+}

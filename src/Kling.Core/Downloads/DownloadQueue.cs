@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using System.Threading;
+using System;
+using Kling.Core.Batches;
+using Kling.Core.Gateway;
+
+namespace Kling.Core.Downloads
+{
+    /// <summary>One result file to fetch.</summary>
+    public sealed class DownloadJob
+    {
+        private static int lastId;
+
+        public DownloadJob(string taskId, int index, Uri url, string targetPath, object? state)
+        {
+            Id = Interlocked.Increment(ref lastId);
+            TaskId = taskId;
+            Index = index;
+            Url = url;
+            TargetPath = targetPath;
+            State = state;
+        }
+
+        /// <summary>Unique in the process, for progress records.</summary>
+        public int Id { get; }
+
+        public string TaskId { get; }
+
+        /// <summary>Which of the task's result URLs (0-based).</summary>
+        public int Index { get; }
+
+        public Uri Url { get; }
+
+        public string TargetPath { get; }
+
+        /// <summary>Whatever the caller wants back with the outcome (the task).</summary>
+        public object? State { get; }
+
+        /// <summary>Moves the complete file to its final place and returns that path (see <see cref="DownloadOptions.Claim"/>); null: onto <see cref="TargetPath"/>.</summary>
+        public Func<string, long, string>? Claim { get; set; }
+
+        public DownloadProgress Progress { get; } = new DownloadProgress();
+    }
+
+    /// <summary>What became of one download.</summary>
+    public sealed class DownloadOutcome
+    {
+        internal DownloadOutcome(DownloadJob job, long bytes, Exception? error, string path)
+        {
+            Job = job;
+            Bytes = bytes;
+            Error = error;
+            Path = path;
+        }
+
+        public DownloadJob Job { get; }
+
+        /// <summary>Where the file was saved: the job's target, or the name its claim moved it to.</summary>
+        public string Path { get; }
+
+        public long Bytes { get; }
+
+        /// <summary>Null on success; OperationCanceledException when cancelled.</summary>
+        public Exception? Error { get; }
+    }
+
+    /// <summary>
+    /// Runs downloads, at most a fixed number at once. Outcomes are queued for the caller's thread to take,
+    /// and the running jobs can be listed for a progress bar: nothing here writes to PowerShell. Its semaphores are
+    /// never disposed, so a job still finishing after the caller left (Ctrl+C) cannot fault.
+    /// </summary>
+    public sealed class DownloadQueue
+    {
+        private readonly IKlingGateway client;
+        private readonly CancellationToken cancellationToken;
+        private readonly SemaphoreSlim slots;
+        private readonly OutcomeQueue<DownloadOutcome> outcomes = new OutcomeQueue<DownloadOutcome>();
+        private readonly ConcurrentDictionary<int, DownloadJob> running = new ConcurrentDictionary<int, DownloadJob>();
+
+        public DownloadQueue(IKlingGateway client, int throttleLimit, CancellationToken cancellationToken)
+        {
+            if (throttleLimit < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(throttleLimit));
+            }
+
+            this.client = client ?? throw new ArgumentNullException(nameof(client));
+            this.cancellationToken = cancellationToken;
+            ThrottleLimit = throttleLimit;
+            slots = new SemaphoreSlim(throttleLimit, throttleLimit);
+        }
+
+        public int ThrottleLimit { get; }
+
+        /// <summary>Jobs started whose outcome has not been taken yet.</summary>
+        public int Outstanding => outcomes.Outstanding;
+
+        /// <summary>The jobs downloading right now, oldest first.</summary>
+        public IReadOnlyList<DownloadJob> Running => running.Values.OrderBy(j => j.Id).ToList();
+
+        /// <summary>Queues a download; jobs get a slot in the order they were started.</summary>
+        public void Start(DownloadJob job)
+        {
+            outcomes.Started();
+            Task turn = slots.WaitAsync(cancellationToken);
+            _ = Task.Run(() => RunAsync(job, turn));
+        }
+
+        /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
+        public bool TryTake(TimeSpan wait, out DownloadOutcome? outcome) => outcomes.TryTake(wait, out outcome);
+
+        private async Task RunAsync(DownloadJob job, Task turn)
+        {
+            long bytes = 0;
+            Exception? error = null;
+            bool holding = false;
+            string? path = null;
+            Func<string, long, string>? claim = job.Claim == null ? null : (partial, length) => path = job.Claim(partial, length);
+            try
+            {
+                await turn.ConfigureAwait(false);
+                holding = true;
+                running[job.Id] = job;
+                bytes = await client.Downloads.DownloadResultAsync(job.TaskId, job.Index, job.Url, job.TargetPath, job.Progress, claim, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+            finally
+            {
+                running.TryRemove(job.Id, out _);
+                if (holding)
+                {
+                    slots.Release();
+                }
+            }
+
+            outcomes.Add(new DownloadOutcome(job, bytes, error, path ?? job.TargetPath));
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Encodings.Web;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+
+namespace Kling.Core.Gateway
+{
+    internal static class GatewayJson
+    {
+        // Relaxed escaping keeps Chinese prompts readable in -Debug traces and -WhatIf; the body is JSON, never HTML.
+        internal static readonly JsonSerializerOptions Options = new JsonSerializerOptions
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+
+        internal static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Threading.Tasks;
+using System.Threading;
+using Kling.Core.Downloads;
+using Kling.Core.Media;
+using Kling.Core.Requests;
+
+namespace Kling.Core.Gateway
+{
+    /// <summary>What the schedulers (submitter, watcher, upload cache, download queue) need of the gateway, and no more.</summary>
+    public interface IKlingGateway
+    {
+        GatewaySettings Settings { get; }
+
+        /// <summary>The retry rule its callers share (429 waits, backoff).</summary>
+        RetryPolicy Retry { get; }
+
+        /// <summary>One submission attempt: the accepted task, or the 429 that refused it (see <see cref="SubmitAttempt"/>).</summary>
+        Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, CancellationToken cancellationToken);
+
+        Task<KlingTask> GetTaskAsync(string taskId, CancellationToken cancellationToken);
+
+        Task<ImageUpload> UploadImageAsync(LocalImage image, CancellationToken cancellationToken);
+
+        /// <summary>Result downloads, from the storage host and never with the key.</summary>
+        ResultDownloader Downloads { get; }
+    }
+}

@@ -1,0 +1,155 @@
+using System.IO;
+using System.Net.Http.Headers;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading.Tasks;
+using System.Threading;
+using System;
+using Kling.Core.Downloads;
+using Kling.Core.Media;
+using Kling.Core.Requests;
+
+namespace Kling.Core.Gateway
+{
+    /// <summary>
+    /// The gateway's calls, over one <see cref="GatewayTransport"/>: a submission (<see cref="SubmissionCall"/>, with
+    /// its billing rule), a task's status and an image upload (calls that bill nothing, retried by <see cref="Retry"/>),
+    /// and result downloads (<see cref="Downloads"/>, never with the key). Safe to use from several threads; the trace
+    /// callback is called on them, so cmdlets queue its lines and write them on their own thread.
+    /// </summary>
+    public sealed class KlingClient : IKlingGateway
+    {
+        private const string TaskPath = "v1/tasks/";
+        private const string UploadPath = "v1/uploads/images";
+
+        /// <summary>How long an uploaded image's URL lives, per the API.</summary>
+        public static readonly TimeSpan UploadLifetime = TimeSpan.FromHours(72);
+
+        private readonly GatewayTransport transport;
+
+        public KlingClient(GatewaySettings settings, Action<string>? trace = null)
+        {
+            transport = new GatewayTransport(settings, trace);
+            Downloads = new ResultDownloader(transport, Retry, GetTaskAsync);
+        }
+
+        /// <summary>The module's version, as stamped into its assemblies (initialized before <see cref="UserAgent"/>, which uses it).</summary>
+        public static string ModuleVersion { get; } = typeof(KlingClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+        /// <summary>"Kling-PowerShell/&lt;module version&gt;", sent with every call.</summary>
+        public static string UserAgent { get; } = "Kling-PowerShell/" + ModuleVersion;
+
+        public GatewaySettings Settings => transport.Settings;
+
+        public RetryPolicy Retry { get; } = new RetryPolicy();
+
+        public ResultDownloader Downloads { get; }
+
+        /// <inheritdoc cref="SubmissionCall"/>
+        public Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, CancellationToken cancellationToken) =>
+            SubmissionCall.SendAsync(transport, Retry, request, cancellationToken);
+
+        /// <summary>Reads a task's status, retrying transient failures (5xx, 429, timeouts, resets, unreadable bodies).</summary>
+        public Task<KlingTask> GetTaskAsync(string taskId, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(taskId))
+            {
+                throw new ArgumentException("A task id is required.", nameof(taskId));
+            }
+
+            Uri uri = transport.UriFor(TaskPath + Uri.EscapeDataString(taskId.Trim()));
+            return CallAsync(
+                $"GET {uri}",
+                $"Status of '{taskId}'",
+                async ct =>
+                {
+                    GatewayReply reply = await transport.SendAsync(HttpMethod.Get, uri, (string?)null, ct).ConfigureAwait(false);
+                    if (reply.Status != 200)
+                    {
+                        throw transport.ErrorFrom(reply);
+                    }
+
+                    try
+                    {
+                        return GatewayReplies.ReadTask(reply.Body, taskId);
+                    }
+                    catch (JsonException ex)
+                    {
+                        throw new GatewayException(GatewayErrorKind.InvalidResponse, $"The gateway's status for task '{taskId}' could not be read: {ex.Message}", reply.StatusCode, inner: ex);
+                    }
+                },
+                failure => failure,
+                cancellationToken);
+        }
+
+        /// <summary>
+        /// Uploads one checked image as multipart/form-data (field "file"). Uploads bill nothing, so transient failures
+        /// are tried again (up to <see cref="RetryPolicy.MaxAttempts"/> times in all); 400 and 413 are not.
+        /// </summary>
+        public Task<ImageUpload> UploadImageAsync(LocalImage image, CancellationToken cancellationToken)
+        {
+            Uri uri = transport.UriFor(UploadPath);
+            return CallAsync(
+                $"POST {uri} (image upload: {Path.GetFileName(image.Path)}, {image.Bytes} bytes, {image.ContentType})",
+                $"Upload of '{Path.GetFileName(image.Path)}'",
+                async ct =>
+                {
+                    GatewayReply reply = await transport.SendAsync(HttpMethod.Post, uri, () => MultipartFor(image), ct).ConfigureAwait(false);
+                    if (reply.Status != 200 && reply.Status != 201)
+                    {
+                        throw transport.ErrorFrom(reply);
+                    }
+
+                    return GatewayReplies.ReadUpload(reply.Body, image, UploadLifetime) ??
+                        throw new GatewayException(GatewayErrorKind.InvalidResponse, $"The gateway's answer to the upload of '{image.Path}' had no url: {transport.Excerpt(reply.Body)}", reply.StatusCode);
+                },
+                failure => new GatewayException(failure.Kind, $"Uploading the image '{image.Path}' failed: {failure.Message}", failure.StatusCode, failure.ErrorCode, failure.ErrorType, failure.GatewayMessage, failure)
+                {
+                    DuringUpload = true,
+                },
+                cancellationToken);
+        }
+
+        /// <summary>A URL for logs: scheme, host and path, without the query (signed URLs carry their own credentials).</summary>
+        public static string Describe(Uri url) => url.GetLeftPart(UriPartial.Path);
+
+        /// <summary>A call that bills nothing: tried again after each transient failure, as <see cref="Retry"/> says.</summary>
+        private async Task<T> CallAsync<T>(string request, string what, Func<CancellationToken, Task<T>> once, Func<GatewayException, GatewayException> onGiveUp, CancellationToken cancellationToken)
+        {
+            int attempt = 0;
+            while (true)
+            {
+                attempt++;
+                cancellationToken.ThrowIfCancellationRequested();
+                transport.Log(request);
+                GatewayException failure;
+                try
+                {
+                    return await once(cancellationToken).ConfigureAwait(false);
+                }
+                catch (GatewayException ex)
+                {
+                    failure = ex;
+                }
+
+                if (!failure.IsTransient || attempt >= Retry.MaxAttempts)
+                {
+                    throw onGiveUp(failure);
+                }
+
+                TimeSpan wait = Retry.DelayAfter(failure, attempt);
+                transport.Log($"{what} failed ({failure.Kind}); trying again in {wait.TotalSeconds:0.###} s.");
+                await Delay.For(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static HttpContent MultipartFor(LocalImage image)
+        {
+            var file = new StreamContent(new FileStream(image.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
+            file.Headers.ContentType = new MediaTypeHeaderValue(image.ContentType);
+            var form = new MultipartFormDataContent();
+            form.Add(file, "file", Path.GetFileName(image.Path));
+            return form;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace Kling.Core.Media
+{
+    /// <summary>One image of a row: a URL sent as it is, or a checked local file, uploaded just before the row is sent.</summary>
+    public sealed class ImageRef
+    {
+        private ImageRef(string? url, LocalImage? local)
+        {
+            Url = url;
+            Local = local;
+        }
+
+        /// <summary>The URL sent for it; for a local file, null until it is uploaded.</summary>
+        public string? Url { get; }
+
+        /// <summary>The local file it came from, with its content hash; null for an image given by URL.</summary>
+        public LocalImage? Local { get; }
+
+        /// <summary>
+        /// What stands for it in the row's identity (and in -WhatIf): the URL, or for a local file its content
+        /// ("sha256:..."), never its upload URL, so a rerun of a journaled batch maps the row to the same line.
+        /// </summary>
+        public string Identity => Local != null ? ImageFile.PlaceholderPrefix + Local.Sha256 : Url ?? string.Empty;
+
+        /// <summary>What goes into the body: the URL once there is one, else the identity.</summary>
+        public string SentAs => Url ?? Identity;
+
+        public static ImageRef FromUrl(string url) => new ImageRef(url, null);
+
+        public static ImageRef FromFile(LocalImage image) => new ImageRef(null, image);
+
+        /// <summary>The same local image, now at its uploaded URL.</summary>
+        public ImageRef Uploaded(string url) => new ImageRef(url, Local);
+
+        public override string ToString() => SentAs;
+    }
+}

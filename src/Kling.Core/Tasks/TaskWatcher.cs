@@ -1,0 +1,266 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using System.Threading;
+using System;
+using Kling.Core.Batches;
+using Kling.Core.Gateway;
+
+namespace Kling.Core.Tasks
+{
+    /// <summary>The outcome of watching one task: finished (completed, failed, cancelled) or given up on.</summary>
+    public sealed class PollOutcome
+    {
+        public PollOutcome(KlingTask task, GatewayException? error)
+        {
+            Task = task;
+            Error = error;
+        }
+
+        public KlingTask Task { get; }
+
+        /// <summary>Set when the task cannot be watched any more (unknown id, bad key).</summary>
+        public GatewayException? Error { get; }
+
+    }
+
+    /// <summary>
+    /// One scheduler for many tasks, looking at each when its <see cref="WatchSchedule"/> says. Status calls run in
+    /// the background with a bounded number in flight, and finished tasks are queued for the caller's thread the
+    /// moment they are seen. Tasks may be added while others are being watched. Nothing runs until
+    /// <see cref="Start"/> or the first <see cref="Add"/>.
+    /// </summary>
+    public sealed class TaskWatcher : IDisposable
+    {
+        private readonly IKlingGateway client;
+        private readonly WatchSchedule schedule;
+        private readonly object gate = new object();
+        private readonly Dictionary<string, Entry> watched = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        private readonly OutcomeQueue<PollOutcome> outcomes = new OutcomeQueue<PollOutcome>();
+        private readonly SemaphoreSlim requestSlots;
+        private readonly WakeSignal wake = new WakeSignal();
+        private readonly CancellationTokenSource stop;
+        private Task? loop;
+        private int statusCalls;
+
+        public TaskWatcher(IKlingGateway client, TimeSpan interval, int maxConcurrentRequests, CancellationToken cancellationToken)
+        {
+            this.client = client ?? throw new ArgumentNullException(nameof(client));
+            schedule = new WatchSchedule(interval);
+            requestSlots = new SemaphoreSlim(Math.Max(1, maxConcurrentRequests));
+            stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        }
+
+        public TimeSpan Interval => schedule.Interval;
+
+        /// <summary>Status calls made so far (for progress and benchmarks).</summary>
+        public int StatusCalls => Volatile.Read(ref statusCalls);
+
+        public int Total { get; private set; }
+
+        /// <summary>Tasks added and not finished yet.</summary>
+        public int Pending
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return watched.Count;
+                }
+            }
+        }
+
+        /// <summary>The latest known state of the tasks still watched.</summary>
+        public IReadOnlyList<KlingTask> Unfinished()
+        {
+            lock (gate)
+            {
+                return watched.Values.Select(e => e.Task).ToList();
+            }
+        }
+
+        /// <summary>When the last still-running task is expected to finish, when the gateway gave estimates.</summary>
+        public DateTimeOffset? ExpectedEnd()
+        {
+            lock (gate)
+            {
+                return watched.Values.Select(e => WatchSchedule.Expected(e.Task)).Max();
+            }
+        }
+
+        /// <summary>Starts the background loop (once; later calls do nothing). <see cref="Add"/> calls it too.</summary>
+        public TaskWatcher Start()
+        {
+            lock (gate)
+            {
+                loop ??= Task.Run(RunAsync);
+            }
+
+            return this;
+        }
+
+        /// <summary>Starts watching a task (and the watcher, if not yet started); false when it is already watched.</summary>
+        public bool Add(KlingTask task)
+        {
+            lock (gate)
+            {
+                if (watched.ContainsKey(task.TaskId))
+                {
+                    return false;
+                }
+
+                watched.Add(task.TaskId, new Entry(task));
+                Total++;
+                outcomes.Started();
+            }
+
+            Start();
+            wake.Set();
+            return true;
+        }
+
+        /// <summary>Takes the next finished task, waiting up to <paramref name="wait"/>.</summary>
+        public bool TryTake(TimeSpan wait, out PollOutcome? outcome) => outcomes.TryTake(wait, out outcome);
+
+        private async Task RunAsync()
+        {
+            CancellationToken token = stop.Token;
+            try
+            {
+                while (!token.IsCancellationRequested)
+                {
+                    List<Entry> due = TakeDue(DateTimeOffset.UtcNow, out TimeSpan sleep);
+                    foreach (Entry entry in due)
+                    {
+                        await requestSlots.WaitAsync(token).ConfigureAwait(false);
+                        _ = PollAsync(entry, token);
+                    }
+
+                    if (due.Count == 0 && sleep > TimeSpan.Zero)
+                    {
+                        // Awaited, not blocked on: an idle watcher holds no thread. A finished call or an Add wakes it.
+                        await wake.WaitAsync(sleep, token).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        /// <summary>Marks the tasks due now as busy and returns them, earliest first; <paramref name="sleep"/> is the time to the next one not busy.</summary>
+        private List<Entry> TakeDue(DateTimeOffset now, out TimeSpan sleep)
+        {
+            lock (gate)
+            {
+                List<Entry> due = watched.Values.Where(e => !e.Busy && WatchSchedule.IsDue(e.NextPoll, now)).OrderBy(e => e.NextPoll).ToList();
+                foreach (Entry e in due)
+                {
+                    e.Busy = true;
+                }
+
+                DateTimeOffset? next = watched.Values.Where(e => !e.Busy).Select(e => (DateTimeOffset?)e.NextPoll).Min();
+                sleep = WatchSchedule.SleepUntil(next, now);
+                return due;
+            }
+        }
+
+        private async Task PollAsync(Entry entry, CancellationToken token)
+        {
+            PollOutcome? done = null;
+            bool failedCall = false;
+            try
+            {
+                Interlocked.Increment(ref statusCalls);
+                KlingTask fresh = await client.GetTaskAsync(entry.Task.TaskId, token).ConfigureAwait(false);
+                entry.Task.Update(fresh);
+                if (entry.Task.IsFinished)
+                {
+                    done = new PollOutcome(entry.Task, null);
+                }
+            }
+            catch (GatewayException ex)
+            {
+                failedCall = ex.IsTransient;
+                done = failedCall ? null : new PollOutcome(entry.Task, ex);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                requestSlots.Release();
+            }
+
+            Reschedule(entry, done, failedCall);
+            if (done != null)
+            {
+                outcomes.Add(done);
+            }
+
+            wake.Set();
+        }
+
+        private void Reschedule(Entry entry, PollOutcome? done, bool failedCall)
+        {
+            lock (gate)
+            {
+                entry.Busy = false;
+                if (done != null)
+                {
+                    watched.Remove(entry.Task.TaskId);
+                }
+                else if (failedCall)
+                {
+                    // The client already retried this call; while the gateway keeps failing, back off per task.
+                    entry.Failures++;
+                    entry.NextPoll = DateTimeOffset.UtcNow + schedule.FailureBackoff(entry.Failures);
+                }
+                else
+                {
+                    entry.Failures = 0;
+                    entry.NextPoll = schedule.NextPoll(entry.Task, DateTimeOffset.UtcNow);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            stop.Cancel();
+            Task? running;
+            lock (gate)
+            {
+                running = loop;
+            }
+
+            try
+            {
+                running?.Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException)
+            {
+            }
+
+            stop.Dispose();
+        }
+
+        private sealed class Entry
+        {
+            public Entry(KlingTask task)
+            {
+                Task = task;
+                NextPoll = DateTimeOffset.MinValue;
+            }
+
+            public KlingTask Task { get; }
+
+            public DateTimeOffset NextPoll { get; set; }
+
+            public bool Busy { get; set; }
+
+            /// <summary>Status calls in a row that failed for a transient reason.</summary>
+            public int Failures { get; set; }
+        }
+    }
+}
