@@ -17,11 +17,8 @@ namespace Kling.Commands
     /// </summary>
     [Cmdlet(VerbsData.Save, "KlingVideo", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
-    public sealed class SaveKlingVideoCommand : KlingCmdlet
+    public sealed class SaveKlingVideoCommand : KlingTaskCmdlet
     {
-        private const string TaskSet = "Task";
-        private const string IdSet = "TaskId";
-        private const string JournalSet = "Journal";
         private const int ProgressId = 2;
         private const int FileProgressBase = 1000;
         private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(250);
@@ -39,19 +36,15 @@ namespace Kling.Commands
         private int filesFailed;
         private long bytesDone;
 
+        /// <summary>Not positional here: the first position is the folder (-Path).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TaskSet)]
-        public KlingTask[] InputObject { get; set; } = null!;
+        public override KlingTask[] InputObject { get; set; } = null!;
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
         [Alias("task_id", "Id")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(TaskIdCompleter))]
-        public string[] TaskId { get; set; } = null!;
-
-        /// <summary>Saves every task a New-KlingVideo -Journal file records as submitted.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = JournalSet)]
-        [ValidateNotNullOrEmpty]
-        public string Journal { get; set; } = null!;
+        public override string[] TaskId { get; set; } = null!;
 
         /// <summary>The folder to save into (created when missing); relative paths resolve against the current location.</summary>
         [Parameter(Position = 0)]
@@ -81,29 +74,9 @@ namespace Kling.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == JournalSet)
+            foreach (KlingTask task in InputTasks())
             {
-                foreach (KlingTask task in WaitKlingTaskCommand.ReadJournal(this, Journal))
-                {
-                    Save(task);
-                }
-            }
-            else if (ParameterSetName == IdSet)
-            {
-                foreach (string id in TaskId)
-                {
-                    Save(new KlingTask(id.Trim()));
-                }
-            }
-            else
-            {
-                foreach (KlingTask task in InputObject)
-                {
-                    if (task != null)
-                    {
-                        Save(task);
-                    }
-                }
+                Save(task);
             }
 
             // One file at a time unless -Parallel: each input is saved (and written out) before the next is read.

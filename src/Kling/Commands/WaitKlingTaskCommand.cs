@@ -18,11 +18,8 @@ namespace Kling.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "KlingTask", DefaultParameterSetName = TaskSet)]
     [OutputType(typeof(KlingTask))]
-    public sealed class WaitKlingTaskCommand : KlingCmdlet, IDisposable
+    public sealed class WaitKlingTaskCommand : KlingTaskCmdlet, IDisposable
     {
-        private const string TaskSet = "Task";
-        private const string IdSet = "TaskId";
-        private const string JournalSet = "Journal";
         private const int ProgressId = 1;
         private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(300);
 
@@ -31,20 +28,6 @@ namespace Kling.Commands
         private TaskWatcher? watcher;
         private int completed;
         private int failed;
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TaskSet)]
-        public KlingTask[] InputObject { get; set; } = null!;
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
-        [Alias("task_id", "Id")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(TaskIdCompleter))]
-        public string[] TaskId { get; set; } = null!;
-
-        /// <summary>Waits for every task a New-KlingVideo -Journal file records as submitted.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = JournalSet)]
-        [ValidateNotNullOrEmpty]
-        public string Journal { get; set; } = null!;
 
         /// <summary>Seconds to wait in all (from the first task received) before giving up on unfinished tasks.</summary>
         [Parameter]
@@ -64,21 +47,7 @@ namespace Kling.Commands
 
         protected override void ProcessRecord()
         {
-            IEnumerable<KlingTask> tasks;
-            switch (ParameterSetName)
-            {
-                case IdSet:
-                    tasks = TaskId.Select(id => new KlingTask(id.Trim()));
-                    break;
-                case JournalSet:
-                    tasks = ReadJournal(this, Journal);
-                    break;
-                default:
-                    tasks = InputObject.Where(t => t != null);
-                    break;
-            }
-
-            foreach (KlingTask task in tasks)
+            foreach (KlingTask task in InputTasks())
             {
                 if (watcher == null)
                 {
@@ -127,26 +96,6 @@ namespace Kling.Commands
         public void Dispose()
         {
             watcher?.Dispose();
-        }
-
-        /// <summary>Reads the submitted tasks of a journal (shared with Get-KlingTask and Save-KlingVideo).</summary>
-        internal static IReadOnlyList<KlingTask> ReadJournal(PSCmdlet cmdlet, string journal)
-        {
-            string path = cmdlet.GetUnresolvedProviderPathFromPSPath(journal);
-            try
-            {
-                return SubmissionJournal.ReadTasks(path);
-            }
-            catch (JournalException ex)
-            {
-                cmdlet.ThrowTerminatingError(JournalErrors.From(ex));
-                throw;
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "JournalUnavailable", ErrorCategory.OpenError, path));
-                throw;
-            }
         }
 
         /// <summary>Writes every task that finished, waiting up to <paramref name="wait"/> for the first; on the pipeline thread.</summary>
