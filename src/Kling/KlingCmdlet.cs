@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using System.Threading;
 using System;
 using Kling.Core;
+using Kling.Core.Batches;
 using Kling.Core.Gateway;
 
 namespace Kling.Commands
@@ -14,6 +15,9 @@ namespace Kling.Commands
     /// </summary>
     public abstract class KlingCmdlet : PSCmdlet
     {
+        /// <summary>How long one wait for a background outcome lasts before the pipeline thread looks around again.</summary>
+        protected static readonly TimeSpan DrainWait = TimeSpan.FromMilliseconds(100);
+
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
         private readonly ConcurrentQueue<string> trace = new ConcurrentQueue<string>();
         private KlingClient? client;
@@ -98,8 +102,50 @@ namespace Kling.Commands
             }
         }
 
+        /// <summary>
+        /// Writes every outcome of a background engine that is ready, waiting up to <paramref name="wait"/> for the
+        /// first, on the pipeline thread (the only one that may write); Ctrl+C stops it. False when none was ready.
+        /// </summary>
+        protected bool TakeReady<T>(IOutcomeSource<T> source, TimeSpan wait, Action<T> write)
+            where T : class
+        {
+            bool took = false;
+            TimeSpan next = wait;
+            while (true)
+            {
+                if (Cancellation.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+
+                bool got = source.TryTake(next, out T? outcome);
+                FlushTrace();
+                if (!got)
+                {
+                    return took;
+                }
+
+                took = true;
+                next = TimeSpan.Zero;
+                if (outcome != null)
+                {
+                    write(outcome);
+                }
+            }
+        }
+
+        /// <summary>Writes outcomes as they come until at most <paramref name="keep"/> are outstanding (bounded buffering).</summary>
+        protected void TakeUntil<T>(IOutcomeSource<T> source, int keep, Action<T> write, Func<bool>? stop = null)
+            where T : class
+        {
+            while (source.Outstanding > keep && (stop == null || !stop()))
+            {
+                TakeReady(source, DrainWait, write);
+            }
+        }
+
         /// <summary>Sleeps on the pipeline thread, waking at once on Ctrl+C.</summary>
-        protected void Sleep(TimeSpan wait)
+        internal void Sleep(TimeSpan wait)
         {
             if (wait > TimeSpan.Zero)
             {

@@ -58,7 +58,7 @@ namespace Kling.Core.Batches
     /// Submits rows concurrently under an adaptive (AIMD) limit, journaling each POST before and after it is sent.
     /// Outcomes are queued for the caller's thread to take: nothing here writes to PowerShell.
     /// </summary>
-    public sealed class BatchSubmitter : IDisposable
+    public sealed class BatchSubmitter : IOutcomeSource<SubmissionOutcome>, IDisposable
     {
         private readonly IKlingGateway client;
         private readonly SubmissionJournal? journal;

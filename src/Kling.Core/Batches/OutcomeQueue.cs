@@ -4,6 +4,17 @@ using System;
 
 namespace Kling.Core.Batches
 {
+    /// <summary>A background engine whose outcomes the one thread that may write to PowerShell takes, one at a time.</summary>
+    public interface IOutcomeSource<T>
+        where T : class
+    {
+        /// <summary>Work started whose outcome has not been taken yet.</summary>
+        int Outstanding { get; }
+
+        /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
+        bool TryTake(TimeSpan wait, out T? outcome);
+    }
+
     /// <summary>
     /// Outcomes of background work, queued by worker threads and taken by the one thread that may write to
     /// PowerShell. Counts work started and not yet taken. Its semaphore is never disposed, so a worker that finishes

@@ -196,6 +196,37 @@ namespace Kling.Core.Batches
             }
         }
 
+        /// <summary>
+        /// What to do with a row about to be sent: <see cref="JournalRecall.MustSend"/>, or the task an earlier run
+        /// submitted for it, or the error for a POST an earlier run left in flight (never re-sent: it may be billed).
+        /// </summary>
+        public JournalRecall Recall(VideoRequest request, int row, string? name)
+        {
+            string key = KeyFor(request);
+            switch (StateOf(key, out JournalRecord? earlier))
+            {
+                case JournalState.Submitted:
+                    return JournalRecall.Submitted(key, TaskOf(earlier!, row, name ?? earlier!.Name, request));
+                case JournalState.OutcomeUnknown:
+                    return JournalRecall.OutcomeUnknown(key, new GatewayException(
+                        GatewayErrorKind.Network,
+                        $"{RowLabel.Of(row, name)} was being submitted when an earlier run stopped (journal {Path}); it may have been accepted and billed, so it is not sent again. Look for it on the gateway; to send it anyway, delete its lines from the journal.")
+                    { OutcomeUnknown = true });
+                default:
+                    return JournalRecall.Send(key);
+            }
+        }
+
+        private static KlingTask TaskOf(JournalRecord record, int row, string? name, VideoRequest? request) =>
+            new KlingTask(record.TaskId!)
+            {
+                Name = name,
+                Row = row,
+                Request = request,
+                SubmittedAt = record.At,
+                Status = KlingTaskStatus.Submitted,
+            };
+
         public void RecordSending(string key, int row, string? name, VideoRequest request) =>
             Append(new JournalRecord { Type = Sending, Key = key, Row = row, Name = name, Request = request, At = DateTimeOffset.UtcNow });
 
@@ -249,14 +280,7 @@ namespace Kling.Core.Batches
                 JournalRecord record = latestByKey[key];
                 if (record.Type == Submitted && !string.IsNullOrEmpty(record.TaskId))
                 {
-                    tasks.Add(new KlingTask(record.TaskId!)
-                    {
-                        Name = record.Name,
-                        Row = record.Row,
-                        Request = record.Request,
-                        SubmittedAt = record.At,
-                        Status = KlingTaskStatus.Submitted,
-                    });
+                    tasks.Add(TaskOf(record, record.Row, record.Name, record.Request));
                 }
             }
 

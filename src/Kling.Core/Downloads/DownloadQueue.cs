@@ -72,7 +72,7 @@ namespace Kling.Core.Downloads
     /// and the running jobs can be listed for a progress bar: nothing here writes to PowerShell. Its semaphores are
     /// never disposed, so a job still finishing after the caller left (Ctrl+C) cannot fault.
     /// </summary>
-    public sealed class DownloadQueue
+    public sealed class DownloadQueue : IOutcomeSource<DownloadOutcome>
     {
         private readonly IKlingGateway client;
         private readonly CancellationToken cancellationToken;

@@ -30,7 +30,7 @@ namespace Kling.Core.Tasks
     /// moment they are seen. Tasks may be added while others are being watched. Nothing runs until
     /// <see cref="Start"/> or the first <see cref="Add"/>.
     /// </summary>
-    public sealed class TaskWatcher : IDisposable
+    public sealed class TaskWatcher : IOutcomeSource<PollOutcome>, IDisposable
     {
         private readonly IKlingGateway client;
         private readonly WatchSchedule schedule;
@@ -120,6 +120,9 @@ namespace Kling.Core.Tasks
         }
 
         /// <summary>Takes the next finished task, waiting up to <paramref name="wait"/>.</summary>
+        /// <summary>Tasks added whose outcome has not been taken yet.</summary>
+        public int Outstanding => outcomes.Outstanding;
+
         public bool TryTake(TimeSpan wait, out PollOutcome? outcome) => outcomes.TryTake(wait, out outcome);
 
         private async Task RunAsync()

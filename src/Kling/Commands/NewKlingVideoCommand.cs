@@ -20,14 +20,15 @@ namespace Kling.Commands
     [OutputType(typeof(KlingTask))]
     public sealed class NewKlingVideoCommand : KlingCmdlet, IDisposable
     {
-        private static readonly TimeSpan DrainWait = TimeSpan.FromMilliseconds(100);
+        private readonly SubmissionReporter report;
         private int row;
-        private int accepted;
-        private int notSentAfterStop;
         private BatchSubmitter? submitter;
         private SubmissionJournal? journal;
-        private ErrorRecord? stopRecord;
-        private bool stopWritten;
+
+        public NewKlingVideoCommand()
+        {
+            report = new SubmissionReporter(this);
+        }
 
         // Not Mandatory: a row without a prompt must still reach ProcessRecord, so it becomes that row's error and the
         // rows after it keep their numbers (a binding failure would skip the row without counting it).
@@ -110,124 +111,47 @@ namespace Kling.Commands
 
         protected override void BeginProcessing()
         {
-            if (Journal == null)
+            if (Journal != null)
             {
-                return;
-            }
-
-            string path = GetUnresolvedProviderPathFromPSPath(Journal);
-
-            // -WhatIf writes nothing anywhere: the journal is only read (no lock, no header, no repair).
-            bool whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? bound)
-                ? LanguagePrimitives.IsTrue(bound)
-                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-            bool warned = false;
-            while (journal == null)
-            {
-                try
-                {
-                    journal = whatIf ? SubmissionJournal.OpenReadOnly(path) : SubmissionJournal.Open(path);
-                }
-                catch (JournalException ex) when (ex.Problem == JournalProblem.InUse && WaitForJournal)
-                {
-                    if (!warned)
-                    {
-                        WriteWarning($"The journal {path} is in use by another run; waiting for that run to finish (Ctrl+C to stop waiting).");
-                        warned = true;
-                    }
-
-                    Sleep(TimeSpan.FromMilliseconds(250));
-                }
-                catch (JournalException ex)
-                {
-                    ThrowTerminatingError(JournalErrors.From(ex));
-                }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                {
-                    ThrowTerminatingError(new ErrorRecord(ex, "JournalUnavailable", ErrorCategory.OpenError, path));
-                }
-            }
-
-            if (warned)
-            {
-                WriteVerbose($"The other run finished; this run now holds the journal {path}.");
-            }
-
-            if (journal.SkippedLines > 0)
-            {
-                string fate = journal.IsWritable ? "skipped (a torn last line was cut)" : "skipped (-WhatIf: the file was left as it is)";
-                WriteWarning($"The journal {path} had {journal.SkippedLines} unreadable line(s) (a run that died mid-write, or an edit); they were {fate}.");
+                // -WhatIf writes nothing anywhere: the journal is only read (no lock, no header, no repair).
+                bool whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? bound)
+                    ? LanguagePrimitives.IsTrue(bound)
+                    : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+                journal = JournalOpener.Open(this, GetUnresolvedProviderPathFromPSPath(Journal), whatIf, WaitForJournal);
             }
         }
 
         protected override void ProcessRecord()
         {
             row++;
-            if (stopRecord != null)
+            if (report.Stop != null)
             {
-                notSentAfterStop++;
+                report.NotSent++;
                 return;
             }
 
             object target = InputObject ?? (object)new Hashtable(MyInvocation.BoundParameters);
-            var input = new VideoInput
-            {
-                // A plain string piped in ('A cat' | New-KlingVideo) is the prompt.
-                Prompt = Prompt ?? (InputObject?.BaseObject as string),
-                Model = Model,
-                Mode = Mode,
-                Duration = Duration,
-                AspectRatio = AspectRatio,
-                ImageUrls = ImageUrl,
-                Images = Image,
-                FirstFrame = FirstFrame,
-                LastFrame = LastFrame,
-                ImageReader = new DiskImageReader(GetUnresolvedProviderPathFromPSPath),
-                VideoUrl = VideoUrl,
-                ReferType = ReferType,
-                KeepOriginalSound = KeepOriginalSound,
-            };
-
-            VideoRequest? request = VideoRequestValidator.TryBuild(input, out IReadOnlyList<ValidationProblem> problems);
+            VideoRequest? request = VideoRequestValidator.TryBuild(ReadRow(), out IReadOnlyList<ValidationProblem> problems);
             string? name = string.IsNullOrWhiteSpace(Name) ? null : Name!.Trim();
             if (request == null)
             {
-                var invalid = new InvalidRowException(row, name, problems);
-                var record = new ErrorRecord(invalid, "InvalidRow", ErrorCategory.InvalidArgument, target);
-                record.ErrorDetails = new ErrorDetails(invalid.Message)
-                {
-                    RecommendedAction = "Fix the field(s) " + string.Join(", ", invalid.Fields) + " in that row; nothing was sent for it.",
-                };
-                WriteError(record);
+                report.WriteInvalid(new InvalidRowException(row, name, problems), target);
                 return;
             }
 
             string label = RowLabel.Of(row, name);
-            string? key = null;
-            if (journal != null)
+            JournalRecall? recall = journal?.Recall(request, row, name);
+            if (recall?.Earlier != null)
             {
-                key = journal.KeyFor(request);
-                switch (journal.StateOf(key, out JournalRecord? earlier))
-                {
-                    case JournalState.Submitted:
-                        var task = new KlingTask(earlier!.TaskId!)
-                        {
-                            Name = name ?? earlier.Name,
-                            Row = row,
-                            Request = request,
-                            SubmittedAt = earlier.At,
-                        };
-                        WriteVerbose($"{label} was submitted by an earlier run as {task.TaskId} (journal); not sent again.");
-                        Emit(task);
-                        return;
-                    case JournalState.OutcomeUnknown:
-                        var unknown = new GatewayException(
-                            GatewayErrorKind.Network,
-                            $"{label} was being submitted when an earlier run stopped (journal {journal.Path}); it may have been accepted and billed, so it is not sent again. Look for it on the gateway; to send it anyway, delete its lines from the journal.")
-                        { OutcomeUnknown = true };
-                        WriteError(new ErrorRecord(unknown, "OutcomeUnknown", ErrorCategory.OperationStopped, target));
-                        return;
-                }
+                WriteVerbose($"{label} was submitted by an earlier run as {recall.Earlier.TaskId} (journal); not sent again.");
+                report.Emit(recall.Earlier);
+                return;
+            }
+
+            if (recall?.InDoubt != null)
+            {
+                WriteError(new ErrorRecord(recall.InDoubt, "OutcomeUnknown", ErrorCategory.OperationStopped, target));
+                return;
             }
 
             string uploads = request.LocalImages == null ? string.Empty :
@@ -237,40 +161,30 @@ namespace Kling.Commands
                 return;
             }
 
-            if (submitter == null)
-            {
-                submitter = new BatchSubmitter(Client, ThrottleLimit, journal);
-            }
+            submitter ??= new BatchSubmitter(Client, ThrottleLimit, journal);
 
             // Bounded buffering: wait for room (writing finished rows meanwhile) before starting another.
-            while (submitter.Outstanding >= ThrottleLimit * 2 && stopRecord == null)
+            TakeUntil(submitter, ThrottleLimit * 2 - 1, Write, () => report.Stop != null);
+            if (report.Stop == null)
             {
-                Drain(DrainWait);
+                submitter.Start(new SubmissionItem(row, name, request, recall?.Key, target));
             }
 
-            if (stopRecord == null)
-            {
-                submitter.Start(new SubmissionItem(row, name, request, key, target));
-            }
-
-            while (Drain(TimeSpan.Zero))
-            {
-            }
-
+            TakeReady(submitter, TimeSpan.Zero, Write);
             StopIfNeeded();
         }
 
         protected override void EndProcessing()
         {
-            while (submitter != null && submitter.Outstanding > 0)
+            if (submitter != null)
             {
-                Drain(DrainWait);
+                TakeUntil(submitter, 0, Write);
             }
 
             StopIfNeeded();
-            if (notSentAfterStop > 0)
+            if (report.NotSent > 0)
             {
-                WriteWarning($"{notSentAfterStop} row(s) after the stop were not sent.");
+                WriteWarning($"{report.NotSent} row(s) after the stop were not sent.");
             }
         }
 
@@ -288,112 +202,41 @@ namespace Kling.Commands
         {
             if (submitter != null && submitter.Outstanding > 0)
             {
-                IReadOnlyList<KlingTask> late = submitter.Shutdown(BatchSubmitter.StopGrace);
-                if (late.Count > 0)
-                {
-                    TellHost($"New-KlingVideo stopped; {late.Count} submission(s) already sent were accepted (and billed) while it stopped" +
-                             (journal != null ? $", and are in the journal {journal.Path}" : string.Empty) + ": " +
-                             string.Join(", ", late.Select(t => RowLabel.Of(t.Row, t.Name) + " = " + t.TaskId)));
-                }
+                SubmissionReporter.TellHost(Host, submitter.Shutdown(BatchSubmitter.StopGrace), journal?.Path);
             }
 
             submitter?.Dispose();
             journal?.Dispose();
         }
 
-        /// <summary>The pipeline is already stopped here, so the host is the only place left to name late tasks.</summary>
-        private void TellHost(string message)
+        private VideoInput ReadRow() => new VideoInput
         {
-            try
-            {
-                Host?.UI?.WriteWarningLine(message);
-            }
-            catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is NotImplementedException)
-            {
-            }
-        }
+            // A plain string piped in ('A cat' | New-KlingVideo) is the prompt.
+            Prompt = Prompt ?? (InputObject?.BaseObject as string),
+            Model = Model,
+            Mode = Mode,
+            Duration = Duration,
+            AspectRatio = AspectRatio,
+            ImageUrls = ImageUrl,
+            Images = Image,
+            FirstFrame = FirstFrame,
+            LastFrame = LastFrame,
+            ImageReader = new DiskImageReader(GetUnresolvedProviderPathFromPSPath),
+            VideoUrl = VideoUrl,
+            ReferType = ReferType,
+            KeepOriginalSound = KeepOriginalSound,
+        };
 
-        /// <summary>Writes one finished submission, on the pipeline thread; false when none was ready.</summary>
-        private bool Drain(TimeSpan wait)
-        {
-            if (Cancellation.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
+        private void Write(SubmissionOutcome outcome) => report.Write(outcome, submitter!);
 
-            bool took = submitter!.TryTake(wait, out SubmissionOutcome? outcome);
-            FlushTrace();
-            if (!took || outcome == null)
-            {
-                return took;
-            }
-
-            SubmissionItem item = outcome.Item;
-            string label = RowLabel.Of(item.Row, item.Name);
-            if (outcome.Task != null)
-            {
-                WriteVerbose($"{label} submitted as {outcome.Task.TaskId}.");
-                Emit(outcome.Task);
-            }
-            else if (outcome.Error != null)
-            {
-                ErrorRecord record = KlingErrors.FromGateway(outcome.Error.ForRow(label), item.Target);
-                if (outcome.Error.StopsBatch)
-                {
-                    // Every later row would fail the same way: send nothing more, let in-flight rows finish.
-                    submitter.Stop();
-                    stopRecord ??= record;
-                }
-                else
-                {
-                    WriteError(record);
-                }
-            }
-            else if (outcome.NotSent)
-            {
-                notSentAfterStop++;
-                WriteVerbose($"{label} was not sent: the batch stopped first.");
-            }
-
-            return true;
-        }
-
-        /// <summary>
-        /// After a batch-stopping error (401, 402): every task already accepted is written first. With none, the error
-        /// is terminating; with some, it is written as an error and the command ends normally, so the paid tasks go on
-        /// to Wait-KlingTask and Save-KlingVideo instead of being torn out of the pipeline with it.
-        /// </summary>
+        /// <summary>After a batch-stopping error: every outstanding outcome first, then the stop (see <see cref="SubmissionReporter.WriteStop"/>).</summary>
         private void StopIfNeeded()
         {
-            if (stopRecord == null || stopWritten)
+            if (report.Stop != null)
             {
-                return;
+                TakeUntil(submitter!, 0, Write);
+                report.WriteStop();
             }
-
-            while (submitter != null && submitter.Outstanding > 0)
-            {
-                Drain(DrainWait);
-            }
-
-            if (accepted == 0)
-            {
-                ThrowTerminatingError(stopRecord);
-            }
-
-            stopWritten = true;
-            stopRecord.ErrorDetails = new ErrorDetails(
-                $"{stopRecord.Exception.Message} The batch stopped here: no later row is sent. The {accepted} task(s) accepted before it were written to the pipeline.")
-            {
-                RecommendedAction = "Fix the cause (key, balance), then run the rest of the batch again (with -Journal, rerun the same command: nothing is sent twice).",
-            };
-            WriteError(stopRecord);
-        }
-
-        private void Emit(KlingTask task)
-        {
-            accepted++;
-            RecentTasks.Remember(task.TaskId);
-            WriteObject(task);
         }
     }
 }
