@@ -134,13 +134,17 @@ namespace Kling.Commands
             }
         }
 
-        /// <summary>Writes outcomes as they come until at most <paramref name="keep"/> are outstanding (bounded buffering).</summary>
-        protected void TakeUntil<T>(IOutcomeSource<T> source, int keep, Action<T> write, Func<bool>? stop = null)
+        /// <summary>
+        /// Writes outcomes as they come until at most <paramref name="keep"/> are outstanding (bounded buffering), or until
+        /// <paramref name="stop"/> says so; <paramref name="tick"/> runs after every wait (a progress bar).
+        /// </summary>
+        protected void TakeUntil<T>(IOutcomeSource<T> source, int keep, Action<T> write, Func<bool>? stop = null, Action? tick = null)
             where T : class
         {
             while (source.Outstanding > keep && (stop == null || !stop()))
             {
                 TakeReady(source, DrainWait, write);
+                tick?.Invoke();
             }
         }
 
@@ -159,7 +163,7 @@ namespace Kling.Commands
         }
 
         /// <summary>Writes a gateway failure; 401 and 402 stop the whole command, because every later call would fail the same way.</summary>
-        protected void WriteGatewayError(GatewayException error, object? target)
+        internal void WriteGatewayError(GatewayException error, object? target)
         {
             ErrorRecord record = KlingErrors.FromGateway(error, target);
             if (error.StopsBatch)

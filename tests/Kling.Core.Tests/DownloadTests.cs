@@ -255,7 +255,7 @@ public sealed class DownloadTests : IAsyncLifetime
         var queue = new DownloadQueue(client, 2, CancellationToken.None);
         foreach (KlingTask task in tasks)
         {
-            queue.Start(new DownloadJob(task.TaskId, 0, new Uri(task.VideoUrl[0]), Path.Combine(folder, task.TaskId + ".mp4"), task));
+            queue.Start(new DownloadJob(task, 0, new Uri(task.VideoUrl[0]), Path.Combine(folder, task.TaskId + ".mp4")));
         }
 
         var outcomes = new List<DownloadOutcome>();

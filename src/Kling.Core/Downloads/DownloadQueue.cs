@@ -14,20 +14,22 @@ namespace Kling.Core.Downloads
     {
         private static int lastId;
 
-        public DownloadJob(string taskId, int index, Uri url, string targetPath, object? state)
+        public DownloadJob(KlingTask task, int index, Uri url, string targetPath)
         {
             Id = Interlocked.Increment(ref lastId);
-            TaskId = taskId;
+            Task = task;
             Index = index;
             Url = url;
             TargetPath = targetPath;
-            State = state;
         }
 
         /// <summary>Unique in the process, for progress records.</summary>
         public int Id { get; }
 
-        public string TaskId { get; }
+        /// <summary>The task whose result this is.</summary>
+        public KlingTask Task { get; }
+
+        public string TaskId => Task.TaskId;
 
         /// <summary>Which of the task's result URLs (0-based).</summary>
         public int Index { get; }
@@ -35,9 +37,6 @@ namespace Kling.Core.Downloads
         public Uri Url { get; }
 
         public string TargetPath { get; }
-
-        /// <summary>Whatever the caller wants back with the outcome (the task).</summary>
-        public object? State { get; }
 
         /// <summary>Moves the complete file to its final place and returns that path (see <see cref="DownloadOptions.Claim"/>); null: onto <see cref="TargetPath"/>.</summary>
         public Func<string, long, string>? Claim { get; set; }
@@ -89,11 +88,8 @@ namespace Kling.Core.Downloads
 
             this.client = client ?? throw new ArgumentNullException(nameof(client));
             this.cancellationToken = cancellationToken;
-            ThrottleLimit = throttleLimit;
             slots = new SemaphoreSlim(throttleLimit, throttleLimit);
         }
-
-        public int ThrottleLimit { get; }
 
         /// <summary>Jobs started whose outcome has not been taken yet.</summary>
         public int Outstanding => outcomes.Outstanding;

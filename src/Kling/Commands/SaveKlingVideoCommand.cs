@@ -1,12 +1,12 @@
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System;
 using Kling.Core;
 using Kling.Core.Downloads;
 using Kling.Core.Gateway;
+using Kling.Core.Tasks;
 
 namespace Kling.Commands
 {
@@ -19,22 +19,11 @@ namespace Kling.Commands
     [OutputType(typeof(FileInfo))]
     public sealed class SaveKlingVideoCommand : KlingTaskCmdlet
     {
-        private const int ProgressId = 2;
-        private const int FileProgressBase = 1000;
-        private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(250);
-        private static readonly TimeSpan DrainWait = TimeSpan.FromMilliseconds(100);
-
-        private readonly Dictionary<int, string> shownFiles = new Dictionary<int, string>();
-        private readonly Dictionary<int, SaveSlot> slots = new Dictionary<int, SaveSlot>();
-        private readonly Stopwatch clock = Stopwatch.StartNew();
-        private TimeSpan lastProgress = TimeSpan.Zero;
+        private const int StatusCallsAtOnce = 8;
         private string? folder;
         private DownloadQueue? queue;
         private SaveFolder? saveFolder;
-        private int filesStarted;
-        private int filesDone;
-        private int filesFailed;
-        private long bytesDone;
+        private SaveReporter? report;
 
         /// <summary>Not positional here: the first position is the folder (-Path).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TaskSet)]
@@ -70,67 +59,72 @@ namespace Kling.Commands
         protected override void BeginProcessing()
         {
             folder = GetUnresolvedProviderPathFromPSPath(Path);
+            report = new SaveReporter(this, folder);
         }
 
         protected override void ProcessRecord()
         {
-            foreach (KlingTask task in InputTasks())
+            List<KlingTask> tasks = InputTasks().ToList();
+
+            // Tasks given by id or journal have no result links yet: their status is read for all of them at once.
+            List<KlingTask> stale = tasks.Where(t => !t.IsCompleted || t.VideoUrl.Length == 0).ToList();
+            IReadOnlyDictionary<KlingTask, GatewayException> unread = stale.Count == 0
+                ? new Dictionary<KlingTask, GatewayException>()
+                : Run(TaskRefresh.RefreshAsync(Client, stale, StatusCallsAtOnce, Cancellation));
+            foreach (KlingTask task in tasks)
             {
-                Save(task);
+                if (unread.TryGetValue(task, out GatewayException? error))
+                {
+                    WriteGatewayError(error, task);
+                }
+                else if (IsReady(task))
+                {
+                    Save(task);
+                }
             }
 
             // One file at a time unless -Parallel: each input is saved (and written out) before the next is read.
-            int keep = InParallel ? ThrottleLimit * 2 : 0;
-            while (queue != null && queue.Outstanding > keep)
+            if (queue != null)
             {
-                Drain(DrainWait);
-            }
-
-            while (queue != null && Drain(TimeSpan.Zero))
-            {
+                TakeUntil(queue, InParallel ? ThrottleLimit * 2 : 0, Finish, tick: ShowProgress);
+                TakeReady(queue, TimeSpan.Zero, Finish);
+                ShowProgress();
             }
         }
 
         protected override void EndProcessing()
         {
-            while (queue != null && queue.Outstanding > 0)
+            if (queue != null)
             {
-                Drain(DrainWait);
+                TakeUntil(queue, 0, Finish, tick: ShowProgress);
             }
 
-            WriteProgress(new ProgressRecord(ProgressId, "Saving Kling videos", "Done") { RecordType = ProgressRecordType.Completed });
+            report!.Done();
         }
 
-        private void Save(KlingTask task)
+        /// <summary>A task with something to download; otherwise its error, and false.</summary>
+        private bool IsReady(KlingTask task)
         {
-            if (!task.IsCompleted || task.VideoUrl.Length == 0)
-            {
-                try
-                {
-                    task.Update(Run(Client.GetTaskAsync(task.TaskId, Cancellation)));
-                }
-                catch (GatewayException ex)
-                {
-                    WriteGatewayError(ex, task);
-                    return;
-                }
-            }
-
             if (!task.IsCompleted)
             {
                 var notReady = new InvalidOperationException(
                     $"Task {task.TaskId} is {task.Status}, not completed, so there is nothing to download yet. Pipe it through Wait-KlingTask first.");
                 WriteError(new ErrorRecord(notReady, "TaskNotCompleted", task.IsFinished ? ErrorCategory.InvalidResult : ErrorCategory.NotEnabled, task));
-                return;
+                return false;
             }
 
             if (task.VideoUrl.Length == 0)
             {
                 var empty = new InvalidOperationException($"Task {task.TaskId} is completed but the gateway listed no result URL.");
                 WriteError(new ErrorRecord(empty, "NoResultUrl", ErrorCategory.InvalidResult, task));
-                return;
+                return false;
             }
 
+            return true;
+        }
+
+        private void Save(KlingTask task)
+        {
             string stem = SafeFileName.From(task.Name, task.TaskId);
             if (saveFolder == null)
             {
@@ -140,6 +134,7 @@ namespace Kling.Commands
                     WriteWarning($"Could not read {SavedFileIndex.FileName} in {folder} ({saveFolder.IndexProblem}); videos saved before are not recognised and may be saved again under other names.");
                 }
             }
+
             for (int i = 0; i < task.VideoUrl.Length; i++)
             {
                 if (!Uri.TryCreate(task.VideoUrl[i], UriKind.Absolute, out Uri? url))
@@ -149,7 +144,6 @@ namespace Kling.Commands
                 }
 
                 SaveSlot slot = saveFolder.Pick(stem, task.VideoUrl.Length > 1 ? $"-{i + 1}" : string.Empty, ".mp4", task.TaskId, i);
-                string target = slot.Path;
                 if (slot.PassedOver != null)
                 {
                     WriteWarning($"{System.IO.Path.Combine(folder!, slot.PassedOver)} already exists and is not the video of task {task.TaskId}; it is kept, and the video goes to {slot.FileName} (use -Force to overwrite).");
@@ -157,157 +151,44 @@ namespace Kling.Commands
 
                 if (slot.AlreadySaved)
                 {
-                    WriteVerbose($"{target} already holds the video of task {task.TaskId}; not downloaded again (use -Force to).");
-                    WriteObject(Tag(new FileInfo(target), task));
+                    WriteVerbose($"{slot.Path} already holds the video of task {task.TaskId}; not downloaded again (use -Force to).");
+                    report!.AlreadySaved(slot.Path, task);
                     continue;
                 }
 
-                string action = slot.Existed
-                    ? $"Overwrite the existing file with the video of task {task.TaskId}"
-                    : $"Download the video of task {task.TaskId}";
-                if (!ShouldProcess(target, action))
+                string action = slot.Existed ? $"Overwrite the existing file with the video of task {task.TaskId}" : $"Download the video of task {task.TaskId}";
+                if (ShouldProcess(slot.Path, action) && CreateFolder())
                 {
-                    continue;
+                    Start(task, i, url!, slot);
                 }
-
-                try
-                {
-                    Directory.CreateDirectory(folder!);
-                }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                {
-                    WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.WriteError, folder));
-                    return;
-                }
-
-                slot.TakeOverPartial();
-                queue ??= new DownloadQueue(Client, InParallel ? ThrottleLimit : 1, Cancellation);
-                var job = new DownloadJob(task.TaskId, i, url!, target, task) { Claim = slot.Claim };
-                slots[job.Id] = slot;
-                queue.Start(job);
-                filesStarted++;
             }
         }
 
-        /// <summary>Writes one finished download (and the progress bar when due), on the pipeline thread; false when none was ready.</summary>
-        private bool Drain(TimeSpan wait)
+        private bool CreateFolder()
         {
-            if (Cancellation.IsCancellationRequested)
+            try
             {
-                throw new PipelineStoppedException();
+                Directory.CreateDirectory(folder!);
+                return true;
             }
-
-            bool took = queue!.TryTake(wait, out DownloadOutcome? outcome);
-            FlushTrace();
-            if (took && outcome != null)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                Finish(outcome);
+                WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.WriteError, folder));
+                return false;
             }
-
-            ShowProgress();
-            return took;
         }
 
-        private void Finish(DownloadOutcome outcome)
+        private void Start(KlingTask task, int index, Uri url, SaveSlot slot)
         {
-            DownloadJob job = outcome.Job;
-            var task = (KlingTask)job.State!;
-            SaveSlot slot = slots[job.Id];
-            slots.Remove(job.Id);
-            if (shownFiles.Remove(job.Id))
-            {
-                WriteProgress(new ProgressRecord(FileProgressBase + job.Id, System.IO.Path.GetFileName(job.TargetPath), "Done") { ParentActivityId = ProgressId, RecordType = ProgressRecordType.Completed });
-            }
-
-            switch (outcome.Error)
-            {
-                case null:
-                    filesDone++;
-                    bytesDone += outcome.Bytes;
-                    if (slot.TakenMeanwhile != null)
-                    {
-                        WriteWarning($"{System.IO.Path.Combine(folder!, slot.TakenMeanwhile)} was saved by another task while this one downloaded; it is kept, and the video of task {job.TaskId} goes to {slot.FinalName}.");
-                    }
-
-                    if (slot.IndexError != null)
-                    {
-                        WriteWarning($"Could not note {outcome.Path} in {SavedFileIndex.FileName} ({slot.IndexError}); a rerun will save that video under another name.");
-                    }
-
-                    WriteVerbose($"Saved {outcome.Bytes} bytes to {outcome.Path}.");
-                    WriteObject(Tag(new FileInfo(outcome.Path), task));
-                    return;
-                case OperationCanceledException _ when Cancellation.IsCancellationRequested:
-                    throw new PipelineStoppedException();
-                case GatewayException ex:
-                    filesFailed++;
-                    WriteGatewayError(ex, task);
-                    return;
-                case LocalFileException ex:
-                    // The disk's failure, not the download's: that file's error, at once.
-                    filesFailed++;
-                    WriteError(new ErrorRecord(ex, "FileWriteFailed", ex.AccessDenied ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, task));
-                    return;
-                case UnauthorizedAccessException ex:
-                    filesFailed++;
-                    WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.PermissionDenied, task));
-                    return;
-                case Exception ex:
-                    filesFailed++;
-                    WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.WriteError, task));
-                    return;
-            }
+            slot.TakeOverPartial();
+            queue ??= new DownloadQueue(Client, InParallel ? ThrottleLimit : 1, Cancellation);
+            var job = new DownloadJob(task, index, url, slot.Path) { Claim = slot.Claim };
+            report!.Started(job, slot);
+            queue.Start(job);
         }
 
-        /// <summary>One parent bar for the run and one child bar per running file, at most four times a second.</summary>
-        private void ShowProgress()
-        {
-            TimeSpan now = clock.Elapsed;
-            if (now - lastProgress < ProgressEvery)
-            {
-                return;
-            }
+        private void Finish(DownloadOutcome outcome) => report!.Finish(outcome, Cancellation.IsCancellationRequested);
 
-            lastProgress = now;
-            IReadOnlyList<DownloadJob> running = queue!.Running;
-            long received = bytesDone;
-            double fraction = filesDone + filesFailed;
-            foreach (DownloadJob job in running)
-            {
-                long got = job.Progress.Received;
-                long? total = job.Progress.Total;
-                received += got;
-                if (total > 0)
-                {
-                    fraction += Math.Min(1.0, (double)got / total.Value);
-                }
-
-                string name = System.IO.Path.GetFileName(job.TargetPath);
-                shownFiles[job.Id] = name;
-                var child = new ProgressRecord(FileProgressBase + job.Id, name, total > 0 ? $"{Megabytes(got)} of {Megabytes(total.Value)} MB" : $"{Megabytes(got)} MB")
-                {
-                    ParentActivityId = ProgressId,
-                    PercentComplete = total > 0 ? (int)Math.Min(100, got * 100 / total.Value) : -1,
-                };
-                WriteProgress(child);
-            }
-
-            double seconds = Math.Max(0.001, clock.Elapsed.TotalSeconds);
-            string status = $"{filesDone} of {filesStarted} file(s) saved{(filesFailed > 0 ? $", {filesFailed} failed" : string.Empty)}, {Megabytes(received)} MB ({Megabytes((long)(received / seconds))} MB/s)";
-            WriteProgress(new ProgressRecord(ProgressId, "Saving Kling videos", status)
-            {
-                PercentComplete = filesStarted == 0 ? 0 : (int)Math.Min(100, fraction * 100 / filesStarted),
-            });
-        }
-
-        private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
-
-        private static PSObject Tag(FileInfo file, KlingTask task)
-        {
-            var result = new PSObject(file);
-            result.Properties.Add(new PSNoteProperty("TaskId", task.TaskId));
-            result.Properties.Add(new PSNoteProperty("TaskName", task.Name));
-            return result;
-        }
+        private void ShowProgress() => report!.ShowProgress(queue!.Running);
     }
 }

@@ -106,42 +106,30 @@ namespace Kling.Commands
                 return;
             }
 
-            if (Cancellation.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-
-            TimeSpan next = wait;
-            while (watcher.TryTake(next, out PollOutcome? outcome))
-            {
-                next = TimeSpan.Zero;
-                if (outcome == null)
-                {
-                    continue;
-                }
-
-                if (outcome.Error != null)
-                {
-                    failed++;
-                    WriteGatewayError(outcome.Error, outcome.Task);
-                }
-                else if (outcome.Task.IsCompleted)
-                {
-                    completed++;
-                    WriteObject(outcome.Task);
-                }
-                else
-                {
-                    failed++;
-                    WriteError(TaskFailedRecord(outcome.Task));
-                }
-            }
-
-            FlushTrace();
+            TakeReady(watcher, wait, Write);
             if (progressClock.Elapsed >= ProgressEvery)
             {
                 WriteBatchProgress();
                 progressClock.Restart();
+            }
+        }
+
+        private void Write(PollOutcome outcome)
+        {
+            if (outcome.Error != null)
+            {
+                failed++;
+                WriteGatewayError(outcome.Error, outcome.Task);
+            }
+            else if (outcome.Task.IsCompleted)
+            {
+                completed++;
+                WriteObject(outcome.Task);
+            }
+            else
+            {
+                failed++;
+                WriteError(TaskFailedRecord(outcome.Task));
             }
         }
 
