@@ -1,8 +1,8 @@
+using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using System.Threading;
-using System;
+using System.Threading.Tasks;
 using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.Gateway;

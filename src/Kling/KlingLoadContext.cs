@@ -1,7 +1,7 @@
+using System;
 using System.IO;
 using System.Reflection;
 using System.Runtime.Loader;
-using System;
 
 namespace Kling.Commands
 {

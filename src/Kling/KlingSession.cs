@@ -1,9 +1,9 @@
-using System.Management.Automation.Runspaces;
+using System;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Security;
-using System;
 using Kling.Core;
 using Kling.Core.Gateway;
 

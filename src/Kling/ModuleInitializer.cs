@@ -1,9 +1,9 @@
+using System;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System;
 
 namespace Kling.Commands
 {

@@ -1,8 +1,8 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Net;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Kling.Core;
 using Kling.Core.Downloads;
 using Kling.Core.Gateway;

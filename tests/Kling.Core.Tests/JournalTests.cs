@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.Requests;

@@ -1,9 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using System.Text;
-using System;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Kling.Core.Gateway;
 
 namespace Kling.Core.Batches

@@ -1,6 +1,6 @@
+using System;
 using System.IO;
 using System.Runtime.InteropServices;
-using System;
 
 namespace Kling.Core.Batches
 {

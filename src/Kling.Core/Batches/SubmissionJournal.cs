@@ -1,9 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
-using System.Text.Json.Serialization;
 using System.Text;
-using System;
+using System.Text.Json.Serialization;
 using Kling.Core.Gateway;
 using Kling.Core.Requests;
 

@@ -1,9 +1,9 @@
-using System.IO;
-using System.Net.Http.Headers;
-using System.Net.Http;
-using System.Threading.Tasks;
-using System.Threading;
 using System;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
 using Kling.Core.Gateway;
 
 namespace Kling.Core.Downloads

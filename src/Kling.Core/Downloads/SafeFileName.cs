@@ -1,8 +1,8 @@
+using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System;
 
 namespace Kling.Core.Downloads
 {

@@ -1,10 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Threading;
-using System;
 
 namespace Kling.Core.Downloads
 {

@@ -1,6 +1,6 @@
+using System;
 using System.Linq;
 using System.Text.Json;
-using System;
 using Kling.Core.Media;
 
 namespace Kling.Core.Gateway

@@ -1,7 +1,7 @@
+using System;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security;
-using System;
 
 namespace Kling.Core.Gateway
 {

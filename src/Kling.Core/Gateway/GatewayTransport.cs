@@ -1,13 +1,13 @@
+using System;
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using System.Net.Http;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Threading.Tasks;
 using System.Threading;
-using System;
+using System.Threading.Tasks;
 
 namespace Kling.Core.Gateway
 {

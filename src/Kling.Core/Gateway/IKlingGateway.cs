@@ -1,5 +1,5 @@
-using System.Threading.Tasks;
 using System.Threading;
+using System.Threading.Tasks;
 using Kling.Core.Downloads;
 using Kling.Core.Media;
 using Kling.Core.Requests;

@@ -1,10 +1,10 @@
-using System.IO;
-using System.Net.Http.Headers;
-using System.Net.Http;
-using System.Text.Json;
-using System.Threading.Tasks;
-using System.Threading;
 using System;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using Kling.Core.Downloads;
 using Kling.Core.Media;
 using Kling.Core.Requests;

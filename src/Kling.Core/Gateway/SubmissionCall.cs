@@ -1,9 +1,9 @@
-using System.Net.Http;
-using System.Text.Json;
-using System.Text;
-using System.Threading.Tasks;
-using System.Threading;
 using System;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using Kling.Core.Requests;
 
 namespace Kling.Core.Gateway

@@ -1,9 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using System.Text;
-using System;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Kling.Core.Gateway
 {

@@ -1,7 +1,7 @@
+using System;
 using System.Collections.Concurrent;
 using System.IO;
 using System.Security.Cryptography;
-using System;
 
 namespace Kling.Core.Media
 {

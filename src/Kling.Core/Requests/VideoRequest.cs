@@ -1,7 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Serialization;
-using System;
 using Kling.Core.Gateway;
 using Kling.Core.Media;
 

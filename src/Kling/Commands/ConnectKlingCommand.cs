@@ -1,6 +1,6 @@
+using System;
 using System.Management.Automation;
 using System.Security;
-using System;
 using Kling.Core;
 using Kling.Core.Gateway;
 

@@ -1,9 +1,9 @@
-using System.Collections.Generic;
+using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System;
 using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.Gateway;

@@ -1,8 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System;
 using Kling.Core;
 using Kling.Core.Downloads;
 using Kling.Core.Gateway;

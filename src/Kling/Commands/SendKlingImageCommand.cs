@@ -1,5 +1,5 @@
-using System.Management.Automation;
 using System;
+using System.Management.Automation;
 using Kling.Core;
 using Kling.Core.Gateway;
 using Kling.Core.Media;
