@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using Kling.Core;
 using Kling.Core.Gateway;
@@ -25,6 +26,10 @@ namespace Kling.Commands
                 default: return ErrorCategory.NotSpecified;
             }
         }
+
+        /// <summary>A refused base URL; the target, like the message, never carries a user:password@ part.</summary>
+        internal static ErrorRecord InvalidBaseUrl(ArgumentException error, string? url) =>
+            new ErrorRecord(error, "InvalidBaseUrl", ErrorCategory.InvalidArgument, GatewaySettings.WithoutUserInfo(url));
 
         internal static ErrorRecord FromGateway(GatewayException error, object? target)
         {

@@ -111,8 +111,7 @@ namespace Kling.Commands
             }
             catch (ArgumentException ex)
             {
-                string url = GatewaySettings.WithoutUserInfo(Environment.GetEnvironmentVariable(GatewaySettings.BaseUrlVariable));
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidBaseUrl", ErrorCategory.InvalidArgument, url));
+                cmdlet.ThrowTerminatingError(KlingErrors.InvalidBaseUrl(ex, Environment.GetEnvironmentVariable(GatewaySettings.BaseUrlVariable)));
                 throw;
             }
         }

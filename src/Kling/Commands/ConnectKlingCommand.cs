@@ -63,15 +63,16 @@ namespace Kling.Commands
 
         protected override void EndProcessing()
         {
+            SecureString? given = ApiKey;
             string source = "Connect-Kling -ApiKey";
             if (ParameterSetName == CredentialSet)
             {
-                ApiKey = Credential.Password;
+                given = Credential.Password;
                 source = "Connect-Kling -Credential";
             }
             else if (ParameterSetName == VaultSet)
             {
-                ApiKey = ReadSecret();
+                given = ReadSecret();
                 source = $"Connect-Kling -Vault '{Vault}' -SecretName '{SecretName}'";
             }
 
@@ -84,8 +85,7 @@ namespace Kling.Commands
                 }
                 catch (ArgumentException ex)
                 {
-                    // The target, like the message, never carries a user:password@ part.
-                    ThrowTerminatingError(new ErrorRecord(ex, "InvalidBaseUrl", ErrorCategory.InvalidArgument, GatewaySettings.WithoutUserInfo(BaseUrl)));
+                    ThrowTerminatingError(KlingErrors.InvalidBaseUrl(ex, BaseUrl));
                 }
             }
 
@@ -99,7 +99,7 @@ namespace Kling.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The proxy '{Proxy}' is not an absolute http(s) URL."), "InvalidProxy", ErrorCategory.InvalidArgument, Proxy));
             }
 
-            SecureString key = CheckedKey(ApiKey, source);
+            SecureString key = CheckedKey(given, source);
             KlingSession.Connect(key, baseUri, TimeSpan.FromSeconds(TimeoutSec), source, Proxy, ProxyCredential?.GetNetworkCredential());
             key.Dispose();
             WriteVerbose($"Kling will use {(baseUri?.ToString() ?? "the gateway of $env:" + GatewaySettings.BaseUrlVariable + " (or the default)")} with the key given to Connect-Kling, in this runspace only.");
