@@ -175,8 +175,7 @@ namespace Kling.Core.Batches
 
         private async Task RunAsync(SubmissionItem item, Task firstTurn)
         {
-            bool journaledSending = false;
-            VideoRequest? toSend = null;
+            var row = new RowState(item);
             try
             {
                 int rateLimited = 0;
@@ -184,64 +183,24 @@ namespace Kling.Core.Batches
                 while (true)
                 {
                     await turn.ConfigureAwait(false);
-                    SubmitAttempt attempt;
-                    try
+                    SubmitAttempt? attempt = await TakeTurnAsync(row).ConfigureAwait(false);
+                    if (attempt == null)
                     {
-                        if (stopped)
-                        {
-                            Finish(item, null, null, notSent: true, journaledSending);
-                            return;
-                        }
-
-                        // Local images are uploaded in the row's turn, so uploads share the submissions' concurrency limit.
-                        toSend ??= await UploadImagesAsync(item.Request).ConfigureAwait(false);
-                        if (stopped)
-                        {
-                            // Stopped while uploading: the POST was never sent.
-                            Finish(item, null, null, notSent: true, journaledSending);
-                            return;
-                        }
-
-                        if (!journaledSending && journal != null && item.JournalKey != null)
-                        {
-                            // On disk before the POST: if the process dies now, a rerun knows this row may be billed.
-                            journal.RecordSending(item.JournalKey, item.Row, item.Name, toSend);
-                        }
-
-                        journaledSending = true;
-                        attempt = await client.SubmitOnceAsync(toSend, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (GatewayException ex) when (ex.StopsBatch)
-                    {
-                        // Bad key or no balance: every later row would fail the same way. Stop before the slot is freed.
-                        stopped = true;
-                        throw;
-                    }
-                    finally
-                    {
-                        Concurrency.Release();
+                        Finish(item, null, null, notSent: true, row.JournaledSending);
+                        return;
                     }
 
                     if (attempt.Task != null)
                     {
-                        Concurrency.OnSuccess();
-                        KlingTask task = attempt.Task;
-                        task.Row = item.Row;
-                        task.Name = item.Name;
-                        if (journal != null && item.JournalKey != null)
-                        {
-                            journal.RecordSubmitted(item.JournalKey, item.Row, item.Name, toSend, task.TaskId);
-                        }
-
-                        Enqueue(new SubmissionOutcome(item, task, null, notSent: false));
+                        Accept(row, attempt.Task);
                         return;
                     }
 
+                    // A 429 billed nothing: wait it out and take another turn, up to MaxRateLimitRetries times.
                     Concurrency.OnRateLimited();
-                    rateLimited++;
-                    if (rateLimited > MaxRateLimitRetries)
+                    if (++rateLimited > MaxRateLimitRetries)
                     {
-                        Finish(item, attempt.RateLimit, null, notSent: false, journaledSending);
+                        Finish(item, attempt.RateLimit, null, notSent: false, row.JournaledSending);
                         return;
                     }
 
@@ -253,17 +212,71 @@ namespace Kling.Core.Batches
             {
                 // Failures that provably billed nothing are journaled as not sent, so a rerun may send the row;
                 // an outcome-unknown failure keeps its "sending" line, so a rerun reports it instead of paying twice.
-                Finish(item, ex, null, notSent: false, journaledSending && !ex.OutcomeUnknown);
+                Finish(item, ex, null, notSent: false, row.JournaledSending && !ex.OutcomeUnknown);
             }
             catch (OperationCanceledException)
             {
-                // Ctrl+C. A POST cut off mid-way keeps its "sending" line (outcome unknown on rerun).
+                // Ctrl+C after the grace period. A POST cut off mid-way keeps its "sending" line (outcome unknown on rerun).
                 Enqueue(new SubmissionOutcome(item, null, null, notSent: true));
             }
             catch (Exception ex)
             {
-                Enqueue(new SubmissionOutcome(item, null, new GatewayException(GatewayErrorKind.InvalidResponse, ex.Message, inner: ex) { OutcomeUnknown = journaledSending }, notSent: false));
+                Enqueue(new SubmissionOutcome(item, null, new GatewayException(GatewayErrorKind.InvalidResponse, ex.Message, inner: ex) { OutcomeUnknown = row.JournaledSending }, notSent: false));
             }
+        }
+
+        /// <summary>
+        /// One turn at the gateway, within the concurrency limit: the row's local images uploaded (so uploads share the
+        /// limit), "sending" on disk, then the POST. Null when the batch stopped before anything was sent.
+        /// </summary>
+        private async Task<SubmitAttempt?> TakeTurnAsync(RowState row)
+        {
+            try
+            {
+                if (stopped)
+                {
+                    return null;
+                }
+
+                row.ToSend ??= await UploadImagesAsync(row.Item.Request).ConfigureAwait(false);
+                if (stopped)
+                {
+                    return null;
+                }
+
+                if (!row.JournaledSending && journal != null && row.Item.JournalKey != null)
+                {
+                    // On disk before the POST: if the process dies now, a rerun knows this row may be billed.
+                    journal.RecordSending(row.Item.JournalKey, row.Item.Row, row.Item.Name, row.ToSend);
+                }
+
+                row.JournaledSending = true;
+                return await client.SubmitOnceAsync(row.ToSend, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GatewayException ex) when (ex.StopsBatch)
+            {
+                // Bad key or no balance: every later row would fail the same way. Stop before the slot is freed.
+                stopped = true;
+                throw;
+            }
+            finally
+            {
+                Concurrency.Release();
+            }
+        }
+
+        private void Accept(RowState row, KlingTask task)
+        {
+            Concurrency.OnSuccess();
+            SubmissionItem item = row.Item;
+            task.Row = item.Row;
+            task.Name = item.Name;
+            if (journal != null && item.JournalKey != null)
+            {
+                journal.RecordSubmitted(item.JournalKey, item.Row, item.Name, row.ToSend!, task.TaskId);
+            }
+
+            Enqueue(new SubmissionOutcome(item, task, null, notSent: false));
         }
 
         /// <summary>The request as it is sent: each local image uploaded (once per session, through the cache) and its URL put in place.</summary>
@@ -301,5 +314,20 @@ namespace Kling.Core.Batches
 
         /// <summary>Cancels whatever still runs. The token source and the outcome queue are left to the GC, so a late worker cannot fault.</summary>
         public void Dispose() => cancellation.Cancel();
+
+        /// <summary>One row on its way: what is sent once its images are uploaded, and whether "sending" is on disk.</summary>
+        private sealed class RowState
+        {
+            public RowState(SubmissionItem item)
+            {
+                Item = item;
+            }
+
+            public SubmissionItem Item { get; }
+
+            public VideoRequest? ToSend { get; set; }
+
+            public bool JournaledSending { get; set; }
+        }
     }
 }
