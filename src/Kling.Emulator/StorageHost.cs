@@ -30,46 +30,7 @@ internal sealed class StorageHost
 
     private void MapStorage(WebApplication app)
     {
-        app.MapGet("/files/{name}", async (HttpContext context, string name) =>
-        {
-            if (await DownloadFaultAsync(context))
-            {
-                return;
-            }
-
-            string? expiresText = context.Request.Query["expires"];
-            string? sig = context.Request.Query["sig"];
-            if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out long expires) || sig != state.Sign(name, expires))
-            {
-                await StorageErrorAsync(context, "SignatureDoesNotMatch", "The request signature is not valid.");
-                return;
-            }
-
-            if (DateTimeOffset.UtcNow.ToUnixTimeSeconds() > expires)
-            {
-                await StorageErrorAsync(context, "AccessDenied", "Request has expired: the result link expired.");
-                return;
-            }
-
-            string taskId = name.EndsWith(".mp4", StringComparison.Ordinal) ? name[..^4] : name;
-            Interlocked.Increment(ref fileDownloads);
-            EnterInFlight(ref downloadsInFlight, ref maxDownloadsInFlight);
-            try
-            {
-                await PassBarrierAsync(context.RequestAborted);
-                EmulatorOptions options = Snapshot();
-                if (options.DownloadDelayMs > 0)
-                {
-                    await Task.Delay(options.DownloadDelayMs, context.RequestAborted);
-                }
-
-                await ServeAsync(context, CachedVideoBytes(taskId, options.VideoBytes), "video/mp4");
-            }
-            finally
-            {
-                Interlocked.Decrement(ref downloadsInFlight);
-            }
-        });
+        app.MapGet("/files/{name}", ServeResultAsync);
 
         // POST /_emulator/download-barrier?count=N (on the storage host): the next N result downloads each wait
         // until all N have arrived, so that tests can make downloads of separate processes overlap without timing.
@@ -96,6 +57,48 @@ internal sealed class StorageHost
 
             await ServeAsync(context, upload.Bytes, upload.ContentType);
         });
+    }
+
+    /// <summary>GET /files/{name}: a result file behind a signed, expiring link, with faults, delay and Range.</summary>
+    private async Task ServeResultAsync(HttpContext context, string name)
+    {
+        if (await DownloadFaultAsync(context))
+        {
+            return;
+        }
+
+        string? expiresText = context.Request.Query["expires"];
+        string? sig = context.Request.Query["sig"];
+        if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out long expires) || sig != state.Sign(name, expires))
+        {
+            await StorageErrorAsync(context, "SignatureDoesNotMatch", "The request signature is not valid.");
+            return;
+        }
+
+        if (DateTimeOffset.UtcNow.ToUnixTimeSeconds() > expires)
+        {
+            await StorageErrorAsync(context, "AccessDenied", "Request has expired: the result link expired.");
+            return;
+        }
+
+        string taskId = name.EndsWith(".mp4", StringComparison.Ordinal) ? name[..^4] : name;
+        Interlocked.Increment(ref fileDownloads);
+        EnterInFlight(ref downloadsInFlight, ref maxDownloadsInFlight);
+        try
+        {
+            await PassBarrierAsync(context.RequestAborted);
+            EmulatorOptions options = Snapshot();
+            if (options.DownloadDelayMs > 0)
+            {
+                await Task.Delay(options.DownloadDelayMs, context.RequestAborted);
+            }
+
+            await ServeAsync(context, CachedVideoBytes(taskId, options.VideoBytes), "video/mp4");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref downloadsInFlight);
+        }
     }
 
     /// <summary>The last video served, kept so that big files (benchmarks) are not generated again per request.</summary>
