@@ -3,17 +3,6 @@ Describe 'Save-KlingVideo and the file system' {
         . (Join-Path $PSScriptRoot 'common.ps1')
         $script:emu = Start-KlingEmulator -TaskSeconds 0.3
 
-        function New-CompletedTask {
-            param([string] $Name, [string] $Prompt = 'a clip')
-            $p = @{ Prompt = $Prompt }
-            if ($Name) { $p.Name = $Name }
-            New-KlingVideo @p | Wait-KlingTask -PollInterval 0.1
-        }
-
-        function Get-FileDownload {
-            @(Get-EmulatorRequest $emu -HostName storage -Method GET -PathLike '/files/*')
-        }
-
         function Get-IndexLine {
             param([string] $Folder)
             @(Get-Content -LiteralPath (Join-Path $Folder '.kling-saved.jsonl') -Encoding utf8 | Where-Object { $_.Trim() } | ForEach-Object { $_ | ConvertFrom-Json })

@@ -3,13 +3,6 @@ Describe 'Save-KlingVideo' {
         . (Join-Path $PSScriptRoot 'common.ps1')
         $script:emu = Start-KlingEmulator -TaskSeconds 0.5
 
-        function New-CompletedTask {
-            param([string] $Name, [string] $Prompt = 'a clip')
-            $p = @{ Prompt = $Prompt }
-            if ($Name) { $p.Name = $Name }
-            New-KlingVideo @p | Wait-KlingTask -PollInterval 0.1
-        }
-
         function Wait-LinkExpired {
             <# Until the storage host refuses the task's result link: past its expires_at (whole seconds). #>
             param([Parameter(Mandatory)] $Task)
@@ -211,10 +204,6 @@ Describe 'Save-KlingVideo' {
                 $path = Join-Path $TestDrive "reference-$([guid]::NewGuid().ToString('n')).bin"
                 Invoke-WebRequest -Uri @($Task.VideoUrl)[$Index] -OutFile $path
                 $path
-            }
-
-            function Get-FileDownload {
-                @(Get-EmulatorRequest $emu -HostName storage -Method GET -PathLike '/files/*')
             }
         }
 

@@ -27,6 +27,20 @@ function Close-TestEmulator {
     Stop-KlingEmulator $Emulator
 }
 
+function New-CompletedTask {
+    <# Submits one row and waits for its task: a completed task to save. #>
+    param([string] $Name, [string] $Prompt = 'a clip')
+    $p = @{ Prompt = $Prompt }
+    if ($Name) { $p.Name = $Name }
+    New-KlingVideo @p | Wait-KlingTask -PollInterval 0.1
+}
+
+function Get-FileDownload {
+    <# The result-file downloads the storage host received. #>
+    param($Emulator = $script:emu)
+    @(Get-EmulatorRequest $Emulator -HostName storage -Method GET -PathLike '/files/*')
+}
+
 function Reset-Emulator {
     param([Parameter(Mandatory)] $Emulator, [hashtable] $Config)
     Invoke-EmulatorControl $Emulator reset | Out-Null
