@@ -42,5 +42,5 @@ internal sealed class ControlEndpoints
     }
 
     private object[] Tasks() =>
-        state.Tasks.Values.Select(t => (object)new { id = t.Id, prompt = t.Request["prompt"]?.ToString(), created = t.Created, finishesAt = t.FinishesAt, fails = t.Fails }).ToArray();
+        state.Tasks.Values.Select(t => (object)new { id = t.Id, model = t.Request["model"]?.ToString(), prompt = t.Request["prompt"]?.ToString(), extraFields = t.ExtraFields, created = t.Created, finishesAt = t.FinishesAt, fails = t.Fails }).ToArray();
 }

@@ -13,6 +13,9 @@ internal sealed class EmulatedTask
     public double Estimate { get; init; }
     public required bool Fails { get; init; }
     public required JsonObject Request { get; init; }
+
+    /// <summary>The body's fields its model does not take: passed on as the gateway does, and listed for the tests.</summary>
+    public string[] ExtraFields { get; init; } = Array.Empty<string>();
     public double ResultTtl { get; init; }
     public int ResultCount { get; init; } = 1;
     public DateTimeOffset FinishesAt => Created.AddSeconds(Seconds);
@@ -20,7 +23,7 @@ internal sealed class EmulatedTask
     /// <summary>A task for a valid submission body, timed and doomed (or not) by the options of the moment.</summary>
     public static EmulatedTask Create(JsonObject body, EmulatorOptions options)
     {
-        string prompt = body["prompt"]!.GetValue<string>();
+        string prompt = body["prompt"] is JsonValue p && p.TryGetValue(out string? text) ? text : ""; // optional on motion control and turbo
         double seconds = options.TaskSeconds + (options.TaskJitter * ((Random.Shared.NextDouble() * 2) - 1));
         return new EmulatedTask
         {
@@ -31,6 +34,7 @@ internal sealed class EmulatedTask
             Fails = (!string.IsNullOrEmpty(options.FailMarker) && prompt.Contains(options.FailMarker, StringComparison.Ordinal)) ||
                     (options.TaskFailRate > 0 && Random.Shared.NextDouble() < options.TaskFailRate),
             Request = body,
+            ExtraFields = Models.ModelTable.ExtraFields(body),
             ResultTtl = options.ResultTtl,
             ResultCount = Math.Max(1, options.ResultCount),
         };
