@@ -261,21 +261,64 @@ public sealed class GatewayEmulatorTests : IAsyncLifetime
         Assert.Equal(50_000, (await plain.GetByteArrayAsync(url)).Length);
     }
 
+    /// <summary>A multipart body written byte for byte, with the part's Content-Disposition exactly as given.</summary>
+    private static HttpContent RawForm(string disposition, byte[] bytes, string? partType = "application/octet-stream")
+    {
+        const string boundary = "kling-test-boundary";
+        var body = new MemoryStream();
+        void Write(string text) => body.Write(Encoding.UTF8.GetBytes(text));
+        Write($"--{boundary}\r\nContent-Disposition: {disposition}\r\n");
+        if (partType != null)
+        {
+            Write($"Content-Type: {partType}\r\n");
+        }
+
+        Write("\r\n");
+        body.Write(bytes);
+        Write($"\r\n--{boundary}--\r\n");
+        var content = new ByteArrayContent(body.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={boundary}");
+        return content;
+    }
+
+    private static readonly byte[] Png = { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 1, 2, 3 };
+
     [Fact]
     public async Task Uploads_accept_images_by_content_and_serve_them_back()
     {
-        byte[] png = { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 1, 2, 3 };
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(png), "file", "frame.jpg" } };
-        HttpResponseMessage response = await http.PostAsync("/v1/uploads/images", form);
+        HttpResponseMessage response = await http.PostAsync("/v1/uploads/images", RawForm("form-data; name=\"file\"; filename=\"frame.jpg\"", Png));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         JsonElement json = await Json(response);
         Assert.Equal("image/png", json.GetProperty("content_type").GetString());
-        Assert.Equal(png.Length, json.GetProperty("bytes").GetInt32());
+        Assert.Equal(Png.Length, json.GetProperty("bytes").GetInt32());
+        Assert.Equal("frame.jpg", json.GetProperty("filename").GetString());
         using var plain = new HttpClient();
-        Assert.Equal(png, await plain.GetByteArrayAsync(json.GetProperty("url").GetString()));
+        Assert.Equal(Png, await plain.GetByteArrayAsync(json.GetProperty("url").GetString()));
 
-        using var text = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("not an image")), "file", "frame.png" } };
-        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/v1/uploads/images", text)).StatusCode);
+        HttpResponseMessage text = await http.PostAsync("/v1/uploads/images", RawForm("form-data; name=\"file\"; filename=\"frame.png\"", Encoding.UTF8.GetBytes("not an image")));
+        Assert.Equal(HttpStatusCode.BadRequest, text.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("form-data; name=file; filename=\"frame.png\"")]
+    [InlineData("form-data; name=\"file\"; filename=frame.png")]
+    [InlineData("form-data; name=\"file\"")]
+    [InlineData("form-data; name=\"image\"; filename=\"frame.png\"")]
+    public async Task Uploads_refuse_unquoted_or_missing_parameters_as_a_strict_server_does(string disposition)
+    {
+        HttpResponseMessage response = await http.PostAsync("/v1/uploads/images", RawForm(disposition, Png));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("multipart field file required", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Uploads_refuse_a_part_without_its_content_type_and_read_filename_star()
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/v1/uploads/images", RawForm("form-data; name=\"file\"; filename=\"a.png\"", Png, partType: null))).StatusCode);
+        HttpResponseMessage response = await http.PostAsync("/v1/uploads/images", RawForm("form-data; name=\"file\"; filename=\"_.png\"; filename*=UTF-8''%E8%8A%B1.png", Png));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("花.png", (await Json(response)).GetProperty("filename").GetString());
+        Assert.Contains(emulator.Requests, r => r.Parts.Contains("Content-Disposition: form-data; name=\"file\"; filename=\"_.png\"; filename*=UTF-8''%E8%8A%B1.png; Content-Type: application/octet-stream"));
     }
 
     [Fact]
