@@ -14,6 +14,7 @@
         'Connect-Kling'
         'Disconnect-Kling'
         'Get-KlingConfig'
+        'Get-KlingBalance'
         'New-KlingVideo'
         'Get-KlingTask'
         'Wait-KlingTask'

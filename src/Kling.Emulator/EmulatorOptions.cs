@@ -58,6 +58,9 @@ public sealed class EmulatorOptions
     /// <summary>The Retry-After (seconds) sent with a concurrency 429.</summary>
     public double ConcurrencyRetryAfter { get; set; } = 0.2;
 
+    /// <summary>When true, a submission is answered {"code":200,"data":{"id":...,"status":"pending"}} (data as an object, as some gateway models do) instead of the one-element array.</summary>
+    public bool SubmitDataAsObject { get; set; }
+
     /// <summary>Share of submissions answered 429 at random (0..1), like a busy gateway.</summary>
     public double Submit429Rate { get; set; }
 

@@ -157,7 +157,10 @@ internal sealed class GatewayHost
             return;
         }
 
-        await WriteJsonAsync(context, new { code = 200, data = new[] { new { status = "submitted", task_id = task.Id } } });
+        object data = options.SubmitDataAsObject
+            ? new { id = task.Id, status = "pending", created = task.Created.ToUnixTimeSeconds() }
+            : new[] { new { status = "submitted", task_id = task.Id } };
+        await WriteJsonAsync(context, new { code = 200, data });
     }
 
     /// <summary>The submission body, or the 400 message when it is not JSON, empty, or breaks a rule.</summary>

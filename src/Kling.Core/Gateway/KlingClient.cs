@@ -58,7 +58,9 @@ namespace Kling.Core.Gateway
                 throw new ArgumentException("A task id is required.", nameof(taskId));
             }
 
-            Uri uri = transport.UriFor(TaskPath + Uri.EscapeDataString(taskId.Trim()));
+            // The language of the task's messages (its error text), when one is set: the gateway's English otherwise.
+            string language = Settings.Language == null ? string.Empty : "?language=" + Uri.EscapeDataString(Settings.Language);
+            Uri uri = transport.UriFor(TaskPath + Uri.EscapeDataString(taskId.Trim()) + language);
             return CallAsync(
                 $"GET {uri}",
                 $"Status of '{taskId}'",
@@ -108,6 +110,30 @@ namespace Kling.Core.Gateway
                 {
                     DuringUpload = true,
                 },
+                cancellationToken);
+        }
+
+        /// <summary>
+        /// The key's balance (GET /v1/balance), or with <paramref name="account"/> the whole account's (GET /v1/user/balance).
+        /// Reads bill nothing, so transient failures are tried again; HTTP 200 with "success": false is an error with the gateway's message.
+        /// </summary>
+        public Task<KlingBalance> GetBalanceAsync(bool account, CancellationToken cancellationToken)
+        {
+            Uri uri = transport.UriFor(account ? BalanceCall.AccountPath : BalanceCall.KeyPath);
+            return CallAsync(
+                $"GET {uri}",
+                account ? "The account's balance" : "The key's balance",
+                async ct =>
+                {
+                    GatewayReply reply = await transport.SendAsync(HttpMethod.Get, uri, (string?)null, ct).ConfigureAwait(false);
+                    if (reply.Status != 200)
+                    {
+                        throw transport.ErrorFrom(reply);
+                    }
+
+                    return BalanceCall.Read(reply, account, transport);
+                },
+                failure => failure,
                 cancellationToken);
         }
 
