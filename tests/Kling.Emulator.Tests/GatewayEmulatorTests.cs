@@ -322,6 +322,48 @@ public sealed class GatewayEmulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Balance_of_the_key_and_the_account_follows_the_submissions_billed()
+    {
+        (await http.PostAsJsonAsync("/_emulator/config", new { balance = 3, accountBalance = 50.5 })).EnsureSuccessStatusCode();
+        await SubmitOk();
+        JsonElement key = await Json(await http.GetAsync("/v1/balance"));
+        Assert.True(key.GetProperty("success").GetBoolean());
+        Assert.Equal(2, key.GetProperty("remain_balance").GetDouble());
+        Assert.Equal(1, key.GetProperty("used_balance").GetDouble());
+        Assert.False(key.GetProperty("unlimited_quota").GetBoolean());
+        JsonElement account = await Json(await http.GetAsync("/v1/user/balance"));
+        Assert.Equal(50.5, account.GetProperty("remain_balance").GetDouble());
+
+        (await http.PostAsJsonAsync("/_emulator/config", new { balance = -1 })).EnsureSuccessStatusCode();
+        JsonElement unlimited = await Json(await http.GetAsync("/v1/balance"));
+        Assert.Equal(-1, unlimited.GetProperty("remain_balance").GetDouble());
+        Assert.True(unlimited.GetProperty("unlimited_quota").GetBoolean());
+
+        emulator.AddFault(new Fault { Route = "balance", Kind = "unsuccessful", Message = "lookup failed" });
+        HttpResponseMessage failed = await http.GetAsync("/v1/balance");
+        Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+        JsonElement body = await Json(failed);
+        Assert.False(body.GetProperty("success").GetBoolean());
+        Assert.Equal("lookup failed", body.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("", "Content moderation failed")]
+    [InlineData("?language=en", "Content moderation failed")]
+    [InlineData("?language=zh", "内容审核未通过")]
+    [InlineData("?language=ko", "콘텐츠 검토를 통과하지 못했습니다")]
+    [InlineData("?language=ja", "コンテンツ審査に合格しませんでした")]
+    public async Task A_failed_tasks_message_comes_in_the_language_asked_for(string query, string message)
+    {
+        string id = await SubmitOk("doomed [fail]");
+        await WaitFinished(id);
+        JsonElement data = (await Json(await http.GetAsync($"/v1/tasks/{id}{query}"))).GetProperty("data");
+        Assert.Equal(message, data.GetProperty("error").GetProperty("message").GetString());
+        Assert.EndsWith(query, emulator.Requests.Last().Path, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/v1/tasks/{id}?language=fr")).StatusCode);
+    }
+
+    [Fact]
     public async Task Records_every_request_with_its_headers()
     {
         await SubmitOk("recorded");
