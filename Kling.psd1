@@ -14,6 +14,7 @@
         'Connect-Kling'
         'Disconnect-Kling'
         'Get-KlingConfig'
+        'Get-KlingBalance'
         'New-KlingVideo'
         'Get-KlingTask'
         'Wait-KlingTask'
@@ -30,7 +31,7 @@
             ProjectUri   = 'https://www.powershellgallery.com/packages/Kling'
             LicenseUri   = 'https://spdx.org/licenses/MIT.html'
             Tags         = @('Kling', 'Video', 'AI', 'GenerativeAI', 'xcompute', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = 'First release: New-KlingVideo (validated, throttled, journaled batches; local images uploaded once), Wait-KlingTask (one polling scheduler), Save-KlingVideo (resumable, parallel downloads), Send-KlingImage, Test-KlingVideoInput, Get-KlingTask, Connect-Kling (key, credential or vault), Get-KlingConfig, Disconnect-Kling.'
+            ReleaseNotes = 'First release: New-KlingVideo (validated, throttled, journaled batches; local images uploaded once), Wait-KlingTask (one polling scheduler), Save-KlingVideo (resumable, parallel downloads), Send-KlingImage, Test-KlingVideoInput, Get-KlingTask, Get-KlingBalance, Connect-Kling (key, credential or vault; -Language), Get-KlingConfig, Disconnect-Kling.'
         }
     }
 }

@@ -9,7 +9,9 @@
     Bench: Build, then every benchmark under bench/ (not run by CI): each prints its ratios against baselines
            measured in the same run and fails when a goal does not hold.
     Package: Build, then out/package/Kling.<version>.nupkg, made by Publish-PSResource into a local folder
-           repository (registered only for the moment of publishing), ready for the PowerShell Gallery.
+           repository (registered only for the moment of publishing), ready for the PowerShell Gallery, and beside
+           it out/package/Kling.Emulator.<version>.nupkg, the emulator as a .NET tool (command kling-emulator) for
+           NuGet: dotnet tool install --global Kling.Emulator.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
 #>
@@ -176,6 +178,15 @@ function Invoke-Package {
     $package = Get-ChildItem $packageOut -Filter 'Kling.*.nupkg' | Select-Object -First 1
     if (-not $package) { throw "Publish-PSResource made no package in $packageOut." }
     Write-Host "Packaged $($package.FullName)"
+    Invoke-EmulatorPack $packageOut
+}
+
+function Invoke-EmulatorPack([string] $Destination) {
+    # The emulator as a .NET tool (PackAsTool in its project): users test their scripts against it offline.
+    Invoke-Dotnet pack (Join-Path $root 'src/Kling.Emulator/Kling.Emulator.csproj') -c $Configuration -o $Destination --nologo -v quiet
+    $tool = Get-ChildItem $Destination -Filter 'Kling.Emulator.*.nupkg' | Select-Object -First 1
+    if (-not $tool) { throw "dotnet pack made no Kling.Emulator package in $Destination." }
+    Write-Host "Packaged $($tool.FullName)"
 }
 
 switch ($Task) {

@@ -23,6 +23,12 @@ namespace Kling.Core
 
         public string Proxy { get; set; } = string.Empty;
 
+        /// <summary>The language of task messages (en, zh, ko, ja).</summary>
+        public string Language { get; set; } = string.Empty;
+
+        /// <summary>Connect-Kling, $env:KLING_LANGUAGE, or default (English, nothing sent).</summary>
+        public string LanguageSource { get; set; } = string.Empty;
+
         public string UserAgent { get; set; } = string.Empty;
 
         public string ModuleVersion { get; set; } = string.Empty;

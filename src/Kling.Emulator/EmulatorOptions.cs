@@ -17,8 +17,11 @@ public sealed class EmulatorOptions
     /// <summary>Each task's duration varies by up to this many seconds either way.</summary>
     public double TaskJitter { get; set; }
 
-    /// <summary>Submissions left before 402; -1 means unlimited.</summary>
+    /// <summary>Submissions left before 402 (one unit each; also the key's remain_balance on GET /v1/balance); -1 means unlimited.</summary>
     public int Balance { get; set; } = -1;
+
+    /// <summary>The account's remain_balance on GET /v1/user/balance; -1 means unlimited.</summary>
+    public double AccountBalance { get; set; } = -1;
 
     /// <summary>Seconds a result URL stays valid after completion.</summary>
     public double ResultTtl { get; set; } = 3600;
@@ -54,6 +57,9 @@ public sealed class EmulatorOptions
 
     /// <summary>The Retry-After (seconds) sent with a concurrency 429.</summary>
     public double ConcurrencyRetryAfter { get; set; } = 0.2;
+
+    /// <summary>When true, a submission is answered {"code":200,"data":{"id":...,"status":"pending"}} (data as an object, as some gateway models do) instead of the one-element array.</summary>
+    public bool SubmitDataAsObject { get; set; }
 
     /// <summary>Share of submissions answered 429 at random (0..1), like a busy gateway.</summary>
     public double Submit429Rate { get; set; }

@@ -17,6 +17,7 @@ internal sealed class EmulatorState
     private readonly List<RecordedRequest> requests = new();
     private readonly List<Fault> faults = new();
     private readonly byte[] secret = RandomNumberGenerator.GetBytes(32);
+    private int spent;
 
     public EmulatorState(EmulatorOptions options)
     {
@@ -44,6 +45,9 @@ internal sealed class EmulatorState
         }
     }
 
+    /// <summary>Submissions billed since the start or the last reset (the balance endpoints' used_balance).</summary>
+    public int Spent => Volatile.Read(ref spent);
+
     public EmulatorOptions Snapshot()
     {
         lock (Gate)
@@ -60,6 +64,7 @@ internal sealed class EmulatorState
             requests.Clear();
             faults.Clear();
             Options = initial.Clone();
+            spent = 0;
         }
 
         Tasks.Clear();
@@ -117,6 +122,7 @@ internal sealed class EmulatorState
                 Options.Balance--;
             }
 
+            spent++;
             return true;
         }
     }

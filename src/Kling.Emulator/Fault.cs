@@ -5,10 +5,10 @@ namespace Kling.Emulator;
 /// <summary>A failure injected into the next requests of one route.</summary>
 public sealed class Fault
 {
-    /// <summary>submit, task, upload or download.</summary>
+    /// <summary>submit, task, upload, balance or download.</summary>
     [JsonPropertyName("route")] public string Route { get; set; } = "submit";
 
-    /// <summary>status (answer with Status), reset (drop the connection), truncate (200 with a cut-off body), redirect (Status 3xx to Location).</summary>
+    /// <summary>status (answer with Status), reset (drop the connection), truncate (200 with a cut-off body), redirect (Status 3xx to Location), unsuccessful (200 with success:false and Message).</summary>
     [JsonPropertyName("kind")] public string Kind { get; set; } = "status";
 
     [JsonPropertyName("status")] public int Status { get; set; } = 500;

@@ -19,6 +19,10 @@ internal static class FaultInjector
                 context.Response.StatusCode = fault.Status is >= 300 and < 400 ? fault.Status : 302;
                 context.Response.Headers.Location = fault.Location ?? "/";
                 return;
+            case "unsuccessful":
+                // A lookup that failed but says so only in the body, as the gateway's balance endpoints can.
+                await WriteJsonAsync(context, new { success = false, message = fault.Message ?? "查询失败 (lookup failed)" });
+                return;
             case "truncate":
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
@@ -56,8 +60,10 @@ internal static class FaultInjector
         401 => "authentication_error",
         402 => "payment_required",
         404 => "not_found_error",
+        403 => "permission_error",
         413 => "request_too_large",
         429 => "rate_limit_error",
+        502 => "bad_gateway",
         _ => "server_error",
     };
 
@@ -65,6 +71,8 @@ internal static class FaultInjector
     {
         429 => "请求过于频繁，请稍后再试 (too many requests)",
         402 => "余额不足，请充值 (insufficient balance)",
+        403 => "无权访问 (permission denied)",
+        502 => "上游服务错误 (bad gateway)",
         _ when status >= 500 => "服务器内部错误 (internal server error)",
         _ => "request failed",
     };

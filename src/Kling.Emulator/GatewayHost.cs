@@ -20,6 +20,8 @@ internal sealed class GatewayHost
     private readonly EmulatorState state;
     private readonly Uri storageUri;
     private readonly ControlEndpoints control;
+    private readonly UploadRoute upload;
+    private readonly BalanceRoute balance;
     private int submitsInFlight;
     private int maxSubmitsInFlight;
     private int statusCalls;
@@ -30,6 +32,8 @@ internal sealed class GatewayHost
         this.state = state;
         this.storageUri = storageUri;
         this.control = control;
+        upload = new UploadRoute(state, storageUri);
+        balance = new BalanceRoute(state);
     }
 
     public int Accepted => Volatile.Read(ref acceptedSubmits);
@@ -74,7 +78,9 @@ internal sealed class GatewayHost
 
         app.MapPost("/v1/videos/generations", SubmitAsync);
         app.MapGet("/v1/tasks/{id}", GetTaskAsync);
-        app.MapPost("/v1/uploads/images", UploadAsync);
+        app.MapPost("/v1/uploads/images", upload.HandleAsync);
+        app.MapGet("/v1/balance", balance.KeyAsync);
+        app.MapGet("/v1/user/balance", balance.AccountAsync);
         control.Map(app);
     }
 
@@ -151,7 +157,10 @@ internal sealed class GatewayHost
             return;
         }
 
-        await WriteJsonAsync(context, new { code = 200, data = new[] { new { status = "submitted", task_id = task.Id } } });
+        object data = options.SubmitDataAsObject
+            ? new { id = task.Id, status = "pending", created = task.Created.ToUnixTimeSeconds() }
+            : new[] { new { status = "submitted", task_id = task.Id } };
+        await WriteJsonAsync(context, new { code = 200, data });
     }
 
     /// <summary>The submission body, or the 400 message when it is not JSON, empty, or breaks a rule.</summary>
@@ -180,6 +189,13 @@ internal sealed class GatewayHost
             return;
         }
 
+        string? language = context.Request.Query["language"];
+        if (language != null && !TaskLanguage.IsKnown(language))
+        {
+            await ErrorAsync(context, 400, "invalid_request_error", $"language: 不支持的语言 '{language}' (language must be en, zh, ko or ja)");
+            return;
+        }
+
         if (!state.Tasks.TryGetValue(id, out EmulatedTask? task))
         {
             context.Response.StatusCode = 404;
@@ -187,11 +203,11 @@ internal sealed class GatewayHost
             return;
         }
 
-        await WriteJsonAsync(context, new { code = 200, data = TaskData(task, DateTimeOffset.UtcNow) });
+        await WriteJsonAsync(context, new { code = 200, data = TaskData(task, DateTimeOffset.UtcNow, language) });
     }
 
-    /// <summary>The task as GET /v1/tasks/{id} reports it at <paramref name="now"/>: pending, processing, failed or completed with its links.</summary>
-    private object TaskData(EmulatedTask task, DateTimeOffset now)
+    /// <summary>The task as GET /v1/tasks/{id} reports it at <paramref name="now"/>: pending, processing, failed (its message in the language asked for) or completed with its links.</summary>
+    private object TaskData(EmulatedTask task, DateTimeOffset now, string? language)
     {
         double elapsed = (now - task.Created).TotalSeconds;
         long created = task.Created.ToUnixTimeSeconds();
@@ -208,7 +224,7 @@ internal sealed class GatewayHost
         int actual = (int)Math.Max(1, Math.Round(task.Seconds));
         if (task.Fails)
         {
-            return new { id = task.Id, status = "failed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = (object?)null, error = new { code = 1301, message = "内容审核未通过 (content moderation failed)" } };
+            return new { id = task.Id, status = "failed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = (object?)null, error = new { code = 1301, message = TaskLanguage.ModerationFailed(language) } };
         }
 
         // Links expire resultTtl after completion, or (freshLinks) after this very read, like a gateway that signs on read.
@@ -223,61 +239,5 @@ internal sealed class GatewayHost
     {
         string name = task.ResultCount == 1 ? task.Id + ".mp4" : $"{task.Id}-{n}.mp4";
         return new Uri(storageUri, $"/files/{name}?expires={expires}&sig={state.Sign(name, expires)}").ToString();
-    }
-
-    private async Task UploadAsync(HttpContext context)
-    {
-        Fault? fault = state.TakeFault("upload");
-        if (fault != null)
-        {
-            await ApplyFaultAsync(context, fault);
-            return;
-        }
-
-        (IFormFile? file, string? problem, int status) = await ReadUploadAsync(context.Request);
-        if (problem != null)
-        {
-            await ErrorAsync(context, status, status == 413 ? "request_too_large" : "invalid_request_error", problem);
-            return;
-        }
-
-        using var buffer = new MemoryStream();
-        await file!.CopyToAsync(buffer);
-        byte[] bytes = buffer.ToArray();
-        (string ContentType, string Extension)? kind = ImageKinds.Detect(bytes);
-        if (kind == null)
-        {
-            await ErrorAsync(context, 400, "invalid_request_error", "file: 仅支持 JPEG、PNG、WebP、GIF (only JPEG, PNG, WebP or GIF)");
-            return;
-        }
-
-        string name = $"{EmulatedTask.RandomId(20)}.{kind.Value.Extension}";
-        state.Uploads[name] = (bytes, kind.Value.ContentType);
-        await WriteJsonAsync(context, new
-        {
-            url = new Uri(storageUri, "/uploads/" + name).ToString(),
-            filename = file.FileName,
-            content_type = kind.Value.ContentType,
-            bytes = bytes.Length,
-            created_at = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-        });
-    }
-
-    /// <summary>The multipart field 'file', or the 400/413 message when the form, the field or its size is wrong.</summary>
-    private static async Task<(IFormFile? File, string? Problem, int Status)> ReadUploadAsync(HttpRequest request)
-    {
-        if (!request.HasFormContentType)
-        {
-            return (null, "file: 需要 multipart/form-data (multipart/form-data with a 'file' field required)", 400);
-        }
-
-        IFormCollection form = await request.ReadFormAsync();
-        IFormFile? file = form.Files.GetFile("file");
-        if (file == null)
-        {
-            return (null, "file: 缺少文件字段 (missing 'file' field)", 400);
-        }
-
-        return file.Length > GatewayEmulator.MaxImageBytes ? (null, "file: 图片超过 20MB (image larger than 20 MB)", 413) : (file, null, 200);
     }
 }

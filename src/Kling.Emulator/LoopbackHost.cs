@@ -15,6 +15,9 @@ internal sealed class LoopbackHost : IAsyncDisposable
 {
     private const int MaxRecordedBody = 65536;
 
+    /// <summary>Where a request's <see cref="RecordedRequest"/> waits in HttpContext.Items, for a route to add what it parsed.</summary>
+    public const string RecordKey = "kling.emulator.record";
+
     private readonly WebApplication app;
     private readonly EmulatorState state;
     private readonly string name;
@@ -59,6 +62,7 @@ internal sealed class LoopbackHost : IAsyncDisposable
 
         RecordedRequest record = await ReadAsync(context.Request);
         state.Record(record);
+        context.Items[RecordKey] = record;
         try
         {
             await next();

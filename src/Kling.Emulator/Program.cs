@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Kling.Emulator;
 
-// dotnet Kling.Emulator.dll [--port N] [--storage-port N] [--proxy-port N] [--api-key K] [--task-seconds S] [--task-jitter S]
-//     [--balance N] [--result-ttl S] [--video-bytes N] [--latency-ms N] [--fail-marker TEXT]
-//     [--parent-pid PID] [--exit-on-stdin-eof]
-// Prints one JSON line {"gateway":...,"storage":...,"proxy":...,"apiKey":...} once listening, then runs until Ctrl+C,
-// SIGTERM, the parent process exiting, or (with --exit-on-stdin-eof) the end of standard input.
+// kling-emulator (or dotnet Kling.Emulator.dll) [--port N] [--storage-port N] [--proxy-port N] [--api-key K]
+//     [--task-seconds S] [--task-jitter S] [--balance N] [--result-ttl S] [--video-bytes N] [--latency-ms N]
+//     [--fail-marker TEXT] [--parent-pid PID] [--exit-on-stdin-eof] [--json-only] [--help]
+// Once listening it prints one JSON line {"gateway":...,"storage":...,"proxy":...,"apiKey":...} (what programs read:
+// tests/Emulator.psm1 takes the first line), then, unless --json-only, a few lines for people saying how to connect.
+// It runs until Ctrl+C, SIGTERM, the parent process exiting, or (with --exit-on-stdin-eof) the end of standard input.
 var options = new EmulatorOptions();
 int? parentPid = null;
 bool exitOnStdinEof = false;
+bool jsonOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -30,8 +33,13 @@ for (int i = 0; i < args.Length; i++)
         case "--fail-marker": options.FailMarker = Next(); break;
         case "--parent-pid": parentPid = (int)Number(); break;
         case "--exit-on-stdin-eof": exitOnStdinEof = true; break;
+        case "--json-only": jsonOnly = true; break;
+        case "--help" or "-h" or "-?":
+            Console.WriteLine(EmulatorBanner.Usage);
+            return 0;
         default:
             Console.Error.WriteLine($"unknown option {args[i]}");
+            Console.Error.WriteLine(EmulatorBanner.Usage);
             return 2;
     }
 }
@@ -44,11 +52,19 @@ Console.WriteLine(JsonSerializer.Serialize(new
     proxy = emulator.ProxyUri.ToString().TrimEnd('/'),
     apiKey = emulator.ApiKey,
 }));
+if (!jsonOnly)
+{
+    Console.WriteLine(EmulatorBanner.HowToConnect(emulator.GatewayUri.ToString().TrimEnd('/'), emulator.ApiKey));
+}
+
 Console.Out.Flush();
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+// The web hosts' console lifetimes swallow SIGINT and SIGTERM (they stop only themselves), so listen for them here too.
+using PosixSignalRegistration onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => stop.Cancel());
+using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => stop.Cancel());
 if (exitOnStdinEof)
 {
     _ = Task.Run(async () =>

@@ -11,5 +11,7 @@ public sealed class RecordedRequest
     [JsonPropertyName("path")] public string Path { get; init; } = "";
     [JsonPropertyName("headers")] public Dictionary<string, string> Headers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
     [JsonPropertyName("body")] public string? Body { get; init; }
+    /// <summary>The headers of each multipart part, one line each ("Content-Disposition: ...; Content-Type: ..."), as the upload route read them.</summary>
+    [JsonPropertyName("parts")] public List<string> Parts { get; init; } = new();
     [JsonPropertyName("status")] public int Status { get; set; }
 }

@@ -23,7 +23,7 @@ namespace Kling.Commands
         // Stands for "no runspace" (a host calling a cmdlet outside any runspace), so such callers still work.
         private static readonly object NoRunspace = new object();
 
-        internal static void Connect(SecureString apiKey, Uri? baseUri, TimeSpan? requestTimeout, string keySource, Uri? proxy = null, NetworkCredential? proxyCredential = null)
+        internal static void Connect(SecureString apiKey, Uri? baseUri, TimeSpan? requestTimeout, string keySource, Uri? proxy = null, NetworkCredential? proxyCredential = null, string? language = null)
         {
             SecureString copy = apiKey.Copy();
             copy.MakeReadOnly();
@@ -31,7 +31,7 @@ namespace Kling.Commands
             lock (slot)
             {
                 slot.Connection?.Key.Dispose();
-                slot.Connection = new Connection(copy, baseUri, requestTimeout, keySource, proxy, proxyCredential);
+                slot.Connection = new Connection(copy, baseUri, requestTimeout, keySource, proxy, proxyCredential) { Language = language };
             }
         }
 
@@ -57,6 +57,17 @@ namespace Kling.Commands
             }
 
             return string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(GatewaySettings.BaseUrlVariable)) ? "default" : "$env:" + GatewaySettings.BaseUrlVariable;
+        }
+
+        /// <summary>Where the language in force comes from: Connect-Kling, the environment, or the default.</summary>
+        internal static string LanguageSource()
+        {
+            if (Snapshot(withKey: false, out _)?.Language != null)
+            {
+                return "Connect-Kling";
+            }
+
+            return string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(GatewaySettings.LanguageVariable)) ? "default" : "$env:" + GatewaySettings.LanguageVariable;
         }
 
         /// <summary>
@@ -88,11 +99,19 @@ namespace Kling.Commands
                 baseUri = GatewaySettings.ParseBaseUri(string.IsNullOrWhiteSpace(url) ? GatewaySettings.DefaultBaseUrl : url!);
             }
 
+            string? language = connection?.Language;
+            if (language == null)
+            {
+                string? fromEnvironment = Environment.GetEnvironmentVariable(GatewaySettings.LanguageVariable);
+                language = string.IsNullOrWhiteSpace(fromEnvironment) ? null : GatewaySettings.ParseLanguage(fromEnvironment!, "$env:" + GatewaySettings.LanguageVariable);
+            }
+
             var settings = new GatewaySettings(baseUri, key, source)
             {
                 Proxy = connection?.Proxy,
                 ProxyCredential = connection?.ProxyCredential,
                 KeyTrimmed = trimmed,
+                Language = language,
             };
             if (connection?.Timeout != null)
             {
@@ -102,12 +121,17 @@ namespace Kling.Commands
             return settings;
         }
 
-        /// <summary>This runspace's settings; a bad base URL is a terminating InvalidBaseUrl error naming the URL without its user info.</summary>
+        /// <summary>This runspace's settings; a bad base URL is a terminating InvalidBaseUrl error naming the URL without its user info, a bad $env:KLING_LANGUAGE an InvalidLanguage error.</summary>
         internal static GatewaySettings CurrentFor(PSCmdlet cmdlet)
         {
             try
             {
                 return Current();
+            }
+            catch (ArgumentException ex) when (ex.ParamName == "$env:" + GatewaySettings.LanguageVariable)
+            {
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidLanguage", ErrorCategory.InvalidArgument, Environment.GetEnvironmentVariable(GatewaySettings.LanguageVariable)));
+                throw;
             }
             catch (ArgumentException ex)
             {
@@ -168,6 +192,8 @@ namespace Kling.Commands
             internal Uri? Proxy { get; }
 
             internal NetworkCredential? ProxyCredential { get; }
+
+            internal string? Language { get; set; }
         }
     }
 }

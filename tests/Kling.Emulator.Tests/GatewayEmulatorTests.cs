@@ -261,21 +261,106 @@ public sealed class GatewayEmulatorTests : IAsyncLifetime
         Assert.Equal(50_000, (await plain.GetByteArrayAsync(url)).Length);
     }
 
+    /// <summary>A multipart body written byte for byte, with the part's Content-Disposition exactly as given.</summary>
+    private static HttpContent RawForm(string disposition, byte[] bytes, string? partType = "application/octet-stream")
+    {
+        const string boundary = "kling-test-boundary";
+        var body = new MemoryStream();
+        void Write(string text) => body.Write(Encoding.UTF8.GetBytes(text));
+        Write($"--{boundary}\r\nContent-Disposition: {disposition}\r\n");
+        if (partType != null)
+        {
+            Write($"Content-Type: {partType}\r\n");
+        }
+
+        Write("\r\n");
+        body.Write(bytes);
+        Write($"\r\n--{boundary}--\r\n");
+        var content = new ByteArrayContent(body.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={boundary}");
+        return content;
+    }
+
+    private static readonly byte[] Png = { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 1, 2, 3 };
+
     [Fact]
     public async Task Uploads_accept_images_by_content_and_serve_them_back()
     {
-        byte[] png = { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 1, 2, 3 };
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(png), "file", "frame.jpg" } };
-        HttpResponseMessage response = await http.PostAsync("/v1/uploads/images", form);
+        HttpResponseMessage response = await http.PostAsync("/v1/uploads/images", RawForm("form-data; name=\"file\"; filename=\"frame.jpg\"", Png));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         JsonElement json = await Json(response);
         Assert.Equal("image/png", json.GetProperty("content_type").GetString());
-        Assert.Equal(png.Length, json.GetProperty("bytes").GetInt32());
+        Assert.Equal(Png.Length, json.GetProperty("bytes").GetInt32());
+        Assert.Equal("frame.jpg", json.GetProperty("filename").GetString());
         using var plain = new HttpClient();
-        Assert.Equal(png, await plain.GetByteArrayAsync(json.GetProperty("url").GetString()));
+        Assert.Equal(Png, await plain.GetByteArrayAsync(json.GetProperty("url").GetString()));
 
-        using var text = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("not an image")), "file", "frame.png" } };
-        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/v1/uploads/images", text)).StatusCode);
+        HttpResponseMessage text = await http.PostAsync("/v1/uploads/images", RawForm("form-data; name=\"file\"; filename=\"frame.png\"", Encoding.UTF8.GetBytes("not an image")));
+        Assert.Equal(HttpStatusCode.BadRequest, text.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("form-data; name=file; filename=\"frame.png\"")]
+    [InlineData("form-data; name=\"file\"; filename=frame.png")]
+    [InlineData("form-data; name=\"file\"")]
+    [InlineData("form-data; name=\"image\"; filename=\"frame.png\"")]
+    public async Task Uploads_refuse_unquoted_or_missing_parameters_as_a_strict_server_does(string disposition)
+    {
+        HttpResponseMessage response = await http.PostAsync("/v1/uploads/images", RawForm(disposition, Png));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("multipart field file required", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Uploads_refuse_a_part_without_its_content_type_and_read_filename_star()
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/v1/uploads/images", RawForm("form-data; name=\"file\"; filename=\"a.png\"", Png, partType: null))).StatusCode);
+        HttpResponseMessage response = await http.PostAsync("/v1/uploads/images", RawForm("form-data; name=\"file\"; filename=\"_.png\"; filename*=UTF-8''%E8%8A%B1.png", Png));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("花.png", (await Json(response)).GetProperty("filename").GetString());
+        Assert.Contains(emulator.Requests, r => r.Parts.Contains("Content-Disposition: form-data; name=\"file\"; filename=\"_.png\"; filename*=UTF-8''%E8%8A%B1.png; Content-Type: application/octet-stream"));
+    }
+
+    [Fact]
+    public async Task Balance_of_the_key_and_the_account_follows_the_submissions_billed()
+    {
+        (await http.PostAsJsonAsync("/_emulator/config", new { balance = 3, accountBalance = 50.5 })).EnsureSuccessStatusCode();
+        await SubmitOk();
+        JsonElement key = await Json(await http.GetAsync("/v1/balance"));
+        Assert.True(key.GetProperty("success").GetBoolean());
+        Assert.Equal(2, key.GetProperty("remain_balance").GetDouble());
+        Assert.Equal(1, key.GetProperty("used_balance").GetDouble());
+        Assert.False(key.GetProperty("unlimited_quota").GetBoolean());
+        JsonElement account = await Json(await http.GetAsync("/v1/user/balance"));
+        Assert.Equal(50.5, account.GetProperty("remain_balance").GetDouble());
+
+        (await http.PostAsJsonAsync("/_emulator/config", new { balance = -1 })).EnsureSuccessStatusCode();
+        JsonElement unlimited = await Json(await http.GetAsync("/v1/balance"));
+        Assert.Equal(-1, unlimited.GetProperty("remain_balance").GetDouble());
+        Assert.True(unlimited.GetProperty("unlimited_quota").GetBoolean());
+
+        emulator.AddFault(new Fault { Route = "balance", Kind = "unsuccessful", Message = "lookup failed" });
+        HttpResponseMessage failed = await http.GetAsync("/v1/balance");
+        Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+        JsonElement body = await Json(failed);
+        Assert.False(body.GetProperty("success").GetBoolean());
+        Assert.Equal("lookup failed", body.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("", "Content moderation failed")]
+    [InlineData("?language=en", "Content moderation failed")]
+    [InlineData("?language=zh", "内容审核未通过")]
+    [InlineData("?language=ko", "콘텐츠 검토를 통과하지 못했습니다")]
+    [InlineData("?language=ja", "コンテンツ審査に合格しませんでした")]
+    public async Task A_failed_tasks_message_comes_in_the_language_asked_for(string query, string message)
+    {
+        string id = await SubmitOk("doomed [fail]");
+        await WaitFinished(id);
+        JsonElement data = (await Json(await http.GetAsync($"/v1/tasks/{id}{query}"))).GetProperty("data");
+        Assert.Equal(message, data.GetProperty("error").GetProperty("message").GetString());
+        Assert.EndsWith(query, emulator.Requests.Last().Path, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/v1/tasks/{id}?language=fr")).StatusCode);
     }
 
     [Fact]

@@ -177,6 +177,23 @@ Describe 'Local images' {
         @(Get-UploadRequest).Count | Should -Be 2
     }
 
+    It 'writes the upload as strict servers read it: name and filename quoted, the part''s Content-Type, a non-ASCII name as ASCII plus filename* (issue 13, point 1)' {
+        $plain = New-ImageFile (Join-Path $work 'bud.png')
+        $chinese = New-ImageFile (Join-Path $work '花蕾 1.jpg') -Kind jpeg
+        $uploads = @(Send-KlingImage -Path $plain, $chinese)
+        $uploads.Count | Should -Be 2
+        # The emulator, like a strict server, refuses unquoted parameters with 400 "multipart field file required".
+        @(Get-UploadRequest | ForEach-Object status) | Should -Be @(200, 200)
+        $parts = @(Get-UploadRequest | ForEach-Object { $_.parts })
+        $parts[0] | Should -BeExactly 'Content-Disposition: form-data; name="file"; filename="bud.png"; Content-Type: image/png'
+        $parts[1] | Should -BeExactly "Content-Disposition: form-data; name=`"file`"; filename=`"__ 1.jpg`"; filename*=UTF-8''%E8%8A%B1%E8%95%BE%201.jpg; Content-Type: image/jpeg"
+        # The gateway read the original name back from filename*.
+        $uploads[1].FileName | Should -Be '花蕾 1.jpg'
+        # The README demo's bloom row: local frames go up and the row is submitted.
+        $task = New-KlingVideo -Prompt 'The bud opens' -FirstFrame $plain -LastFrame $chinese
+        $task.TaskId | Should -Not -BeNullOrEmpty
+    }
+
     It 'reports a failed upload as that row''s UploadFailed error, billing nothing' {
         $frame = New-ImageFile (Join-Path $work 'refused.png')
         Add-EmulatorFault $emu @{ route = 'upload'; kind = 'status'; status = 400; times = 1; message = '图片无效 (invalid image)' }

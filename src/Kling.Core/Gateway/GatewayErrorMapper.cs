@@ -64,6 +64,11 @@ namespace Kling.Core.Gateway
             {
                 text += " Kling does not follow redirects from the gateway, so the key never leaves the configured gateway; check the base URL (Connect-Kling -BaseUrl or $env:" + GatewaySettings.BaseUrlVariable + ").";
             }
+            else if (status == 403)
+            {
+                // The key was read but is not allowed this call (a model or endpoint outside its permissions): every later call fails alike.
+                text += " The key is not allowed to do this (permission denied): check the key's permissions and model access in the gateway's console, or use another key (Connect-Kling or $env:" + GatewaySettings.ApiKeyVariable + ").";
+            }
             else if (kind == GatewayErrorKind.Authentication)
             {
                 text += $" Check the API key (Connect-Kling or ${GatewaySettings.ApiKeyVariable}).";

@@ -11,6 +11,13 @@ namespace Kling.Core.Gateway
         public const string DefaultBaseUrl = "https://xcompute.us";
         public const string ApiKeyVariable = "KLING_API_KEY";
         public const string BaseUrlVariable = "KLING_BASE_URL";
+        public const string LanguageVariable = "KLING_LANGUAGE";
+
+        /// <summary>The languages the gateway writes task messages in (GET /v1/tasks/{id}?language=); English when none is sent.</summary>
+        public static readonly string[] Languages = { "en", "zh", "ko", "ja" };
+
+        /// <summary>The gateway's own default language, used when none is sent.</summary>
+        public const string DefaultLanguage = "en";
 
         public GatewaySettings(Uri baseUri, SecureString? apiKey, string keySource)
         {
@@ -35,7 +42,22 @@ namespace Kling.Core.Gateway
         /// <summary>Credentials for <see cref="Proxy"/> (never the API key).</summary>
         public NetworkCredential? ProxyCredential { get; set; }
 
+        /// <summary>The language of task messages (en, zh, ko, ja), sent on every status call; null: none sent (the gateway's English).</summary>
+        public string? Language { get; set; }
+
         public bool HasKey => ApiKey != null && ApiKey.Length > 0;
+
+        /// <summary>A language the gateway knows, in lower case; an ArgumentException (ParamName = where it came from) for anything else.</summary>
+        public static string ParseLanguage(string value, string source)
+        {
+            string language = (value ?? string.Empty).Trim().ToLowerInvariant();
+            if (Array.IndexOf(Languages, language) < 0)
+            {
+                throw new ArgumentException($"The language '{value}' from {source} is not one the gateway knows: use {string.Join(", ", Languages)}.", source);
+            }
+
+            return language;
+        }
 
         /// <summary>
         /// Why the key cannot go into an HTTP header (which character, where), or null when it can. Never the key itself.

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -57,7 +58,9 @@ namespace Kling.Core.Gateway
                 throw new ArgumentException("A task id is required.", nameof(taskId));
             }
 
-            Uri uri = transport.UriFor(TaskPath + Uri.EscapeDataString(taskId.Trim()));
+            // The language of the task's messages (its error text), when one is set: the gateway's English otherwise.
+            string language = Settings.Language == null ? string.Empty : "?language=" + Uri.EscapeDataString(Settings.Language);
+            Uri uri = transport.UriFor(TaskPath + Uri.EscapeDataString(taskId.Trim()) + language);
             return CallAsync(
                 $"GET {uri}",
                 $"Status of '{taskId}'",
@@ -110,6 +113,30 @@ namespace Kling.Core.Gateway
                 cancellationToken);
         }
 
+        /// <summary>
+        /// The key's balance (GET /v1/balance), or with <paramref name="account"/> the whole account's (GET /v1/user/balance).
+        /// Reads bill nothing, so transient failures are tried again; HTTP 200 with "success": false is an error with the gateway's message.
+        /// </summary>
+        public Task<KlingBalance> GetBalanceAsync(bool account, CancellationToken cancellationToken)
+        {
+            Uri uri = transport.UriFor(account ? BalanceCall.AccountPath : BalanceCall.KeyPath);
+            return CallAsync(
+                $"GET {uri}",
+                account ? "The account's balance" : "The key's balance",
+                async ct =>
+                {
+                    GatewayReply reply = await transport.SendAsync(HttpMethod.Get, uri, (string?)null, ct).ConfigureAwait(false);
+                    if (reply.Status != 200)
+                    {
+                        throw transport.ErrorFrom(reply);
+                    }
+
+                    return BalanceCall.Read(reply, account, transport);
+                },
+                failure => failure,
+                cancellationToken);
+        }
+
         /// <summary>A URL for logs: scheme, host and path, without the query (signed URLs carry their own credentials).</summary>
         public static string Describe(Uri url) => url.GetLeftPart(UriPartial.Path);
 
@@ -143,13 +170,62 @@ namespace Kling.Core.Gateway
             }
         }
 
-        private static HttpContent MultipartFor(LocalImage image)
+        /// <summary>
+        /// The upload's body as curl and browsers write it: <c>name="file"; filename="bud.png"</c> quoted (strict servers
+        /// refuse the unquoted form .NET writes by default), the part's own Content-Type, and a non-ASCII name as an
+        /// ASCII fallback plus <c>filename*=UTF-8''...</c> (RFC 6266) instead of .NET's RFC 2047 <c>=?utf-8?B?...?=</c>.
+        /// </summary>
+        internal static HttpContent MultipartFor(LocalImage image)
         {
             var file = new StreamContent(new FileStream(image.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
             file.Headers.ContentType = new MediaTypeHeaderValue(image.ContentType);
+            file.Headers.ContentDisposition = FormDataFor("file", Path.GetFileName(image.Path));
             var form = new MultipartFormDataContent();
-            form.Add(file, "file", Path.GetFileName(image.Path));
+            form.Add(file);
             return form;
+        }
+
+        /// <summary>A form-data Content-Disposition with every parameter written as given (already quoted or encoded).</summary>
+        internal static ContentDispositionHeaderValue FormDataFor(string field, string fileName)
+        {
+            var disposition = new ContentDispositionHeaderValue("form-data");
+            disposition.Parameters.Add(new NameValueHeaderValue("name", Quoted(field)));
+            string fallback = AsciiFallback(fileName);
+            disposition.Parameters.Add(new NameValueHeaderValue("filename", Quoted(fallback)));
+            if (fallback != fileName)
+            {
+                disposition.Parameters.Add(new NameValueHeaderValue("filename*", "UTF-8''" + Rfc5987(fileName)));
+            }
+
+            return disposition;
+        }
+
+        /// <summary>The name with every character outside printable ASCII (and the quote and backslash) replaced by '_'.</summary>
+        private static string AsciiFallback(string name)
+        {
+            var text = new StringBuilder(name.Length);
+            foreach (char c in name)
+            {
+                text.Append(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? c : '_');
+            }
+
+            return text.ToString();
+        }
+
+        private static string Quoted(string value) => "\"" + value + "\"";
+
+        /// <summary>Percent-encodes UTF-8 bytes outside RFC 5987's attr-char set.</summary>
+        private static string Rfc5987(string value)
+        {
+            var text = new StringBuilder();
+            foreach (byte b in Encoding.UTF8.GetBytes(value))
+            {
+                char c = (char)b;
+                bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$&+-.^_`|~".IndexOf(c) >= 0;
+                text.Append(plain ? c.ToString() : "%" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return text.ToString();
         }
     }
 }

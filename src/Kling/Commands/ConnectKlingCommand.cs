@@ -61,6 +61,11 @@ namespace Kling.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 100;
 
+        /// <summary>The language of task messages (a failed task's error text): en, zh, ko or ja; sent on every status call.</summary>
+        [Parameter]
+        [ValidateSet("en", "zh", "ko", "ja", IgnoreCase = true)]
+        public string? Language { get; set; }
+
         protected override void EndProcessing()
         {
             SecureString? given = ApiKey;
@@ -100,7 +105,8 @@ namespace Kling.Commands
             }
 
             SecureString key = CheckedKey(given, source);
-            KlingSession.Connect(key, baseUri, TimeSpan.FromSeconds(TimeoutSec), source, Proxy, ProxyCredential?.GetNetworkCredential());
+            string? language = Language == null ? null : GatewaySettings.ParseLanguage(Language, "-Language");
+            KlingSession.Connect(key, baseUri, TimeSpan.FromSeconds(TimeoutSec), source, Proxy, ProxyCredential?.GetNetworkCredential(), language);
             key.Dispose();
             WriteVerbose($"Kling will use {(baseUri?.ToString() ?? "the gateway of $env:" + GatewaySettings.BaseUrlVariable + " (or the default)")} with the key given to Connect-Kling, in this runspace only.");
         }

@@ -30,6 +30,8 @@ namespace Kling.Commands
                 Proxy = settings.Proxy == null
                     ? "system default (HTTP_PROXY/HTTPS_PROXY, or the operating system's settings)"
                     : settings.Proxy + (settings.ProxyCredential == null ? string.Empty : $" (as {settings.ProxyCredential.UserName})"),
+                Language = settings.Language ?? GatewaySettings.DefaultLanguage,
+                LanguageSource = KlingSession.LanguageSource(),
                 UserAgent = KlingClient.UserAgent,
                 ModuleVersion = KlingClient.ModuleVersion,
             });
