@@ -68,7 +68,7 @@ namespace Kling.Core.Batches
         private readonly FileStream? stream;
         private readonly JournalLock? fileLock;
         private readonly Dictionary<string, JournalEntry> latest = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
+        private readonly Dictionary<(ulong, ulong), int> occurrences = new Dictionary<(ulong, ulong), int>();
 
         private SubmissionJournal(string path, FileStream? stream, JournalLock? fileLock)
         {
@@ -180,16 +180,23 @@ namespace Kling.Core.Batches
         /// </summary>
         public string KeyFor(VideoRequest request)
         {
-            string content = Hash(GatewayJson.Serialize(request));
+            byte[] digest = Digest(GatewayJson.Serialize(request));
+
+            // Counted by the digest's two halves, not its text: a quarter of the memory per row of a big batch.
+            (ulong, ulong) content = (BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
             lock (gate)
             {
                 occurrences.TryGetValue(content, out int seen);
                 occurrences[content] = seen + 1;
-                return content + "#" + (seen + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Hex(digest) + "#" + (seen + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
-        /// <summary>The state of a row identity; <paramref name="record"/> is its latest line, without the request.</summary>
+        /// <summary>
+        /// The state of a row identity as the journal held it when opened (kept current for those identities);
+        /// <paramref name="record"/> is its latest line, without the request. Rows this run journaled first are not in
+        /// memory: reopen the journal to see them.
+        /// </summary>
         public JournalState StateOf(string key, out JournalRecord? record)
         {
             lock (gate)
@@ -270,7 +277,14 @@ namespace Kling.Core.Batches
                 stream.Seek(0, SeekOrigin.End);
                 stream.Write(line, 0, line.Length);
                 stream.Flush(flushToDisk: true);
-                latest[record.Key] = new JournalEntry(record);
+
+                // Only identities an earlier run left are kept current: a row first journaled by this run is never
+                // recalled again in it (its occurrence number makes its identity unique), so keeping it would only
+                // grow memory with the batch.
+                if (latest.ContainsKey(record.Key))
+                {
+                    latest[record.Key] = new JournalEntry(record);
+                }
             }
         }
 
@@ -321,10 +335,15 @@ namespace Kling.Core.Batches
             }
         }
 
-        private static string Hash(string text)
+        private static byte[] Digest(string text)
         {
             using var sha = SHA256.Create();
-            byte[] digest = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+            return sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+        }
+
+        /// <summary>The identity's text: the first 16 bytes of the digest in hex (what every journal on disk holds).</summary>
+        private static string Hex(byte[] digest)
+        {
             var builder = new StringBuilder(32);
             for (int i = 0; i < 16; i++)
             {
