@@ -37,6 +37,9 @@ public sealed class EmulatorOptions
     /// <summary>The storage host waits this long before sending a result file (to make downloads overlap in tests).</summary>
     public int DownloadDelayMs { get; set; }
 
+    /// <summary>Bytes per second the storage host sends on each connection (0 = as fast as loopback goes), like a distant CDN.</summary>
+    public long DownloadBytesPerSecond { get; set; }
+
     /// <summary>How many result URLs a completed task lists (the API allows several).</summary>
     public int ResultCount { get; set; } = 1;
 

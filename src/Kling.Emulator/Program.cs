@@ -5,8 +5,8 @@ using System.Text.Json;
 using Kling.Emulator;
 
 // kling-emulator (or dotnet Kling.Emulator.dll) [--port N] [--storage-port N] [--proxy-port N] [--api-key K]
-//     [--task-seconds S] [--task-jitter S] [--balance N] [--result-ttl S] [--video-bytes N] [--latency-ms N]
-//     [--fail-marker TEXT] [--parent-pid PID] [--exit-on-stdin-eof] [--json-only] [--help]
+//     [--task-seconds S] [--task-jitter S] [--balance N] [--result-ttl S] [--video-bytes N] [--download-rate BYTES_PER_S]
+//     [--latency-ms N] [--fail-marker TEXT] [--parent-pid PID] [--exit-on-stdin-eof] [--json-only] [--help]
 // Once listening it prints one JSON line {"gateway":...,"storage":...,"proxy":...,"apiKey":...} (what programs read:
 // tests/Emulator.psm1 takes the first line), then, unless --json-only, a few lines for people saying how to connect.
 // It runs until Ctrl+C, SIGTERM, the parent process exiting, or (with --exit-on-stdin-eof) the end of standard input.
@@ -29,6 +29,7 @@ for (int i = 0; i < args.Length; i++)
         case "--balance": options.Balance = (int)Number(); break;
         case "--result-ttl": options.ResultTtl = Number(); break;
         case "--video-bytes": options.VideoBytes = (int)Number(); break;
+        case "--download-rate": options.DownloadBytesPerSecond = (long)Number(); break;
         case "--latency-ms": options.LatencyMs = (int)Number(); break;
         case "--fail-marker": options.FailMarker = Next(); break;
         case "--parent-pid": parentPid = (int)Number(); break;

@@ -212,7 +212,35 @@ internal sealed class StorageHost
             return;
         }
 
-        await context.Response.Body.WriteAsync(bytes.AsMemory((int)from, (int)length));
+        await WritePacedAsync(context, bytes.AsMemory((int)from, (int)length), Snapshot().DownloadBytesPerSecond);
+    }
+
+    /// <summary>Sends the body at most <paramref name="bytesPerSecond"/> on this connection (0: at once), in slices of a twentieth of a second.</summary>
+    private static async Task WritePacedAsync(HttpContext context, ReadOnlyMemory<byte> body, long bytesPerSecond)
+    {
+        if (bytesPerSecond <= 0)
+        {
+            await context.Response.Body.WriteAsync(body, context.RequestAborted);
+            return;
+        }
+
+        int slice = (int)Math.Clamp(bytesPerSecond / 20, 1024, 1 << 20);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long sent = 0;
+        while (sent < body.Length)
+        {
+            int count = (int)Math.Min(slice, body.Length - sent);
+            await context.Response.Body.WriteAsync(body.Slice((int)sent, count), context.RequestAborted);
+            sent += count;
+
+            // Ahead of the rate: wait until the clock catches up with the bytes sent (a token bucket, no drift).
+            TimeSpan due = TimeSpan.FromSeconds((double)sent / bytesPerSecond);
+            if (due > clock.Elapsed)
+            {
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(due - clock.Elapsed, context.RequestAborted);
+            }
+        }
     }
 
     public Task<LoopbackHost> StartAsync(int port, CancellationToken cancellationToken) =>

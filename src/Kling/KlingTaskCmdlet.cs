@@ -47,13 +47,16 @@ namespace Kling.Commands
             }
         }
 
-        /// <summary>The submitted tasks of the journal; it may be held by a running batch (it is only read).</summary>
-        private IReadOnlyList<KlingTask> ReadJournal()
+        /// <summary>
+        /// The submitted tasks of the journal, one at a time (a big journal is never all in memory); it may be held by a
+        /// running batch (it is only read).
+        /// </summary>
+        private IEnumerable<KlingTask> ReadJournal()
         {
             string path = GetUnresolvedProviderPathFromPSPath(Journal);
             try
             {
-                return SubmissionJournal.ReadTasks(path);
+                return SubmissionJournal.StreamTasks(path);
             }
             catch (JournalException ex)
             {

@@ -312,10 +312,41 @@ Describe 'Save-KlingVideo' {
             }
         }
 
-        It 'downloads one file at a time without -Parallel, in input order' {
+        It 'overlaps up to 4 downloads by default, with no switch, each byte-exact and written in input order' {
+            $tasks = @(1..8 | ForEach-Object { [pscustomobject]@{ prompt = "overlap $_"; Name = "o$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
+            Reset-Emulator $emu -Config @{ videoBytes = 300000 }
+            # The first four downloads each wait at the storage host until all four have arrived.
+            Invoke-RestMethod -Method Post -Uri "$($emu.Storage)/_emulator/download-barrier?count=4" | Out-Null
+            $files = @($tasks | Save-KlingVideo -Path $dest)
+            $files.Name | Should -Be @($tasks | ForEach-Object { "$($_.Name).mp4" })
+            $stats = Invoke-EmulatorControl $emu stats
+            $stats.downloads | Should -Be 8
+            $stats.maxDownloadsInFlight | Should -Be 4
+            foreach ($f in $files) {
+                (Get-FileHash $f.FullName).Hash | Should -Be (Get-FileHash (Save-Reference ($tasks | Where-Object TaskId -EQ $f.TaskId))).Hash
+            }
+            @(Get-Content (Join-Path $dest '.kling-saved.jsonl')).Count | Should -Be 8
+        }
+
+        It 'never holds up the cmdlets upstream while a file downloads' {
+            $tasks = @(1..2 | ForEach-Object { [pscustomobject]@{ prompt = "upstream $_"; Name = "u$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
+            Reset-Emulator $emu -Config @{ videoBytes = 300000 }
+            # The first download is held at the storage host until a second one arrives: the second task must be read
+            # (upstream must run) while the first file is still downloading.
+            Invoke-RestMethod -Method Post -Uri "$($emu.Storage)/_emulator/download-barrier?count=2" | Out-Null
+            $files = @(& {
+                    $tasks[0]
+                    Wait-Until { (Invoke-EmulatorControl $emu stats).downloads -ge 1 } -Seconds 20 -Because 'the first download reached the host'
+                    $tasks[1]
+                } | Save-KlingVideo -Path $dest)
+            $files.Name | Should -Be @('u1.mp4', 'u2.mp4')
+            (Invoke-EmulatorControl $emu stats).maxDownloadsInFlight | Should -Be 2
+        }
+
+        It 'downloads one file at a time with -ThrottleLimit 1, in input order' {
             $tasks = @(1..3 | ForEach-Object { [pscustomobject]@{ prompt = "serial $_"; Name = "s$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
             Reset-Emulator $emu -Config @{ videoBytes = 300000; downloadDelayMs = 200 }
-            $files = @($tasks | Save-KlingVideo -Path $dest)
+            $files = @($tasks | Save-KlingVideo -Path $dest -ThrottleLimit 1)
             $files.Name | Should -Be @($tasks | ForEach-Object { "$($_.Name).mp4" })
             (Invoke-EmulatorControl $emu stats).maxDownloadsInFlight | Should -Be 1
         }

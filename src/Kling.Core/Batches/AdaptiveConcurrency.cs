@@ -83,7 +83,9 @@ namespace Kling.Core.Batches
                 waiters.Enqueue(waiter);
                 if (cancellationToken.CanBeCanceled)
                 {
-                    cancellationToken.Register(() => waiter.TrySetCanceled());
+                    // Disposed when the wait ends, or the token would hold every waiter of a long batch.
+                    CancellationTokenRegistration registration = cancellationToken.Register(() => waiter.TrySetCanceled());
+                    waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
 
                 return waiter.Task;

@@ -52,13 +52,11 @@ namespace Kling.Core.Batches
     /// <summary>What a journal file holds, as read (nothing here writes).</summary>
     internal sealed class JournalContent
     {
-        public List<JournalRecord> Records { get; } = new List<JournalRecord>();
-
         /// <summary>Unreadable lines: complete ones are skipped and kept, a torn last one is cut on a writable open.</summary>
         public int SkippedLines { get; set; }
 
         /// <summary>The bytes to keep: the length of the file without its torn last line.</summary>
-        public long KeepLength { get; set; }
+        public long KeepLength { get; set; } = long.MaxValue;
 
         /// <summary>The kept part does not end with a newline: the next append must start a line first.</summary>
         public bool NeedsNewline { get; set; }
@@ -76,94 +74,129 @@ namespace Kling.Core.Batches
         public static byte[] HeaderLine() =>
             Encoding.UTF8.GetBytes(GatewayJson.Serialize(new JournalHeader { Created = DateTimeOffset.UtcNow }) + "\n");
 
-        /// <summary>Reads a whole file while another process may be appending to it (and without locking it).</summary>
-        public static byte[] ReadShared(string path)
+        /// <summary>Parses a file while another process may be appending to it (and without locking it).</summary>
+        public static JournalContent ParseShared(string path, Action<JournalRecord>? onRecord)
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return ReadAll(file);
+            return Parse(file, path, onRecord);
         }
 
-        public static byte[] ReadAll(FileStream file)
+        /// <summary>
+        /// Parses a journal line by line from its start, handing each record to <paramref name="onRecord"/> (streamed: a
+        /// big journal is never all in memory); throws <see cref="JournalException"/> when it is not a journal this version reads.
+        /// </summary>
+        public static JournalContent Parse(Stream file, string path, Action<JournalRecord>? onRecord)
         {
-            file.Seek(0, SeekOrigin.Begin);
-            using var copy = new MemoryStream();
-            file.CopyTo(copy);
-            return copy.ToArray();
-        }
-
-        /// <summary>Parses a journal; throws <see cref="JournalException"/> when the bytes are not a journal this version reads.</summary>
-        public static JournalContent Parse(byte[] bytes, string path)
-        {
-            var content = new JournalContent { KeepLength = bytes.Length };
-            if (bytes.Length == 0)
+            var content = new JournalContent();
+            foreach (JournalRecord record in Records(file, path, content))
             {
-                return content;
+                onRecord?.Invoke(record);
             }
 
-            int firstEnd = Array.IndexOf(bytes, (byte)'\n');
-            string first = Line(bytes, 0, firstEnd < 0 ? bytes.Length : firstEnd);
-            int start;
-            if (IsHeader(first, path))
-            {
-                start = firstEnd < 0 ? bytes.Length : firstEnd + 1;
-                content.NeedsNewline = firstEnd < 0;
-            }
-            else if (TryRecord(first) != null)
-            {
-                // A journal of the previous version: records from the first line on, no header.
-                start = 0;
-            }
-            else if (firstEnd < 0 && first.StartsWith(HeaderPrefix, StringComparison.Ordinal))
-            {
-                // Our header, torn by a crash before its newline: the journal is new, and begins again.
-                content.KeepLength = 0;
-                content.SkippedLines = 1;
-                return content;
-            }
-            else
-            {
-                throw new JournalException(
-                    JournalProblem.NotAJournal,
-                    path,
-                    $"'{path}' is not a Kling journal: its first line is neither a journal header nor a journal record. It was left as it was.");
-            }
-
-            ParseRecords(bytes, start, content);
             return content;
         }
 
-        private static void ParseRecords(byte[] bytes, int start, JournalContent content)
+        /// <summary>The records of a journal, read lazily from its start; <paramref name="content"/> is complete once they are all read.</summary>
+        public static IEnumerable<JournalRecord> Records(Stream file, string path, JournalContent content)
         {
-            while (start < bytes.Length)
+            file.Seek(0, SeekOrigin.Begin);
+            bool first = true;
+            long length = 0;
+            foreach (JournalLine line in Lines(file))
             {
-                int end = Array.IndexOf(bytes, (byte)'\n', start);
-                bool complete = end >= 0;
-                string line = Line(bytes, start, complete ? end : bytes.Length);
-                if (line.Length > 0)
+                length = line.End;
+                if (first)
                 {
-                    JournalRecord? record = TryRecord(line);
-                    if (record != null)
+                    first = false;
+                    if (IsHeader(line.Text, path))
                     {
-                        content.Records.Add(record);
-                        content.NeedsNewline = !complete;
+                        content.NeedsNewline = !line.Complete;
+                        continue;
                     }
-                    else
+
+                    if (TryRecord(line.Text) == null)
                     {
-                        content.SkippedLines++;
-                        if (!complete)
+                        if (!line.Complete && line.Text.StartsWith(HeaderPrefix, StringComparison.Ordinal))
                         {
-                            // Only a torn last line (no newline: the writer died mid-line) is ever cut.
-                            content.KeepLength = start;
-                            content.NeedsNewline = false;
+                            // Our header, torn by a crash before its newline: the journal is new, and begins again.
+                            content.KeepLength = 0;
+                            content.SkippedLines = 1;
+                            yield break;
                         }
+
+                        throw new JournalException(
+                            JournalProblem.NotAJournal,
+                            path,
+                            $"'{path}' is not a Kling journal: its first line is neither a journal header nor a journal record. It was left as it was.");
                     }
-                }
-                else
-                {
-                    content.NeedsNewline = !complete;
+
+                    // A journal of the previous version: records from the first line on, no header.
                 }
 
-                start = complete ? end + 1 : bytes.Length;
+                JournalRecord? record = ParseRecord(line, content);
+                if (record != null)
+                {
+                    yield return record;
+                }
+            }
+
+            content.KeepLength = Math.Min(content.KeepLength, length);
+        }
+
+        private static JournalRecord? ParseRecord(JournalLine line, JournalContent content)
+        {
+            if (line.Text.Length == 0)
+            {
+                content.NeedsNewline = !line.Complete;
+                return null;
+            }
+
+            JournalRecord? record = TryRecord(line.Text);
+            if (record != null)
+            {
+                content.NeedsNewline = !line.Complete;
+                return record;
+            }
+
+            content.SkippedLines++;
+            if (!line.Complete)
+            {
+                // Only a torn last line (no newline: the writer died mid-line) is ever cut.
+                content.KeepLength = line.Start;
+                content.NeedsNewline = false;
+            }
+
+            return null;
+        }
+
+        /// <summary>The file's lines with where each starts and ends; the last one is incomplete when the file does not end with a newline.</summary>
+        private static IEnumerable<JournalLine> Lines(Stream file)
+        {
+            var line = new MemoryStream();
+            byte[] chunk = new byte[64 * 1024];
+            long position = 0;
+            long start = 0;
+            int read;
+            while ((read = file.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                int from = 0;
+                int end;
+                while ((end = Array.IndexOf(chunk, (byte)'\n', from, read - from)) >= 0)
+                {
+                    line.Write(chunk, from, end - from);
+                    yield return new JournalLine(start, position + end + 1, Text(line), true);
+                    line.SetLength(0);
+                    from = end + 1;
+                    start = position + from;
+                }
+
+                line.Write(chunk, from, read - from);
+                position += read;
+            }
+
+            if (line.Length > 0)
+            {
+                yield return new JournalLine(start, position, Text(line), false);
             }
         }
 
@@ -223,7 +256,27 @@ namespace Kling.Core.Batches
         }
 
         /// <summary>One line's text, without a byte order mark (an editor may add one) or surrounding white space.</summary>
-        private static string Line(byte[] bytes, int start, int end) =>
-            Encoding.UTF8.GetString(bytes, start, end - start).TrimStart('\uFEFF').Trim();
+        private static string Text(MemoryStream line) =>
+            Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length).TrimStart('\uFEFF').Trim();
+
+        private readonly struct JournalLine
+        {
+            public JournalLine(long start, long end, string text, bool complete)
+            {
+                Start = start;
+                End = end;
+                Text = text;
+                Complete = complete;
+            }
+
+            public long Start { get; }
+
+            /// <summary>Just past the line's newline (or the end of the file).</summary>
+            public long End { get; }
+
+            public string Text { get; }
+
+            public bool Complete { get; }
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
@@ -66,25 +67,20 @@ namespace Kling.Core.Batches
         private readonly object gate = new object();
         private readonly FileStream? stream;
         private readonly JournalLock? fileLock;
-        private readonly Dictionary<string, JournalRecord> latest = new Dictionary<string, JournalRecord>(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
+        private readonly Dictionary<string, JournalEntry> latest = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
+        private readonly Dictionary<(ulong, ulong), int> occurrences = new Dictionary<(ulong, ulong), int>();
 
-        private SubmissionJournal(string path, JournalContent content, FileStream? stream, JournalLock? fileLock)
+        private SubmissionJournal(string path, FileStream? stream, JournalLock? fileLock)
         {
             Path = path;
             this.stream = stream;
             this.fileLock = fileLock;
-            SkippedLines = content.SkippedLines;
-            foreach (JournalRecord record in content.Records)
-            {
-                latest[record.Key] = record;
-            }
         }
 
         public string Path { get; }
 
         /// <summary>Lines that could not be read (a torn last line after a crash, cut; or a line someone edited, kept), skipped.</summary>
-        public int SkippedLines { get; }
+        public int SkippedLines { get; private set; }
 
         /// <summary>False when opened with <see cref="OpenReadOnly"/>: nothing is ever written.</summary>
         public bool IsWritable => stream != null;
@@ -95,7 +91,7 @@ namespace Kling.Core.Batches
             {
                 lock (gate)
                 {
-                    return new List<JournalRecord>(latest.Values);
+                    return latest.Select(pair => pair.Value.ToRecord(pair.Key)).ToList();
                 }
             }
         }
@@ -111,7 +107,7 @@ namespace Kling.Core.Batches
             if (File.Exists(full))
             {
                 // Refuse a file that is not a journal before creating a lock file beside it.
-                JournalFile.Parse(JournalFile.ReadShared(full), full);
+                JournalFile.ParseShared(full, null);
             }
 
             string? folder = System.IO.Path.GetDirectoryName(full);
@@ -126,9 +122,10 @@ namespace Kling.Core.Batches
             {
                 // Unbuffered, so every line goes to the file in one write; FileShare.Read lets readers in.
                 stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1);
-                JournalContent content = JournalFile.Parse(JournalFile.ReadAll(stream), full);
+                var journal = new SubmissionJournal(full, stream, held);
+                JournalContent content = journal.Load(stream);
                 Repair(stream, content);
-                return new SubmissionJournal(full, content, stream, held);
+                return journal;
             }
             catch
             {
@@ -142,8 +139,22 @@ namespace Kling.Core.Batches
         public static SubmissionJournal OpenReadOnly(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
-            JournalContent content = File.Exists(full) ? JournalFile.Parse(JournalFile.ReadShared(full), full) : new JournalContent();
-            return new SubmissionJournal(full, content, null, null);
+            var journal = new SubmissionJournal(full, null, null);
+            if (File.Exists(full))
+            {
+                using var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                journal.Load(file);
+            }
+
+            return journal;
+        }
+
+        /// <summary>Reads the journal's lines, keeping of each row identity only what resuming needs (never its request).</summary>
+        private JournalContent Load(FileStream file)
+        {
+            JournalContent content = JournalFile.Parse(file, Path, record => latest[record.Key] = new JournalEntry(record));
+            SkippedLines = content.SkippedLines;
+            return content;
         }
 
         /// <summary>Cuts a torn last line (only that), ends the last line, or writes the header of a new journal.</summary>
@@ -169,30 +180,35 @@ namespace Kling.Core.Batches
         /// </summary>
         public string KeyFor(VideoRequest request)
         {
-            string content = Hash(GatewayJson.Serialize(request));
+            byte[] digest = Digest(GatewayJson.Serialize(request));
+
+            // Counted by the digest's two halves, not its text: a quarter of the memory per row of a big batch.
+            (ulong, ulong) content = (BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
             lock (gate)
             {
                 occurrences.TryGetValue(content, out int seen);
                 occurrences[content] = seen + 1;
-                return content + "#" + (seen + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Hex(digest) + "#" + (seen + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
+        /// <summary>
+        /// The state of a row identity as the journal held it when opened (kept current for those identities);
+        /// <paramref name="record"/> is its latest line, without the request. Rows this run journaled first are not in
+        /// memory: reopen the journal to see them.
+        /// </summary>
         public JournalState StateOf(string key, out JournalRecord? record)
         {
             lock (gate)
             {
-                if (!latest.TryGetValue(key, out record))
+                if (!latest.TryGetValue(key, out JournalEntry? entry))
                 {
+                    record = null;
                     return JournalState.New;
                 }
 
-                switch (record.Type)
-                {
-                    case Submitted: return JournalState.Submitted;
-                    case Sending: return JournalState.OutcomeUnknown;
-                    default: return JournalState.New;
-                }
+                record = entry.ToRecord(key);
+                return entry.State;
             }
         }
 
@@ -227,6 +243,16 @@ namespace Kling.Core.Batches
                 Status = KlingTaskStatus.Submitted,
             };
 
+        private static KlingTask TaskOf(JournalEntry entry, VideoRequest? request) =>
+            new KlingTask(entry.TaskId!)
+            {
+                Name = entry.Name,
+                Row = entry.Row,
+                Request = request,
+                SubmittedAt = entry.At,
+                Status = KlingTaskStatus.Submitted,
+            };
+
         public void RecordSending(string key, int row, string? name, VideoRequest request) =>
             Append(new JournalRecord { Type = Sending, Key = key, Row = row, Name = name, Request = request, At = DateTimeOffset.UtcNow });
 
@@ -251,7 +277,14 @@ namespace Kling.Core.Batches
                 stream.Seek(0, SeekOrigin.End);
                 stream.Write(line, 0, line.Length);
                 stream.Flush(flushToDisk: true);
-                latest[record.Key] = record;
+
+                // Only identities an earlier run left are kept current: a row first journaled by this run is never
+                // recalled again in it (its occurrence number makes its identity unique), so keeping it would only
+                // grow memory with the batch.
+                if (latest.ContainsKey(record.Key))
+                {
+                    latest[record.Key] = new JournalEntry(record);
+                }
             }
         }
 
@@ -259,38 +292,58 @@ namespace Kling.Core.Batches
         /// The tasks a journal says were accepted, in the order they were first journaled, with their rows, names
         /// and requests. Reads while another process may still be appending.
         /// </summary>
-        public static IReadOnlyList<KlingTask> ReadTasks(string path)
+        public static IReadOnlyList<KlingTask> ReadTasks(string path) => StreamTasks(path).ToList();
+
+        /// <summary>
+        /// <see cref="ReadTasks"/> one task at a time: the first pass keeps each identity's outcome (no requests), the
+        /// second hands out each accepted task with its request at the identity's first line.
+        /// </summary>
+        public static IEnumerable<KlingTask> StreamTasks(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
-            var order = new List<string>();
-            var latestByKey = new Dictionary<string, JournalRecord>(StringComparer.Ordinal);
-            foreach (JournalRecord record in JournalFile.Parse(JournalFile.ReadShared(full), full).Records)
+            var outcomes = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
+            int count = 0;
+            JournalFile.ParseShared(full, record =>
             {
-                if (!latestByKey.ContainsKey(record.Key))
-                {
-                    order.Add(record.Key);
-                }
+                var entry = new JournalEntry(record) { First = outcomes.TryGetValue(record.Key, out JournalEntry? earlier) ? earlier.First : count };
+                outcomes[record.Key] = entry;
+                count++;
+            });
 
-                latestByKey[record.Key] = record;
-            }
-
-            var tasks = new List<KlingTask>();
-            foreach (string key in order)
-            {
-                JournalRecord record = latestByKey[key];
-                if (record.Type == Submitted && !string.IsNullOrEmpty(record.TaskId))
-                {
-                    tasks.Add(TaskOf(record, record.Row, record.Name, record.Request));
-                }
-            }
-
-            return tasks;
+            return TasksAtFirstLines(full, outcomes, count);
         }
 
-        private static string Hash(string text)
+        private static IEnumerable<KlingTask> TasksAtFirstLines(string path, Dictionary<string, JournalEntry> outcomes, int count)
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            int index = 0;
+
+            // The records come one by one from the parser; each accepted task is handed out before the next line is read.
+            foreach (JournalRecord record in JournalFile.Records(file, path, new JournalContent()))
+            {
+                if (index >= count)
+                {
+                    yield break;
+                }
+
+                if (outcomes.TryGetValue(record.Key, out JournalEntry? entry) && entry.First == index && entry.State == JournalState.Submitted && !string.IsNullOrEmpty(entry.TaskId))
+                {
+                    yield return TaskOf(entry, record.Request);
+                }
+
+                index++;
+            }
+        }
+
+        private static byte[] Digest(string text)
         {
             using var sha = SHA256.Create();
-            byte[] digest = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+            return sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+        }
+
+        /// <summary>The identity's text: the first 16 bytes of the digest in hex (what every journal on disk holds).</summary>
+        private static string Hex(byte[] digest)
+        {
             var builder = new StringBuilder(32);
             for (int i = 0; i < 16; i++)
             {

@@ -67,9 +67,10 @@ namespace Kling.Core.Downloads
     }
 
     /// <summary>
-    /// Runs downloads, at most a fixed number at once. Outcomes are queued for the caller's thread to take,
-    /// and the running jobs can be listed for a progress bar: nothing here writes to PowerShell. Its semaphores are
-    /// never disposed, so a job still finishing after the caller left (Ctrl+C) cannot fault.
+    /// Runs downloads, at most a fixed number at once. Outcomes are queued for the caller's thread to take in the
+    /// order the jobs were started (a file that finishes early waits for those before it), and the running jobs can
+    /// be listed for a progress bar: nothing here writes to PowerShell. Its semaphores are never disposed, so a job
+    /// still finishing after the caller left (Ctrl+C) cannot fault.
     /// </summary>
     public sealed class DownloadQueue : IOutcomeSource<DownloadOutcome>
     {
@@ -78,6 +79,9 @@ namespace Kling.Core.Downloads
         private readonly SemaphoreSlim slots;
         private readonly OutcomeQueue<DownloadOutcome> outcomes = new OutcomeQueue<DownloadOutcome>();
         private readonly ConcurrentDictionary<int, DownloadJob> running = new ConcurrentDictionary<int, DownloadJob>();
+        private readonly Dictionary<long, DownloadOutcome> finishedEarly = new Dictionary<long, DownloadOutcome>();
+        private long started;
+        private long nextToHandOut;
 
         public DownloadQueue(IKlingGateway client, int throttleLimit, CancellationToken cancellationToken)
         {
@@ -101,14 +105,15 @@ namespace Kling.Core.Downloads
         public void Start(DownloadJob job)
         {
             outcomes.Started();
+            long turnNumber = Interlocked.Increment(ref started) - 1;
             Task turn = slots.WaitAsync(cancellationToken);
-            _ = Task.Run(() => RunAsync(job, turn));
+            _ = Task.Run(() => RunAsync(job, turnNumber, turn));
         }
 
         /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
         public bool TryTake(TimeSpan wait, out DownloadOutcome? outcome) => outcomes.TryTake(wait, out outcome);
 
-        private async Task RunAsync(DownloadJob job, Task turn)
+        private async Task RunAsync(DownloadJob job, long turnNumber, Task turn)
         {
             long bytes = 0;
             Exception? error = null;
@@ -135,7 +140,22 @@ namespace Kling.Core.Downloads
                 }
             }
 
-            outcomes.Add(new DownloadOutcome(job, bytes, error, path ?? job.TargetPath));
+            HandOut(turnNumber, new DownloadOutcome(job, bytes, error, path ?? job.TargetPath));
+        }
+
+        /// <summary>Queues the outcome once every job started before it has its own queued: outcomes leave in start order.</summary>
+        private void HandOut(long turnNumber, DownloadOutcome outcome)
+        {
+            lock (finishedEarly)
+            {
+                finishedEarly.Add(turnNumber, outcome);
+                while (finishedEarly.TryGetValue(nextToHandOut, out DownloadOutcome? next))
+                {
+                    finishedEarly.Remove(nextToHandOut);
+                    nextToHandOut++;
+                    outcomes.Add(next);
+                }
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -239,9 +240,10 @@ namespace Kling.Core.Downloads
         {
             using Stream source = await Network(() => response.Content.ReadAsStreamAsync()).ConfigureAwait(false);
             FileStream target = PartialFile.Step(partial, start, () => new FileStream(partial, start == 0 ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.Read, 1, useAsync: false));
+            // Pooled: a fresh 256 KB buffer per file is a large-object allocation, collected only with gen 2.
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
             try
             {
-                byte[] buffer = new byte[CopyBufferSize];
                 while (true)
                 {
                     stall.CancelAfter(StallTimeout);
@@ -266,6 +268,7 @@ namespace Kling.Core.Downloads
             }
             finally
             {
+                ArrayPool<byte>.Shared.Return(buffer);
                 PartialFile.Step(partial, start, target.Dispose);
             }
         }

@@ -13,7 +13,8 @@ namespace Kling.Commands
     /// <summary>
     /// Downloads the videos of completed tasks into a folder, streamed to disk, named after the task's
     /// -Name (or its id). Cut connections resume with Range; expired links are refreshed once from the task's
-    /// status; with -Parallel several files download at once. The download host never receives the API key.
+    /// status. Up to -ThrottleLimit files download at once, in the background: the cmdlets upstream go on while files
+    /// download, and wait only when more than twice that many are outstanding. The download host never receives the API key.
     /// </summary>
     [Cmdlet(VerbsData.Save, "KlingVideo", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
@@ -45,16 +46,14 @@ namespace Kling.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Download several files at once (as many as -ThrottleLimit); files are written as they finish.</summary>
+        /// <summary>Accepted for scripts written for earlier versions, and does nothing: downloads always overlap (see -ThrottleLimit).</summary>
         [Parameter]
         public SwitchParameter Parallel { get; set; }
 
-        /// <summary>How many downloads run at once with -Parallel (giving it implies -Parallel).</summary>
+        /// <summary>How many downloads run at once (1: one at a time); files are written as they finish.</summary>
         [Parameter]
         [ValidateRange(1, 16)]
         public int ThrottleLimit { get; set; } = 4;
-
-        private bool InParallel => Parallel.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit));
 
         protected override void BeginProcessing()
         {
@@ -83,10 +82,11 @@ namespace Kling.Commands
                 }
             }
 
-            // One file at a time unless -Parallel: each input is saved (and written out) before the next is read.
+            // Downloads go on in the background while the next input is read; the pipeline waits only when more than
+            // twice the throttle limit are outstanding (bounded buffering), never for one download.
             if (queue != null)
             {
-                TakeUntil(queue, InParallel ? ThrottleLimit * 2 : 0, Finish, tick: ShowProgress);
+                TakeUntil(queue, ThrottleLimit * 2, Finish, tick: ShowProgress);
                 TakeReady(queue, TimeSpan.Zero, Finish);
                 ShowProgress();
             }
@@ -181,7 +181,7 @@ namespace Kling.Commands
         private void Start(KlingTask task, int index, Uri url, SaveSlot slot)
         {
             slot.TakeOverPartial();
-            queue ??= new DownloadQueue(Client, InParallel ? ThrottleLimit : 1, Cancellation);
+            queue ??= new DownloadQueue(Client, ThrottleLimit, Cancellation);
             var job = new DownloadJob(task, index, url, slot.Path) { Claim = slot.Claim };
             report!.Started(job, slot);
             queue.Start(job);

@@ -21,6 +21,9 @@ namespace Kling.Commands
     public sealed class WaitKlingTaskCommand : KlingTaskCmdlet, IDisposable
     {
         private const int ProgressId = 1;
+
+        /// <summary>Tasks of a journal watched at once: more are read from it as these finish, so memory stays flat in its size.</summary>
+        private const int JournalTasksAtOnce = 1000;
         private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(300);
 
         private readonly Stopwatch clock = new Stopwatch();
@@ -57,6 +60,13 @@ namespace Kling.Commands
                 }
 
                 watcher.Add(task);
+                if (ParameterSetName == JournalSet)
+                {
+                    while (watcher.Pending >= JournalTasksAtOnce && clock.Elapsed < TimeSpan.FromSeconds(Timeout))
+                    {
+                        Drain(DrainWait);
+                    }
+                }
             }
 
             Drain(TimeSpan.Zero);

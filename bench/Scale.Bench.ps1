@@ -1,0 +1,216 @@
+<#
+.SYNOPSIS
+    The README's one-liner at scale: 1,000 and 10,000 rows through New-KlingVideo | Wait-KlingTask | Save-KlingVideo,
+    against ForEach-Object -Parallel with Invoke-RestMethod; and the one-liner against a paced download host.
+.DESCRIPTION
+    Scale: for each of -Sizes, a pwsh of its own (so nothing else counts in its memory) runs the whole pipeline with a
+    journal, then another waits for the same tasks with Wait-KlingTask -Journal, and a third only submits with a fresh
+    journal. Each reports rows/s and how far its memory rose above where it stood after a warm-up: the live managed
+    heap (a full collection every 250 objects out; what the run holds, not garbage awaiting collection), on which the
+    goals are, and the peak working set, shown too (it varies by about 10 MB between identical runs: GC timing, pool
+    threads). The report adds status calls per task and the worst delay between a task's completion (the emulator's own record)
+    and the moment it came out of Wait-KlingTask. The baseline is the loop a user would write: ForEach-Object
+    -Parallel with Invoke-RestMethod (submit, poll every -BaselinePollSeconds, Invoke-WebRequest -OutFile), run on
+    the first size only.
+    Paced: -PacedTasks tasks whose files of -PacedBytes come at -PacedRate bytes/s per connection (a distant CDN):
+    the one-liner exactly as the README writes it, against the ideal (the task time plus the downloads spread over
+    4 connections) and against Save-KlingVideo -ThrottleLimit 1 (one download at a time).
+    Exit code 1 when a goal does not hold.
+#>
+param(
+    [int[]] $Sizes = @(1000, 10000),
+    [double] $TaskSeconds = 1,
+    [int] $VideoBytes = 4096,
+    [int] $LatencyMs = 5,
+    [double] $BaselinePollSeconds = 0.5,
+    [int] $BaselineThrottle = 16,
+    [int] $PacedTasks = 60,
+    [int] $PacedBytes = 1MB,
+    [int] $PacedRate = 1MB,
+    [double] $PacedTaskSeconds = 5
+)
+. (Join-Path $PSScriptRoot 'common.ps1')
+
+$work = Join-Path ([IO.Path]::GetTempPath()) "kling-scale-$([guid]::NewGuid().ToString('n'))"
+New-Item -ItemType Directory $work | Out-Null
+
+# What each child pwsh runs: a warm-up (JIT, connections), a collection, then the measured pipeline. It writes a line
+# per task it noticed (id and time) to a file as it goes, so the record costs no memory in the process measured.
+$childScript = Join-Path $work 'child.ps1'
+Set-Content -Path $childScript -Value @'
+param($Module, $Mode, $Csv, $Journal, $Out, $NoticeLog, $PollSeconds, $Throttle)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $Module
+$warm = Join-Path $Out '../warm-up'
+$null = [pscustomobject]@{ prompt = 'warm-up' } | New-KlingVideo | Wait-KlingTask -PollInterval 0.2 | Save-KlingVideo -Path $warm
+$log = [IO.StreamWriter]::new($NoticeLog)
+$self = [Diagnostics.Process]::GetCurrentProcess()
+[GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+$self.Refresh(); $before = $self.WorkingSet64
+$heap0 = [GC]::GetTotalMemory($true)
+$clock = [Diagnostics.Stopwatch]::StartNew()
+$rows = 0
+# The live managed heap (after a full collection), sampled every 250 objects out: what the run holds, not garbage.
+$script:peakHeap = $heap0
+switch ($Mode) {
+    'pipeline' {
+        Import-Csv $Csv | New-KlingVideo -Journal $Journal |
+            Wait-KlingTask | ForEach-Object { $log.WriteLine("$($_.TaskId) $([DateTimeOffset]::UtcNow.UtcTicks)"); $_ } |
+            Save-KlingVideo -Path $Out | ForEach-Object { $rows++; if ($rows % 250 -eq 0) { $h = [GC]::GetTotalMemory($true); if ($h -gt $script:peakHeap) { $script:peakHeap = $h } } }
+    }
+    'submit' {
+        Import-Csv $Csv | New-KlingVideo -Journal $Journal | ForEach-Object { $rows++; if ($rows % 250 -eq 0) { $h = [GC]::GetTotalMemory($true); if ($h -gt $script:peakHeap) { $script:peakHeap = $h } } }
+    }
+    'wait' {
+        Wait-KlingTask -Journal $Journal | ForEach-Object { $rows++; if ($rows % 250 -eq 0) { $h = [GC]::GetTotalMemory($true); if ($h -gt $script:peakHeap) { $script:peakHeap = $h } } }
+    }
+    'baseline' {
+        $gateway = $env:KLING_BASE_URL
+        $headers = @{ Authorization = "Bearer $env:KLING_API_KEY" }
+        $queue = [Collections.Concurrent.ConcurrentQueue[string]]::new()
+        Import-Csv $Csv | ForEach-Object -ThrottleLimit $Throttle -Parallel {
+            $ProgressPreference = 'SilentlyContinue'
+            $body = @{ model = 'kling-video-o1'; prompt = $_.prompt } | ConvertTo-Json -Compress
+            $id = (Invoke-RestMethod -Method Post -Uri "$using:gateway/v1/videos/generations" -Headers $using:headers -ContentType 'application/json; charset=utf-8' -Body $body).data[0].task_id
+            do {
+                Start-Sleep -Seconds $using:PollSeconds
+                $task = (Invoke-RestMethod -Uri "$using:gateway/v1/tasks/$id" -Headers $using:headers).data
+            } until ($task.status -in 'completed', 'failed', 'cancelled')
+            ($using:queue).Enqueue("$id $([DateTimeOffset]::UtcNow.UtcTicks)")
+            Invoke-WebRequest -Uri $task.result.videos[0].url[0] -OutFile (Join-Path $using:Out "$($_.Name).mp4")
+            $id
+        } | ForEach-Object { $rows++; if ($rows % 250 -eq 0) { $h = [GC]::GetTotalMemory($true); if ($h -gt $script:peakHeap) { $script:peakHeap = $h } } }
+        foreach ($line in $queue) { $log.WriteLine($line) }
+    }
+}
+$clock.Stop()
+$log.Dispose()
+$self.Refresh()
+[pscustomobject]@{ Rows = $rows; Seconds = $clock.Elapsed.TotalSeconds; GrowthMB = ($self.PeakWorkingSet64 - $before) / 1MB; PeakMB = $self.PeakWorkingSet64 / 1MB; HeapMB = ($script:peakHeap - $heap0) / 1MB } | ConvertTo-Json -Compress
+'@
+
+function Invoke-Child {
+    <# Runs one mode in a pwsh of its own; returns its report. #>
+    param([string] $Mode, [string] $Csv, [string] $Journal, [string] $Out, [string] $NoticeLog)
+    New-Item -ItemType Directory -Force $Out | Out-Null
+    $pwsh = (Get-Process -Id $PID).Path
+    $pwshArgs = @()
+    if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $pwshArgs += (Join-Path $PSHOME 'pwsh.dll') }
+    $pwshArgs += '-NoProfile', '-NonInteractive', '-File', $childScript, (Join-Path $RepoRoot 'out/Kling/Kling.psd1'), $Mode, $Csv, $Journal, $Out, $NoticeLog, $BaselinePollSeconds, $BaselineThrottle
+    $lines = @(& $pwsh @pwshArgs)
+    if ($LASTEXITCODE -ne 0) { throw "The $Mode run failed: $($lines -join "`n")" }
+    $lines[-1] | ConvertFrom-Json
+}
+
+function Measure-Notice {
+    <# The worst delay (s) between a task's completion at the emulator and the moment the run noticed it. #>
+    param($Emulator, [string] $NoticeLog)
+    $seen = @{}
+    foreach ($line in [IO.File]::ReadLines($NoticeLog)) {
+        $id, $ticks = $line.Split(' ')
+        $seen[$id] = [long] $ticks
+    }
+    $worst = 0.0
+    foreach ($t in Get-BenchTasks $Emulator) {
+        if ($seen.ContainsKey($t.id)) {
+            $delay = ($seen[$t.id] - (ConvertTo-Instant $t.finishesAt).UtcTicks) / 1e7
+            if ($delay -gt $worst) { $worst = $delay }
+        }
+    }
+    [pscustomobject]@{ Seen = $seen.Count; Worst = $worst }
+}
+
+function New-Csv {
+    param([int] $Count, [string] $Tag)
+    $path = Join-Path $work "$Tag-$Count.csv"
+    1..$Count | ForEach-Object { [pscustomobject]@{ Name = "$Tag-$_"; prompt = "A scale benchmark clip number $_, a slow pan over a harbour at dawn" } } | Export-Csv -Path $path -NoTypeInformation
+    $path
+}
+
+$emu = Start-BenchEmulator
+try {
+    $scaleConfig = @{ taskSeconds = $TaskSeconds; taskJitter = 0; videoBytes = $VideoBytes; latencyMs = $LatencyMs; resultTtl = 3600 }
+    $results = [ordered]@{}
+    foreach ($size in $Sizes) {
+        $csv = New-Csv $size 'row'
+        $folder = Join-Path $work "kling-$size"
+
+        Set-BenchEmulator $emu $scaleConfig
+        $run = Invoke-Child 'pipeline' $csv (Join-Path $folder 'journal.jsonl') (Join-Path $folder 'out') (Join-Path $folder 'notice.log')
+        $stats = Invoke-EmulatorControl $emu stats
+        $notice = Measure-Notice $emu (Join-Path $folder 'notice.log')
+        $wait = Invoke-Child 'wait' $csv (Join-Path $folder 'journal.jsonl') (Join-Path $folder 'wait') (Join-Path $folder 'wait.log')
+
+        Set-BenchEmulator $emu $scaleConfig
+        $submit = Invoke-Child 'submit' $csv (Join-Path $folder 'submit.jsonl') (Join-Path $folder 'submit') (Join-Path $folder 'submit.log')
+        $results["Kling $size"] = [pscustomobject]@{
+            Size = $size; Rows = $run.Rows; Seconds = $run.Seconds; Growth = $run.GrowthMB; Peak = $run.PeakMB; Heap = $run.HeapMB
+            CallsPerTask = $stats.statusCalls / [double] $stats.tasks; Worst = $notice.Worst; Seen = $notice.Seen
+            WaitGrowth = $wait.GrowthMB; WaitHeap = $wait.HeapMB; WaitRows = $wait.Rows
+            SubmitGrowth = $submit.GrowthMB; SubmitHeap = $submit.HeapMB; SubmitRows = $submit.Rows; SubmitSeconds = $submit.Seconds
+        }
+    }
+
+    # The loop a user would write, on the first size.
+    $size = $Sizes[0]
+    $csv = New-Csv $size 'base'
+    $folder = Join-Path $work "baseline-$size"
+    Set-BenchEmulator $emu $scaleConfig
+    $run = Invoke-Child 'baseline' $csv 'unused' (Join-Path $folder 'out') (Join-Path $folder 'notice.log')
+    $stats = Invoke-EmulatorControl $emu stats
+    $notice = Measure-Notice $emu (Join-Path $folder 'notice.log')
+    $baseline = [pscustomobject]@{ Size = $size; Rows = $run.Rows; Seconds = $run.Seconds; Growth = $run.GrowthMB; Peak = $run.PeakMB; Heap = $run.HeapMB; CallsPerTask = $stats.statusCalls / [double] $stats.tasks; Worst = $notice.Worst }
+
+    # The one-liner against a paced download host, in this process (its memory is not measured).
+    $pacedConfig = @{ taskSeconds = $PacedTaskSeconds; taskJitter = 0; videoBytes = $PacedBytes; downloadBytesPerSecond = $PacedRate; latencyMs = $LatencyMs; resultTtl = 3600 }
+    $pacedCsv = New-Csv $PacedTasks 'paced'
+    $paced = [ordered]@{}
+    foreach ($contestant in 'one-liner', '-ThrottleLimit 1') {
+        Set-BenchEmulator $emu $pacedConfig
+        $out = Join-Path $work "paced-$($paced.Count)"
+        $ProgressPreference = 'SilentlyContinue'
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $files = if ($contestant -eq 'one-liner') {
+            @(Import-Csv $pacedCsv | New-KlingVideo | Wait-KlingTask | Save-KlingVideo -Path $out)
+        }
+        else {
+            @(Import-Csv $pacedCsv | New-KlingVideo | Wait-KlingTask | Save-KlingVideo -Path $out -ThrottleLimit 1)
+        }
+        $clock.Stop()
+        if ($files.Count -ne $PacedTasks) { throw "$contestant saved $($files.Count) files for $PacedTasks tasks." }
+        $paced[$contestant] = $clock.Elapsed.TotalSeconds
+    }
+    $ideal = $PacedTaskSeconds + $PacedTasks * $PacedBytes / [double] $PacedRate / 4
+
+    Write-Host ''
+    Write-Host ("Scale benchmark: tasks of {0} s, results of {1} KB, {2} ms gateway latency; each run in a pwsh of its own" -f $TaskSeconds, ($VideoBytes / 1KB), $LatencyMs)
+    foreach ($name in $results.Keys) {
+        $r = $results[$name]
+        Write-BenchLine "Kling one-liner with -Journal, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.Rows / $r.Seconds)) ('{0:N1} s; live heap +{5:N1} MB, working set +{1:N1} MB ({2:N0} MB); {3:N2} status calls/task; worst notice delay {4:N2} s' -f $r.Seconds, $r.Growth, $r.Peak, $r.CallsPerTask, $r.Worst, $r.Heap)
+        Write-BenchLine "  New-KlingVideo -Journal alone, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.SubmitRows / $r.SubmitSeconds)) ('live heap +{0:N1} MB, working set +{1:N1} MB' -f $r.SubmitHeap, $r.SubmitGrowth)
+        Write-BenchLine "  Wait-KlingTask -Journal, $($r.Size) tasks" ('live heap +{0:N1} MB' -f $r.WaitHeap) ('working set +{0:N1} MB' -f $r.WaitGrowth)
+    }
+    Write-BenchLine "ForEach-Object -Parallel -ThrottleLimit $BaselineThrottle, $($baseline.Size) rows" ('{0:N0} rows/s' -f ($baseline.Rows / $baseline.Seconds)) ('{0:N1} s; live heap +{5:N1} MB, working set +{1:N1} MB ({2:N0} MB); {3:N2} status calls/task; worst notice delay {4:N2} s' -f $baseline.Seconds, $baseline.Growth, $baseline.Peak, $baseline.CallsPerTask, $baseline.Worst, $baseline.Heap)
+    Write-Host ("Paced download host: {0} tasks of {1} s, {2:N1} MB results at {3:N1} MB/s per connection" -f $PacedTasks, $PacedTaskSeconds, ($PacedBytes / 1MB), ($PacedRate / 1MB))
+    Write-BenchLine 'ideal: task time + downloads over 4 connections' ('{0:N1} s' -f $ideal)
+    Write-BenchLine 'README one-liner, no switch' ('{0:N1} s' -f $paced['one-liner']) ('{0:N2}x the ideal' -f ($paced['one-liner'] / $ideal))
+    Write-BenchLine 'Save-KlingVideo -ThrottleLimit 1 (one at a time)' ('{0:N1} s' -f $paced['-ThrottleLimit 1']) ('{0:N2}x the ideal' -f ($paced['-ThrottleLimit 1'] / $ideal))
+
+    $small = $results[0]
+    $big = $results[$results.Count - 1]
+    $ok = @(
+        foreach ($r in $results.Values) {
+            Write-Goal ("Kling saved all {0} rows ({1}), noticed all ({2})" -f $r.Size, $r.Rows, $r.Seen) ($r.Rows -eq $r.Size -and $r.Seen -eq $r.Size -and $r.WaitRows -eq $r.Size -and $r.SubmitRows -eq $r.Size)
+        }
+        Write-Goal ('one-liner within 1.3x of the ideal ({0:N2}x)' -f ($paced['one-liner'] / $ideal)) ($paced['one-liner'] -le 1.3 * $ideal)
+        Write-Goal ('whole pipeline: peak live heap at {0} rows within 5 MB of {1} rows ({2:+0.0;-0.0} MB)' -f $big.Size, $small.Size, ($big.Heap - $small.Heap)) ($big.Heap - $small.Heap -le 5)
+        Write-Goal ('journaled submission: peak live heap within 5 MB ({0:+0.0;-0.0} MB)' -f ($big.SubmitHeap - $small.SubmitHeap)) ($big.SubmitHeap - $small.SubmitHeap -le 5)
+        Write-Goal ('Wait-KlingTask -Journal: peak live heap within 5 MB ({0:+0.0;-0.0} MB)' -f ($big.WaitHeap - $small.WaitHeap)) ($big.WaitHeap - $small.WaitHeap -le 5)
+    )
+    if ($ok -contains $false) { exit 1 }
+}
+finally {
+    Stop-KlingEmulator $emu
+    Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
+}
