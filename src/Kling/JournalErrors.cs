@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using Kling.Core;
 using Kling.Core.Batches;
@@ -7,6 +8,10 @@ namespace Kling.Commands
     /// <summary>Maps a journal that cannot be used to its error record (New-KlingVideo and the -Journal readers).</summary>
     internal static class JournalErrors
     {
+        /// <summary>A journal the file system would not open (a folder that may not be written, a locked drive).</summary>
+        internal static ErrorRecord Unavailable(Exception error, string path) =>
+            new ErrorRecord(error, "JournalUnavailable", ErrorCategory.OpenError, path);
+
         internal static ErrorRecord From(JournalException error)
         {
             string id;

@@ -46,7 +46,7 @@ namespace Kling.Commands
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "JournalUnavailable", ErrorCategory.OpenError, path));
+                    cmdlet.ThrowTerminatingError(JournalErrors.Unavailable(ex, path));
                     throw;
                 }
             }

@@ -65,7 +65,7 @@ namespace Kling.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "JournalUnavailable", ErrorCategory.OpenError, path));
+                ThrowTerminatingError(JournalErrors.Unavailable(ex, path));
                 throw;
             }
         }
