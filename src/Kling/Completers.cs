@@ -53,6 +53,22 @@ namespace Kling.Commands
         public YesNoCompleter() : base(new[] { "yes", "no" }) { }
     }
 
+    /// <summary>-Model: the catalog's names.</summary>
+    public sealed class ModelCompleter : FixedValuesCompleter
+    {
+        public ModelCompleter() : base(Kling.Core.Catalog.ModelCatalog.All.Select(m => m.Name).ToArray()) { }
+    }
+
+    public sealed class ResolutionCompleter : FixedValuesCompleter
+    {
+        public ResolutionCompleter() : base(new[] { "720p", "1080p" }) { }
+    }
+
+    public sealed class CharacterOrientationCompleter : FixedValuesCompleter
+    {
+        public CharacterOrientationCompleter() : base(new[] { "image", "video" }) { }
+    }
+
     /// <summary>Completes -TaskId from the tasks this session has submitted or looked up, newest first.</summary>
     public sealed class TaskIdCompleter : IArgumentCompleter
     {

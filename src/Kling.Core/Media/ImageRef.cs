@@ -1,6 +1,11 @@
+using System;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Kling.Core.Media
 {
     /// <summary>One image of a row: a URL sent as it is, or a checked local file, uploaded just before the row is sent.</summary>
+    [JsonConverter(typeof(ImageRefConverter))]
     public sealed class ImageRef
     {
         private ImageRef(string? url, LocalImage? local)
@@ -32,5 +37,14 @@ namespace Kling.Core.Media
         public ImageRef Uploaded(string url) => new ImageRef(url, Local);
 
         public override string ToString() => SentAs;
+    }
+
+    /// <summary>An image is written as the string it is sent as (<see cref="ImageRef.SentAs"/>).</summary>
+    internal sealed class ImageRefConverter : JsonConverter<ImageRef>
+    {
+        public override ImageRef Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            ImageRef.FromUrl(reader.GetString() ?? string.Empty);
+
+        public override void Write(Utf8JsonWriter writer, ImageRef value, JsonSerializerOptions options) => writer.WriteStringValue(value.SentAs);
     }
 }

@@ -27,5 +27,59 @@ namespace Kling.Core.Requests
         public string? VideoUrl { get; set; }
         public string? ReferType { get; set; }
         public string? KeepOriginalSound { get; set; }
+
+        public string? NegativePrompt { get; set; }
+
+        /// <summary>yes/no/true/false (sent as a JSON boolean).</summary>
+        public string? Audio { get; set; }
+
+        /// <summary>yes/no/true/false (watermark, or watermark_info.enabled on motion control).</summary>
+        public string? Watermark { get; set; }
+
+        /// <summary>720p/1080p (kling-3.0-turbo).</summary>
+        public string? Resolution { get; set; }
+
+        /// <summary>reference_images: URLs or local image files, ';'-separated in a cell (v3-omni: role reference).</summary>
+        public IList<string>? ReferenceImages { get; set; }
+
+        /// <summary>image/video (motion control).</summary>
+        public string? CharacterOrientation { get; set; }
+
+        /// <summary>The row's shots: each a cell ("3: The door opens | 5: A dog runs in") or a prompt and a duration.</summary>
+        public IList<ShotInput>? Shots { get; set; }
+
+        /// <summary>yes/no/true/false; true without shots sends shot_type "intelligence".</summary>
+        public string? MultiShot { get; set; }
+
+        /// <summary>The row's elements (v3-omni): each a name, a description and 2 to 4 images, or a JSON cell.</summary>
+        public IList<ElementInput>? Elements { get; set; }
+
+        /// <summary>Fields the module has no parameter for: plain .NET values (string, bool, numbers, IList, IDictionary).</summary>
+        public IDictionary<string, object?>? AdditionalBody { get; set; }
+
+        /// <summary>The same as a CSV cell: a JSON object.</summary>
+        public string? AdditionalBodyJson { get; set; }
+    }
+
+    /// <summary>One -Shot value: a cell of the form "3: prompt | 5: prompt" (Text), or one shot's Prompt and Duration.</summary>
+    public sealed class ShotInput
+    {
+        public string? Text { get; set; }
+
+        public string? Prompt { get; set; }
+
+        public string? Duration { get; set; }
+    }
+
+    /// <summary>One -Element value: Name, Description and Images (2 to 4, URLs or local files), or a JSON cell (an object or an array of them).</summary>
+    public sealed class ElementInput
+    {
+        public string? Json { get; set; }
+
+        public string? Name { get; set; }
+
+        public string? Description { get; set; }
+
+        public IList<string>? Images { get; set; }
     }
 }

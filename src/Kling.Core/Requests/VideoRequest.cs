@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Kling.Core.Gateway;
 using Kling.Core.Media;
@@ -38,6 +39,61 @@ namespace Kling.Core.Requests
         [JsonPropertyName("video_list")]
         public List<VideoReference>? VideoList { get; set; }
 
+        // Fields after video_list: null for a kling-video-o1 row, so its JSON (and its journal identity) is what it was.
+        [JsonPropertyName("negative_prompt")]
+        public string? NegativePrompt { get; set; }
+
+        [JsonPropertyName("resolution")]
+        public string? Resolution { get; set; }
+
+        /// <summary>v3-omni: the frames and references, each with its role.</summary>
+        [JsonPropertyName("image_with_roles")]
+        public List<RoleImage>? ImageWithRoles { get; set; }
+
+        /// <summary>kling-3.0-turbo: the one first frame.</summary>
+        [JsonPropertyName("first_frame_image")]
+        public ImageRef? FirstFrameImage { get; set; }
+
+        /// <summary>Motion control: the character's image.</summary>
+        [JsonPropertyName("image_url")]
+        public ImageRef? ImageUrl { get; set; }
+
+        /// <summary>Motion control: the motion's video.</summary>
+        [JsonPropertyName("video_url")]
+        public string? VideoUrl { get; set; }
+
+        [JsonPropertyName("character_orientation")]
+        public string? CharacterOrientation { get; set; }
+
+        /// <summary>Motion control: at the top of the body (o1 and omni put it in video_list).</summary>
+        [JsonPropertyName("keep_original_sound")]
+        public string? KeepOriginalSound { get; set; }
+
+        [JsonPropertyName("audio")]
+        public bool? Audio { get; set; }
+
+        [JsonPropertyName("watermark")]
+        public bool? Watermark { get; set; }
+
+        [JsonPropertyName("watermark_info")]
+        public WatermarkInfo? WatermarkInfo { get; set; }
+
+        [JsonPropertyName("multi_shot")]
+        public bool? MultiShot { get; set; }
+
+        [JsonPropertyName("shot_type")]
+        public string? ShotType { get; set; }
+
+        [JsonPropertyName("multi_prompt")]
+        public List<ShotPrompt>? MultiPrompt { get; set; }
+
+        [JsonPropertyName("element_list")]
+        public List<Element>? ElementList { get; set; }
+
+        /// <summary>-AdditionalBody: fields the module has no parameter for, written last.</summary>
+        [JsonExtensionData]
+        public Dictionary<string, JsonElement>? Extra { get; set; }
+
         /// <summary>The row's images, typed: URLs, or local files waiting for their upload.</summary>
         [JsonIgnore]
         public List<ImageRef>? Images { get; set; }
@@ -62,6 +118,50 @@ namespace Kling.Core.Requests
         }
 
         public override string ToString() => GatewayJson.Serialize(this);
+    }
+
+    /// <summary>One element of image_with_roles.</summary>
+    public sealed class RoleImage
+    {
+        [JsonPropertyName("url")]
+        public ImageRef Url { get; set; } = ImageRef.FromUrl(string.Empty);
+
+        /// <summary>first_frame, last_frame or reference.</summary>
+        [JsonPropertyName("role")]
+        public string Role { get; set; } = string.Empty;
+    }
+
+    /// <summary>watermark_info (motion control).</summary>
+    public sealed class WatermarkInfo
+    {
+        [JsonPropertyName("enabled")]
+        public bool Enabled { get; set; }
+    }
+
+    /// <summary>One element of multi_prompt.</summary>
+    public sealed class ShotPrompt
+    {
+        [JsonPropertyName("index")]
+        public int Index { get; set; }
+
+        [JsonPropertyName("prompt")]
+        public string Prompt { get; set; } = string.Empty;
+
+        [JsonPropertyName("duration")]
+        public int Duration { get; set; }
+    }
+
+    /// <summary>One element of element_list (v3-omni).</summary>
+    public sealed class Element
+    {
+        [JsonPropertyName("name")]
+        public string Name { get; set; } = string.Empty;
+
+        [JsonPropertyName("description")]
+        public string? Description { get; set; }
+
+        [JsonPropertyName("element_input_urls")]
+        public List<ImageRef> ElementInputUrls { get; set; } = new List<ImageRef>();
     }
 
     /// <summary>One element of video_list.</summary>
