@@ -237,19 +237,22 @@ namespace Kling.Commands
             return null;
         }
 
+        /// <summary>An element's images: one string or a list of them, each possibly ';'-separated as in a cell.</summary>
         private static List<string>? ImagesOf(object? value)
         {
-            switch (value)
+            if (value == null)
             {
-                case null:
-                    return null;
-                case string text:
-                    return new List<string> { text };
-                case IEnumerable list:
-                    return list.Cast<object?>().Select(i => TextOf(Unwrap(i))).Where(i => i != null).Select(i => i!).ToList();
-                default:
-                    return new List<string> { TextOf(value)! };
+                return null;
             }
+
+            IEnumerable<object?> items = value is IEnumerable list && !(value is string) ? list.Cast<object?>() : new[] { value };
+            return items
+                .Select(TextOf)
+                .Where(text => text != null)
+                .SelectMany(text => text!.Split(';'))
+                .Select(part => part.Trim())
+                .Where(part => part.Length > 0)
+                .ToList();
         }
 
         private static string? TextOf(object? value) => value == null ? null : Convert.ToString(Unwrap(value), CultureInfo.InvariantCulture);
