@@ -14,6 +14,16 @@ namespace Kling.Commands
     /// core: PowerShell values become plain .NET values (PSObject unwrapped, hashtables and objects dictionaries,
     /// arrays lists), and a CSV cell stays the text the core reads (a shot list, an element's JSON, a JSON body).
     /// </summary>
+    /// <summary>Where the row's -MultiShot came from.</summary>
+    internal enum MultiShotSource
+    {
+        None,
+        CommandLine,
+
+        /// <summary>A pipeline row's property (a CSV cell, read as written).</summary>
+        Row,
+    }
+
     internal sealed class VideoRowReader
     {
         private static readonly string[] MultiShotColumns = { "multi_shot", "MultiShot" };
@@ -26,7 +36,7 @@ namespace Kling.Commands
             this.resolvePath = resolvePath;
         }
 
-        internal VideoInput Read(NewKlingVideoCommand row, bool multiShotBound) => new VideoInput
+        internal VideoInput Read(NewKlingVideoCommand row, MultiShotSource multiShot) => new VideoInput
         {
             // A plain string piped in ('A cat' | New-KlingVideo) is the prompt.
             Prompt = row.Prompt ?? (row.InputObject?.BaseObject as string),
@@ -49,7 +59,9 @@ namespace Kling.Commands
             ReferenceImages = row.ReferenceImage,
             CharacterOrientation = row.CharacterOrientation,
             Shots = Shots(row.Shot),
-            MultiShot = multiShotBound ? MultiShot(row.InputObject, row.MultiShot) : null,
+            MultiShot = multiShot == MultiShotSource.None ? null
+                : multiShot == MultiShotSource.Row ? MultiShot(row.InputObject, row.MultiShot)
+                : row.MultiShot.IsPresent ? "true" : null,
             Elements = Elements(row.Element),
             AdditionalBody = Body(row.AdditionalBody, out string? json),
             AdditionalBodyJson = json,

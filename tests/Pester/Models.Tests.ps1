@@ -359,6 +359,17 @@ on yes,kling-v3,YES
             Get-Kind $s.Raw multi_prompt | Should -Be 'Absent'
         }
 
+        It 'lets -MultiShot on the command line win over the rows'' multi_shot cells, as any parameter does' {
+            $rows = @'
+prompt,model,multi_shot
+cell no,kling-v3,no
+cell unreadable,kling-v3,maybe
+'@ | ConvertFrom-Csv
+            $r = Invoke-Rows $rows @{ MultiShot = $true }
+            $r.Errors | ForEach-Object { "$_" } | Should -BeNullOrEmpty
+            foreach ($p in 'cell no', 'cell unreadable') { (Get-SubmissionOf -Prompt $p).Json.shot_type | Should -BeExactly 'intelligence' }
+        }
+
         It 'sends nothing about shots with -MultiShot:$false' {
             New-KlingVideo -Model kling-v3 -Prompt 'one shot' -MultiShot:$false | Out-Null
             $s = Get-SubmissionOf -Prompt 'one shot'

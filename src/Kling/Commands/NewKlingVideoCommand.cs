@@ -23,6 +23,7 @@ namespace Kling.Commands
         private readonly SubmissionReporter report;
         private readonly HashSet<string> unknownModelsWarned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private int row;
+        private bool multiShotOnCommandLine;
         private BatchSubmitter? submitter;
         private SubmissionJournal? journal;
 
@@ -172,6 +173,8 @@ namespace Kling.Commands
 
         protected override void BeginProcessing()
         {
+            // Before any row is bound, only the command line's parameters are: a -MultiShot there wins over any cell.
+            multiShotOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot));
             if (Journal != null)
             {
                 // -WhatIf writes nothing anywhere: the journal is only read (no lock, no header, no repair).
@@ -193,7 +196,9 @@ namespace Kling.Commands
 
             object target = InputObject ?? (object)new Hashtable(MyInvocation.BoundParameters);
             WarnIfUnknownModel();
-            VideoInput input = new VideoRowReader(GetUnresolvedProviderPathFromPSPath).Read(this, MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot)));
+            var source = multiShotOnCommandLine ? MultiShotSource.CommandLine
+                : MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot)) ? MultiShotSource.Row : MultiShotSource.None;
+            VideoInput input = new VideoRowReader(GetUnresolvedProviderPathFromPSPath).Read(this, source);
             VideoRequest? request = VideoRequestValidator.TryBuild(input, out IReadOnlyList<ValidationProblem> problems);
             string? name = string.IsNullOrWhiteSpace(Name) ? null : Name!.Trim();
             if (request == null)
