@@ -11,7 +11,7 @@ namespace Kling.Core.Catalog
             Name = spec.Name,
             Summary = spec.Summary,
             Inputs = Inputs(spec).ToArray(),
-            Modes = spec.Modes.Count > 0 ? spec.Modes.ToArray() : spec.Resolutions.Select(r => "resolution " + r).ToArray(),
+            Modes = spec.Modes.ToArray(),
             Durations = spec.Durations.Count == 0 ? string.Empty : CatalogWords.DurationsShort(spec.Durations),
             AspectRatios = spec.AspectRatios.ToArray(),
             MaxImages = spec.MaxImages,
@@ -54,6 +54,11 @@ namespace Kling.Core.Catalog
             if (spec.Video != VideoField.None)
             {
                 yield return spec.ImageAndVideoRequired ? "motion video (required)" : "reference video";
+            }
+
+            if (spec.Resolutions.Count > 0)
+            {
+                yield return "resolution (" + string.Join(", ", spec.Resolutions) + ")";
             }
 
             if (spec.CharacterOrientations.Count > 0)

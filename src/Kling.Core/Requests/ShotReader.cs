@@ -101,6 +101,7 @@ namespace Kling.Core.Requests
             if (unreadable != null)
             {
                 row.Add("shots", $"shot {index} '{unreadable}' has no duration; write each shot as 'seconds: prompt', shots separated by '|' (for example '3: The door opens | 5: A dog runs in').");
+                shots.Add(new ShotPrompt { Index = index, Prompt = unreadable });
                 return false;
             }
 
