@@ -95,7 +95,7 @@ namespace Kling.Core.Requests
         [JsonExtensionData]
         public Dictionary<string, JsonElement>? Extra { get; set; }
 
-        /// <summary>The row's images, typed: URLs, or local files waiting for their upload.</summary>
+        /// <summary>image_urls' images, typed: URLs, or local files waiting for their upload (the other image fields hold <see cref="ImageRef"/>s too).</summary>
         [JsonIgnore]
         public List<ImageRef>? Images { get; set; }
 

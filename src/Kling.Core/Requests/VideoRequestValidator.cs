@@ -66,15 +66,17 @@ namespace Kling.Core.Requests
         /// <summary>The model's required inputs and its confirmed rules between fields (an unconfirmed rule never refuses a row).</summary>
         private static void CheckModel(RowContext row, ModelSpec spec)
         {
-            VideoRequest request = row.Request;
+            VideoInput input = row.Input;
             if (spec.ImageAndVideoRequired)
             {
-                if (request.ImageUrl == null && request.FirstFrameImage == null && Cells.Given(row.Input.FirstFrame) == null && Cells.SplitList(row.Input.Images).Count == 0 && Cells.SplitList(row.Input.ImageUrls).Count == 0)
+                // A given image that did not read is already the row's problem; only a missing one is reported here.
+                bool imageGiven = Cells.Given(input.FirstFrame) != null || Cells.SplitList(input.Images).Count > 0 || Cells.SplitList(input.ImageUrls).Count > 0;
+                if (!imageGiven)
                 {
                     row.Add("image_url", $"is required by {spec.Name}: give the character's image with -FirstFrame or -Image.");
                 }
 
-                if (Cells.Given(row.Input.VideoUrl) == null)
+                if (Cells.Given(input.VideoUrl) == null)
                 {
                     row.Add("video_url", $"is required by {spec.Name}: give the motion's video with -VideoUrl (MP4/MOV, under 100 MB).");
                 }
@@ -82,7 +84,7 @@ namespace Kling.Core.Requests
 
             foreach (ModelRule rule in spec.Rules)
             {
-                ValidationProblem? problem = rule.Confirmed ? rule.Check(request) : null;
+                ValidationProblem? problem = rule.Confirmed ? rule.Check(row.Request) : null;
                 if (problem != null)
                 {
                     row.Problems.Add(problem);
