@@ -142,11 +142,30 @@ namespace Kling.Commands
         }
 
         /// <summary>A PowerShell value as the core takes it: string, bool, numbers, IList, IDictionary, recursively.</summary>
-        internal static object? Plain(object? value)
+        internal static object? Plain(object? value) => Plain(value, new Dictionary<object, object>(ReferenceComparer.Instance));
+
+        /// <summary>
+        /// <paramref name="done"/> maps each container already converted to its copy, so a value that contains itself
+        /// ($h.self = $h) becomes a copy that contains itself, which the core refuses as nested too deep, instead of an
+        /// endless conversion here.
+        /// </summary>
+        private static object? Plain(object? value, Dictionary<object, object> done)
         {
             if (value is PSObject wrapped && wrapped.BaseObject is PSCustomObject)
             {
-                return wrapped.Properties.ToDictionary(p => p.Name, p => Plain(p.Value), StringComparer.Ordinal);
+                if (done.TryGetValue(wrapped, out object? seen))
+                {
+                    return seen;
+                }
+
+                var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+                done[wrapped] = properties;
+                foreach (PSPropertyInfo property in wrapped.Properties)
+                {
+                    properties[property.Name] = Plain(property.Value, done);
+                }
+
+                return properties;
             }
 
             object? plain = Unwrap(value);
@@ -169,20 +188,38 @@ namespace Kling.Commands
                     return plain;
                 case SwitchParameter flag:
                     return flag.IsPresent;
-                case IDictionary dictionary:
-                    var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-                    foreach (DictionaryEntry entry in dictionary)
-                    {
-                        result[Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture) ?? string.Empty] = Plain(entry.Value);
-                    }
-
-                    return result;
-                case IEnumerable list:
-                    return list.Cast<object?>().Select(Plain).ToList();
                 case DateTime time:
                     return time.ToString("o", CultureInfo.InvariantCulture);
                 case DateTimeOffset time:
                     return time.ToString("o", CultureInfo.InvariantCulture);
+                case IDictionary dictionary:
+                    if (done.TryGetValue(dictionary, out object? seenDictionary))
+                    {
+                        return seenDictionary;
+                    }
+
+                    var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    done[dictionary] = result;
+                    foreach (DictionaryEntry entry in dictionary)
+                    {
+                        result[Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture) ?? string.Empty] = Plain(entry.Value, done);
+                    }
+
+                    return result;
+                case IEnumerable list:
+                    if (done.TryGetValue(list, out object? seenList))
+                    {
+                        return seenList;
+                    }
+
+                    var items = new List<object?>();
+                    done[list] = items;
+                    foreach (object? item in list)
+                    {
+                        items.Add(Plain(item, done));
+                    }
+
+                    return items;
                 default:
                     return Convert.ToString(plain, CultureInfo.InvariantCulture);
             }
@@ -273,5 +310,15 @@ namespace Kling.Commands
 
         /// <summary>Unwraps a value, but keeps a PSCustomObject in its PSObject (its properties live there).</summary>
         private static object? Keep(object? value) => value is PSObject { BaseObject: PSCustomObject } ? value : Unwrap(value);
+    }
+
+    /// <summary>Compares by reference (netstandard2.0 has no ReferenceEqualityComparer).</summary>
+    internal sealed class ReferenceComparer : IEqualityComparer<object>
+    {
+        internal static readonly ReferenceComparer Instance = new ReferenceComparer();
+
+        public new bool Equals(object? x, object? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(object obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 }

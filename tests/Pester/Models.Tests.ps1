@@ -326,6 +326,19 @@ cell unreadable,kling-v3,maybe
             }
         }
 
+        It 'makes a value that contains itself that row''s error instead of converting it forever' {
+            $loop = @{ seed = 1 }
+            $loop.self = $loop
+            $rows = @(
+                [pscustomobject]@{ Name = 'loop'; prompt = 'x'; extra = $loop }
+                [pscustomobject]@{ Name = 'fine'; prompt = 'y'; extra = @{ seed = 2 } }
+            )
+            $r = Invoke-Rows $rows
+            $r.Errors.Count | Should -Be 1
+            $r.Errors[0].Exception.Message | Should -BeLike "Row 1 ('loop')*self*"
+            @(Get-Submission).Json.prompt | Should -Be @('y')
+        }
+
         It 'makes a key colliding with a field the module sets that row''s error, and sends the others' {
             $rows = @(
                 [pscustomobject]@{ Name = 'clash'; prompt = 'x'; model = 'kling-v3'; duration = '5'; extra = '{"duration": 10}' }
