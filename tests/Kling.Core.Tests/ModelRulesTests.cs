@@ -269,4 +269,14 @@ public class ModelRulesTests
         var error = new InvalidRowException(3, "omni", Problems(new VideoInput { Prompt = "x", Model = "kling-video-o1", Duration = "8" }));
         Assert.Equal("Row 3 ('omni') was not submitted: Field 'duration' 8 is not allowed for kling-video-o1 (5 or 10); kling-v3-omni, kling-v3 and kling-3.0-turbo take 3 to 15.", error.Message);
     }
+
+    [Fact]
+    public void The_model_is_named_once_also_when_the_problem_is_a_cell_that_does_not_read()
+    {
+        var cell = new InvalidRowException(4, "shots", Problems(new VideoInput { Prompt = "x", Model = "kling-v3", Audio = "maybe" }), "kling-v3");
+        Assert.StartsWith("Row 4 ('shots') (kling-v3) was not submitted: Field 'audio' ", cell.Message);
+
+        var rule = new InvalidRowException(3, "omni", Problems(new VideoInput { Prompt = "x", Model = "kling-video-o1", Duration = "8" }), "kling-video-o1");
+        Assert.StartsWith("Row 3 ('omni') was not submitted: Field 'duration' 8 is not allowed for kling-video-o1", rule.Message);
+    }
 }

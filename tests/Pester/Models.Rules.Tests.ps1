@@ -18,7 +18,8 @@ Describe 'New-KlingVideo refuses what a model does not take' {
 
     Context 'rules checked before sending' {
         # A model's rule broken: the message names the model. A cell that does not read (cell = $true) is the same
-        # mistake on every model: the message names the row and the field and says how to write it.
+        # mistake on every model: the message names the row and the field and says how to write it, and the row's
+        # model is named after the row.
         It 'refuses <case> (<model>) naming the row, the model and the field, and sends the good rows' -ForEach @(
             @{ case = 'duration 8'; model = 'kling-video-o1'; row = @{ duration = '8' }; fields = @('duration') }
             @{ case = 'mode 4k'; model = 'kling-video-o1'; row = @{ mode = '4k' }; fields = @('mode') }
@@ -72,7 +73,7 @@ Describe 'New-KlingVideo refuses what a model does not take' {
             $e.Exception.Row | Should -Be 2
             $e.TargetObject | Should -Be $bad
             $e.Exception.Message | Should -BeLike "Row 2 ('bad')*"
-            if (-not $cell) { $e.Exception.Message | Should -BeLike "*$model*" -Because 'the message names the model' }
+            $e.Exception.Message | Should -BeLike "*$model*" -Because 'the message names the model, also for a cell that does not read'
             @($e.Exception.Fields | Where-Object { $_ -in $fields }).Count | Should -BeGreaterThan 0 -Because "the fields named ($($e.Exception.Fields -join ', ')) should include one of $($fields -join ', ')"
             # Refused before sending: only the good rows went out.
             @(Get-Submission | ForEach-Object { $_.Json.prompt }) | Sort-Object | Should -Be @('good row one', 'good row two')

@@ -203,7 +203,8 @@ namespace Kling.Commands
             string? name = string.IsNullOrWhiteSpace(Name) ? null : Name!.Trim();
             if (request == null)
             {
-                report.WriteInvalid(new InvalidRowException(row, name, problems), target);
+                string model = string.IsNullOrWhiteSpace(Model) ? VideoRequest.DefaultModel : Model!.Trim();
+                report.WriteInvalid(new InvalidRowException(row, name, problems, ModelCatalog.Find(model)?.Name ?? model), target);
                 return;
             }
 
