@@ -1,10 +1,12 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using Kling.Core;
+using Kling.Core.Catalog;
 using Kling.Core.Requests;
 
 namespace Kling.Commands
@@ -28,19 +30,52 @@ namespace Kling.Commands
         }
     }
 
-    public sealed class ModeCompleter : FixedValuesCompleter
+    /// <summary>
+    /// Completes from the catalog entry of the -Model already on the command line (fakeBoundParameters), so -Mode and
+    /// -Duration offer what that model takes; with no -Model, or one the catalog does not know, the default model's values.
+    /// </summary>
+    public abstract class ModelValuesCompleter : IArgumentCompleter
     {
-        public ModeCompleter() : base(VideoRequestValidator.Modes) { }
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            return ValuesOf(BoundModel(fakeBoundParameters))
+                .Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .Select(v => new CompletionResult(v.IndexOf(':') >= 0 ? "'" + v + "'" : v, v, CompletionResultType.ParameterValue, v));
+        }
+
+        protected abstract IEnumerable<string> ValuesOf(ModelSpec model);
+
+        /// <summary>The bound -Model's entry, else the default model's (the one a row without a model is sent to).</summary>
+        internal static ModelSpec BoundModel(IDictionary? fakeBoundParameters)
+        {
+            object? bound = fakeBoundParameters != null && fakeBoundParameters.Contains("Model") ? fakeBoundParameters["Model"] : null;
+            if (bound is PSObject wrapped)
+            {
+                bound = wrapped.BaseObject;
+            }
+
+            return ModelCatalog.Find(bound as string)
+                ?? ModelCatalog.Find(VideoRequest.DefaultModel)
+                ?? throw new InvalidOperationException($"The catalog has no entry for the default model {VideoRequest.DefaultModel}.");
+        }
     }
 
-    public sealed class DurationCompleter : FixedValuesCompleter
+    public sealed class ModeCompleter : ModelValuesCompleter
     {
-        public DurationCompleter() : base(VideoRequestValidator.Durations) { }
+        protected override IEnumerable<string> ValuesOf(ModelSpec model) => model.Modes;
     }
 
-    public sealed class AspectRatioCompleter : FixedValuesCompleter
+    public sealed class DurationCompleter : ModelValuesCompleter
     {
-        public AspectRatioCompleter() : base(VideoRequestValidator.AspectRatios) { }
+        protected override IEnumerable<string> ValuesOf(ModelSpec model) =>
+            model.Durations.Select(d => d.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Empty for motion control: its length and shape follow the reference video.</summary>
+    public sealed class AspectRatioCompleter : ModelValuesCompleter
+    {
+        protected override IEnumerable<string> ValuesOf(ModelSpec model) => model.AspectRatios;
     }
 
     public sealed class ReferTypeCompleter : FixedValuesCompleter
@@ -56,7 +91,7 @@ namespace Kling.Commands
     /// <summary>-Model: the catalog's names.</summary>
     public sealed class ModelCompleter : FixedValuesCompleter
     {
-        public ModelCompleter() : base(Kling.Core.Catalog.ModelCatalog.All.Select(m => m.Name).ToArray()) { }
+        public ModelCompleter() : base(ModelCatalog.All.Select(m => m.Name).ToArray()) { }
     }
 
     public sealed class ResolutionCompleter : FixedValuesCompleter
