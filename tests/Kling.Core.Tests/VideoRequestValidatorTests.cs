@@ -66,13 +66,13 @@ public class VideoRequestValidatorTests
     public void Prompt_is_required(string? prompt) => AssertRejected(new VideoInput { Prompt = prompt }, "prompt", "required");
 
     [Fact]
-    public void Mode_must_be_std_or_pro() => AssertRejected(new VideoInput { Prompt = "x", Mode = "ultra" }, "mode", "std, pro");
+    public void Mode_must_be_std_or_pro() => AssertRejected(new VideoInput { Prompt = "x", Mode = "ultra" }, "mode", "(std or pro)");
 
     [Theory]
     [InlineData("7")]
     [InlineData("five")]
     [InlineData("5.5")]
-    public void Duration_must_be_5_or_10(string duration) => AssertRejected(new VideoInput { Prompt = "x", Duration = duration }, "duration", "5, 10");
+    public void Duration_must_be_5_or_10(string duration) => AssertRejected(new VideoInput { Prompt = "x", Duration = duration }, "duration", "5 or 10");
 
     [Fact]
     public void Aspect_ratio_must_be_listed() => AssertRejected(new VideoInput { Prompt = "x", AspectRatio = "4:3" }, "aspect_ratio", "16:9");
@@ -124,7 +124,7 @@ public class VideoRequestValidatorTests
 
     [Fact]
     public void Refer_type_must_be_base_or_feature() =>
-        AssertRejected(new VideoInput { Prompt = "x", VideoUrl = "https://v.example/a.mp4", ReferType = "style" }, "refer_type", "base, feature");
+        AssertRejected(new VideoInput { Prompt = "x", VideoUrl = "https://v.example/a.mp4", ReferType = "style" }, "refer_type", "(base or feature)");
 
     [Theory]
     [InlineData("yes", "yes")]

@@ -6,18 +6,140 @@ namespace Kling.Core.Catalog
 {
     /// <summary>
     /// The Kling models the module knows, as data (our reading of MODELS.md; the emulator keeps its own). A model not
-    /// listed here is still sent, with the generic checks only.
+    /// listed here is still sent, with the generic checks only. Adding a model is adding an entry (and its tests).
     /// </summary>
     public static class ModelCatalog
     {
-        // CONTRACT STUB: the catalog helper fills in all seven entries.
+        private static readonly string[] Ratios = { "16:9", "9:16", "1:1" };
+        private static readonly int[] FiveOrTen = { 5, 10 };
+        private static readonly int[] ThreeToFifteen = Enumerable.Range(3, 13).ToArray();
+
         public static IReadOnlyList<ModelSpec> All { get; } = new List<ModelSpec>
         {
-            new ModelSpec { Name = "kling-video-o1" },
+            new ModelSpec
+            {
+                Name = "kling-video-o1",
+                Summary = "Text, first/last frame or reference video to video (the module's default).",
+                ImageReferences = true,
+                Modes = new[] { "std", "pro" },
+                Durations = FiveOrTen,
+                AspectRatios = Ratios,
+                MaxImages = 2,
+                Video = VideoField.VideoList,
+                Rules = new[] { ModelRules.BaseVideoForbidsFrames(framesHaveRoles: false), ModelRules.FeatureVideoFirstFrameOnly(framesHaveRoles: false) },
+            },
+            new ModelSpec
+            {
+                Name = "kling-v3-omni",
+                Summary = "The newest omni model: frames, reference images, a reference video, elements and shots.",
+                ImageReferences = true,
+                NegativePrompt = true,
+                NegativePromptMaxLength = 2500,
+                Modes = new[] { "std", "pro", "4k" },
+                Durations = ThreeToFifteen,
+                DefaultDuration = 5,
+                AspectRatios = Ratios,
+                Frames = FrameField.ImageWithRoles,
+                ReferenceImages = true,
+                Video = VideoField.VideoList,
+                Audio = true,
+                Watermark = WatermarkField.Boolean,
+                MultiShot = true,
+                Elements = true,
+                Rules = new[]
+                {
+                    ModelRules.RolesOrImageUrls(), ModelRules.LastFrameNeedsFirstFrame(),
+                    ModelRules.BaseVideoForbidsFrames(framesHaveRoles: true), ModelRules.FeatureVideoFirstFrameOnly(framesHaveRoles: true),
+                },
+                Notes = new[]
+                {
+                    "How many images image_urls takes is not stated (no cap is checked).",
+                    "audio is sent as a JSON boolean (the type is unconfirmed); the gateway ignores it with a reference video.",
+                    "Elements go out as element_list (the field's name is unconfirmed); watermark is unconfirmed.",
+                },
+            },
+            new ModelSpec
+            {
+                Name = "kling-v3",
+                Summary = "Text or first/last frame to video, with sound and shots.",
+                NegativePrompt = true,
+                Modes = new[] { "std", "pro", "4k" },
+                Durations = ThreeToFifteen,
+                DefaultDuration = 5,
+                AspectRatios = Ratios,
+                MaxImages = 2,
+                Audio = true,
+                Watermark = WatermarkField.Boolean,
+                MultiShot = true,
+                ShotPromptMaxLength = 512,
+                Notes = new[]
+                {
+                    "Duration 3 to 15 is accepted; an older copy of the page says 5, 10 or 15 (15 text-only, std or pro): unconfirmed.",
+                    "audio and watermark are sent as JSON booleans (their types are unconfirmed).",
+                },
+            },
+            new ModelSpec
+            {
+                Name = "kling-v2-6",
+                Summary = "Text or first/last frame to video; sound in pro.",
+                PromptMaxLength = 2500,
+                NegativePrompt = true,
+                Modes = new[] { "std", "pro" },
+                Durations = FiveOrTen,
+                AspectRatios = Ratios,
+                MaxImages = 2,
+                Audio = true,
+                AudioTypeConfirmed = true,
+                Watermark = WatermarkField.Boolean,
+                WatermarkConfirmed = true,
+                Rules = new[] { ModelRules.LastFrameNeedsPro(), ModelRules.AudioNeedsPro(), ModelRules.NoLastFrameWithAudio() },
+                Notes = new[] { "std is 720p and silent, pro 1080p; a \"voice\" option is mentioned but its field is unknown (use -AdditionalBody)." },
+            },
+            new ModelSpec
+            {
+                Name = "kling-3.0-turbo",
+                Summary = "Fast text or first-frame to video, by resolution instead of mode.",
+                Prompt = PromptRule.RequiredWithoutImage,
+                PromptMaxLength = 3072,
+                Durations = ThreeToFifteen,
+                AspectRatios = Ratios,
+                Resolutions = new[] { "720p", "1080p" },
+                Frames = FrameField.FirstFrameImage,
+                MaxImages = 1,
+                LastFrame = false,
+                Watermark = WatermarkField.Boolean,
+                WatermarkConfirmed = true,
+                Notes = new[] { "resolution defaults to 720p; with a first frame the image decides the aspect ratio." },
+            },
+            MotionControl("kling-v2-6-motion-control", "Animates the character of one image with the motion of one video (v2.6)."),
+            MotionControl("kling-v3-motion-control", "Animates the character of one image with the motion of one video (v3)."),
         };
 
         /// <summary>The entry for a model name (case-insensitive), or null for a model the module does not know.</summary>
         public static ModelSpec? Find(string? name) =>
             name == null ? null : All.FirstOrDefault(m => string.Equals(m.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+        private static ModelSpec MotionControl(string name, string summary) => new ModelSpec
+        {
+            Name = name,
+            Summary = summary,
+            Prompt = PromptRule.Optional,
+            Modes = new[] { "std", "pro" },
+            Frames = FrameField.ImageUrl,
+            MaxImages = 1,
+            LastFrame = false,
+            Video = VideoField.VideoUrl,
+            ImageAndVideoRequired = true,
+            CharacterOrientations = new[] { "image", "video" },
+            KeepOriginalSoundDefault = "yes",
+            Watermark = WatermarkField.Info,
+            WatermarkConfirmed = true,
+            Notes = new[]
+            {
+                "No duration or aspect ratio: length and price follow the reference video (MP4/MOV, under 100 MB).",
+                "character_orientation image: reference video 3 to 10 s; video: 3 to 30 s. Whether it is required is unconfirmed (sent when given).",
+                "keep_original_sound defaults to yes here (unlike kling-video-o1).",
+            },
+        };
     }
 }

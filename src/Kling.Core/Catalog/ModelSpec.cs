@@ -105,6 +105,9 @@ namespace Kling.Core.Catalog
         /// <summary>Allowed durations in seconds, each listed (5, 10 or 3..15); empty when no duration is sent.</summary>
         public IReadOnlyList<int> Durations { get; set; } = Array.Empty<int>();
 
+        /// <summary>The duration the gateway uses when none is sent (what shot durations must add up to then); null when not stated.</summary>
+        public int? DefaultDuration { get; set; }
+
         /// <summary>aspect_ratio values; empty when no aspect ratio is sent (motion control).</summary>
         public IReadOnlyList<string> AspectRatios { get; set; } = Array.Empty<string>();
 
@@ -158,6 +161,9 @@ namespace Kling.Core.Catalog
 
         /// <summary>What help and Get-KlingModel should say besides the fields (unconfirmed points, defaults).</summary>
         public IReadOnlyList<string> Notes { get; set; } = Array.Empty<string>();
+
+        /// <summary>The model as Get-KlingModel writes it.</summary>
+        public KlingModel Describe() => ModelDescription.Of(this);
 
         public override string ToString() => Name;
     }

@@ -16,8 +16,9 @@ namespace Kling.Core.Requests
         [JsonPropertyName("model")]
         public string Model { get; set; } = DefaultModel;
 
+        /// <summary>Null (not sent) only for a model whose prompt is optional and a row that gives none.</summary>
         [JsonPropertyName("prompt")]
-        public string Prompt { get; set; } = string.Empty;
+        public string? Prompt { get; set; }
 
         [JsonPropertyName("mode")]
         public string? Mode { get; set; }
@@ -94,26 +95,47 @@ namespace Kling.Core.Requests
         [JsonExtensionData]
         public Dictionary<string, JsonElement>? Extra { get; set; }
 
-        /// <summary>The row's images, typed: URLs, or local files waiting for their upload.</summary>
+        /// <summary>image_urls' images, typed: URLs, or local files waiting for their upload (the other image fields hold <see cref="ImageRef"/>s too).</summary>
         [JsonIgnore]
         public List<ImageRef>? Images { get; set; }
 
-        /// <summary>The local files among the images that still need an upload; null when none.</summary>
+        /// <summary>
+        /// Every image of the body, whatever field carries it (image_urls, image_with_roles, first_frame_image, image_url,
+        /// element_list), in body order.
+        /// </summary>
+        [JsonIgnore]
+        public IEnumerable<ImageRef> AllImages
+        {
+            get
+            {
+                IEnumerable<ImageRef> all = Images ?? Enumerable.Empty<ImageRef>();
+                all = all.Concat(ImageWithRoles?.Select(r => r.Url) ?? Enumerable.Empty<ImageRef>());
+                all = all.Concat(new[] { FirstFrameImage, ImageUrl }.Where(i => i != null).Select(i => i!));
+                return all.Concat(ElementList?.SelectMany(e => e.ElementInputUrls) ?? Enumerable.Empty<ImageRef>());
+            }
+        }
+
+        /// <summary>The local files among the images, in any field, that still need an upload; null when none.</summary>
         [JsonIgnore]
         public List<LocalImage>? LocalImages
         {
             get
             {
-                List<LocalImage>? locals = Images?.Where(i => i.Url == null && i.Local != null).Select(i => i.Local!).ToList();
-                return locals == null || locals.Count == 0 ? null : locals;
+                List<LocalImage> locals = AllImages.Where(i => i.Url == null && i.Local != null).Select(i => i.Local!).ToList();
+                return locals.Count == 0 ? null : locals;
             }
         }
 
-        /// <summary>A copy with every local image at its uploaded URL: what is actually sent.</summary>
+        /// <summary>A copy with every local image, in any field, at its uploaded URL: what is actually sent. The original is left as it was.</summary>
         public VideoRequest WithImageUrls(Func<LocalImage, string> urlOf)
         {
+            ImageRef Sent(ImageRef i) => i.Url == null && i.Local != null ? i.Uploaded(urlOf(i.Local)) : i;
             var copy = (VideoRequest)MemberwiseClone();
-            copy.Images = Images?.Select(i => i.Url == null && i.Local != null ? i.Uploaded(urlOf(i.Local)) : i).ToList();
+            copy.Images = Images?.Select(Sent).ToList();
+            copy.ImageWithRoles = ImageWithRoles?.Select(r => new RoleImage { Url = Sent(r.Url), Role = r.Role }).ToList();
+            copy.FirstFrameImage = FirstFrameImage == null ? null : Sent(FirstFrameImage);
+            copy.ImageUrl = ImageUrl == null ? null : Sent(ImageUrl);
+            copy.ElementList = ElementList?.Select(e => new Element { Name = e.Name, Description = e.Description, ElementInputUrls = e.ElementInputUrls.Select(Sent).ToList() }).ToList();
             return copy;
         }
 
