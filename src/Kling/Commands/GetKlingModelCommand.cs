@@ -60,21 +60,4 @@ namespace Kling.Commands
             return new ErrorRecord(error, "ModelNotFound", ErrorCategory.ObjectNotFound, name);
         }
     }
-
-    /// <summary>TEMPORARY until the core's ModelSpec.Describe() lands (an instance method wins over this extension).</summary>
-    internal static class ModelSpecDescription
-    {
-        internal static KlingModel Describe(this ModelSpec spec) => new KlingModel
-        {
-            Name = spec.Name,
-            Summary = spec.Summary,
-            Modes = spec.Modes.ToArray(),
-            Durations = string.Join(", ", spec.Durations),
-            AspectRatios = spec.AspectRatios.ToArray(),
-            MaxImages = spec.MaxImages,
-            Audio = spec.Audio,
-            MultiShot = spec.MultiShot,
-            Notes = spec.Rules.Select(r => r.Description).Concat(spec.Notes).ToArray(),
-        };
-    }
 }
