@@ -45,6 +45,9 @@ public class CatalogTests
         Assert.Contains(omni.Notes, n => n.Contains("unconfirmed"));
         Assert.Contains(omni.Notes, n => n.Contains("never both"));
 
+        Assert.Contains(omni.Notes, n => n.StartsWith("watermark", StringComparison.Ordinal) && n.Contains("unconfirmed"));
+        Assert.DoesNotContain(ModelCatalog.Find("kling-v2-6")!.Describe().Notes, n => n.Contains("unconfirmed"));
+
         KlingModel turbo = ModelCatalog.Find("kling-3.0-turbo")!.Describe();
         Assert.Empty(turbo.Modes);
         Assert.Contains("resolution (720p, 1080p)", turbo.Inputs);
@@ -52,7 +55,8 @@ public class CatalogTests
         KlingModel motion = ModelCatalog.Find("kling-v3-motion-control")!.Describe();
         Assert.Equal(string.Empty, motion.Durations);
         Assert.Empty(motion.AspectRatios);
-        Assert.Contains(motion.Notes, n => n.Contains("follow the reference video"));
+        Assert.Contains(motion.Notes, n => n.Contains("length and price follow the reference video"));
+        Assert.Contains(motion.Notes, n => n.Contains("keep_original_sound defaults to yes"));
     }
 
     [Fact]

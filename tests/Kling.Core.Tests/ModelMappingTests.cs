@@ -203,6 +203,21 @@ public class ModelMappingTests
     }
 
     [Fact]
+    public void A_model_the_catalog_does_not_know_gets_shots_elements_and_references_under_their_known_names()
+    {
+        JsonElement body = Json(new VideoInput
+        {
+            Prompt = "x", Model = "kling-v9", Images = new[] { "https://img.example/1.png" }, ReferenceImages = new[] { "https://img.example/r.png" },
+            Shots = new[] { new ShotInput { Text = "2: a | 2: b" } }, Elements = new[] { new ElementInput { Name = "e", Images = new[] { "https://img.example/e.png" } } },
+        });
+        Assert.Equal("https://img.example/1.png", body.GetProperty("image_urls")[0].GetString());
+        Assert.Equal("reference", body.GetProperty("image_with_roles")[0].GetProperty("role").GetString());
+        Assert.Equal("customize", body.GetProperty("shot_type").GetString());
+        Assert.Equal(JsonValueKind.Undefined, Kind(body, "duration"));
+        Assert.Equal("e", body.GetProperty("element_list")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
     public void A_model_the_catalog_does_not_know_still_gets_the_generic_checks()
     {
         Refused(new VideoInput { Model = "kling-v9" }, "prompt", "required");

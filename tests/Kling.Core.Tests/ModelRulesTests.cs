@@ -255,6 +255,15 @@ public class ModelRulesTests
         Refused(new VideoInput { Prompt = "x", AdditionalBodyJson = cell }, "extra", fragment);
 
     [Fact]
+    public void Additional_body_values_json_cannot_hold_are_the_rows_error()
+    {
+        Refused(new VideoInput { Prompt = "x", AdditionalBody = new Dictionary<string, object?> { ["cfg"] = double.NaN } }, "extra", "'cfg'", "NaN");
+        var loop = new System.Collections.Hashtable();
+        loop["self"] = loop;
+        Refused(new VideoInput { Prompt = "x", AdditionalBody = new Dictionary<string, object?> { ["loop"] = loop } }, "extra", "'loop'", "deeper");
+    }
+
+    [Fact]
     public void Every_problem_names_the_row_through_InvalidRowException()
     {
         var error = new InvalidRowException(3, "omni", Problems(new VideoInput { Prompt = "x", Model = "kling-video-o1", Duration = "8" }));

@@ -54,8 +54,8 @@ namespace Kling.Core.Catalog
                 Notes = new[]
                 {
                     "How many images image_urls takes is not stated (no cap is checked).",
-                    "audio is sent as a JSON boolean (the type is unconfirmed); the gateway ignores it with a reference video.",
-                    "Elements go out as element_list (the field's name is unconfirmed); watermark is unconfirmed.",
+                    "The gateway ignores audio when a reference video is given.",
+                    "Elements go out as element_list (the field's name is unconfirmed).",
                 },
             },
             new ModelSpec
@@ -75,7 +75,6 @@ namespace Kling.Core.Catalog
                 Notes = new[]
                 {
                     "Duration 3 to 15 is accepted; an older copy of the page says 5, 10 or 15 (15 text-only, std or pro): unconfirmed.",
-                    "audio and watermark are sent as JSON booleans (their types are unconfirmed).",
                 },
             },
             new ModelSpec
@@ -138,7 +137,6 @@ namespace Kling.Core.Catalog
             {
                 "No duration or aspect ratio: length and price follow the reference video (MP4/MOV, under 100 MB).",
                 "character_orientation image: reference video 3 to 10 s; video: 3 to 30 s. Whether it is required is unconfirmed (sent when given).",
-                "keep_original_sound defaults to yes here (unlike kling-video-o1).",
             },
         };
     }

@@ -100,6 +100,21 @@ namespace Kling.Core.Catalog
                 yield return "Elements: each a name and 2 to 4 images, referred to in the prompt as @name.";
             }
 
+            if (spec.Audio && !spec.AudioTypeConfirmed)
+            {
+                yield return "audio is sent as a JSON boolean (the type is unconfirmed).";
+            }
+
+            if (spec.Watermark != WatermarkField.None && !spec.WatermarkConfirmed)
+            {
+                yield return "watermark is sent as a JSON boolean (unconfirmed).";
+            }
+
+            if (spec.KeepOriginalSoundDefault != null)
+            {
+                yield return $"keep_original_sound defaults to {spec.KeepOriginalSoundDefault} here.";
+            }
+
             foreach (ModelRule rule in spec.Rules)
             {
                 yield return rule.Confirmed ? rule.Description : rule.Description + " (unconfirmed: not checked)";

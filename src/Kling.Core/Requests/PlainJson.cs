@@ -60,7 +60,19 @@ namespace Kling.Core.Requests
                     break;
                 case float _:
                 case double _:
-                    writer.WriteNumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                    double number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                    if (double.IsNaN(number) || double.IsInfinity(number))
+                    {
+                        throw new ArgumentException($"holds {number.ToString(CultureInfo.InvariantCulture)}, which JSON has no number for.");
+                    }
+
+                    writer.WriteNumberValue(number);
+                    break;
+                case DateTime time:
+                    writer.WriteStringValue(time.ToString("o", CultureInfo.InvariantCulture));
+                    break;
+                case DateTimeOffset time:
+                    writer.WriteStringValue(time.ToString("o", CultureInfo.InvariantCulture));
                     break;
                 case decimal money:
                     writer.WriteNumberValue(money);
