@@ -21,7 +21,11 @@ namespace Kling.Commands
             this.values = values;
         }
 
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Matching(values, wordToComplete);
+
+        /// <summary>The values that start with the word typed so far; a value with a colon (16:9) is quoted.</summary>
+        internal static IEnumerable<CompletionResult> Matching(IEnumerable<string> values, string? wordToComplete)
         {
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             return values
@@ -36,13 +40,8 @@ namespace Kling.Commands
     /// </summary>
     public abstract class ModelValuesCompleter : IArgumentCompleter
     {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            return ValuesOf(BoundModel(fakeBoundParameters))
-                .Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                .Select(v => new CompletionResult(v.IndexOf(':') >= 0 ? "'" + v + "'" : v, v, CompletionResultType.ParameterValue, v));
-        }
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            FixedValuesCompleter.Matching(ValuesOf(BoundModel(fakeBoundParameters)), wordToComplete);
 
         protected abstract IEnumerable<string> ValuesOf(ModelSpec model);
 
