@@ -5,8 +5,10 @@
     Starts the emulator on loopback, points Kling at it through the same environment variables a scheduled
     task would use, and runs:
         Import-Csv examples/prompts.csv | New-KlingVideo | Wait-KlingTask | Save-KlingVideo -Path out/demo
-    One row takes its first and last frames from local files (examples/frames), uploaded before it is sent.
-    Two rows of prompts.csv are bad on purpose: they are reported and never sent.
+    The rows mix the gateway's Kling models (kling-video-o1, kling-v3 with shots, kling-v3-omni, kling-v2-6 with
+    audio, kling-3.0-turbo at 1080p, motion control), each sent with its own model's fields. One row takes its
+    first and last frames from local files (examples/frames), uploaded before it is sent. Three rows of
+    prompts.csv are bad on purpose: they are reported and never sent.
 #>
 $ErrorActionPreference = 'Stop'
 $root = Split-Path -Parent $PSScriptRoot
@@ -37,8 +39,8 @@ try {
     $files | Format-Table @{ n = 'File'; e = { $_.Name } }, Length, TaskId -AutoSize | Out-Host
     $uploads = @(Invoke-EmulatorControl $emulator requests | ForEach-Object { $_ } | Where-Object path -Like '/v1/uploads/images*').Count
     Write-Host "$(@($files).Count) videos saved in $destination; $uploads local images uploaded; $(@($rejected).Count) rows rejected before sending."
-    if (@($files).Count -ne 5 -or @($rejected).Count -ne 2 -or $uploads -ne 2) {
-        Write-Host 'The demo expected 5 videos, 2 uploaded images and 2 rejected rows.' -ForegroundColor Red
+    if (@($files).Count -ne 8 -or @($rejected).Count -ne 3 -or $uploads -ne 2) {
+        Write-Host 'The demo expected 8 videos, 2 uploaded images and 3 rejected rows.' -ForegroundColor Red
         exit 1
     }
 }

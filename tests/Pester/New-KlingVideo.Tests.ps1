@@ -153,6 +153,11 @@ two,second
             @{ parameter = 'Duration'; expected = @('5', '10') }
             @{ parameter = 'AspectRatio'; expected = @('''16:9''', '''9:16''', '''1:1''') }
             @{ parameter = 'ReferType'; expected = @('base', 'feature') }
+            @{ parameter = 'Resolution'; expected = @('720p', '1080p') }
+            @{ parameter = 'CharacterOrientation'; expected = @('image', 'video') }
+            @{ parameter = 'Audio'; expected = @('yes', 'no') }
+            @{ parameter = 'Watermark'; expected = @('yes', 'no') }
+            @{ parameter = 'KeepOriginalSound'; expected = @('yes', 'no') }
         ) {
             $line = "New-KlingVideo -Prompt x -$parameter "
             $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length

@@ -6,8 +6,8 @@ using System.Linq;
 using System.Management.Automation;
 using Kling.Core;
 using Kling.Core.Batches;
+using Kling.Core.Catalog;
 using Kling.Core.Gateway;
-using Kling.Core.Media;
 using Kling.Core.Requests;
 
 namespace Kling.Commands
@@ -21,7 +21,9 @@ namespace Kling.Commands
     public sealed class NewKlingVideoCommand : KlingCmdlet, IDisposable
     {
         private readonly SubmissionReporter report;
+        private readonly HashSet<string> unknownModelsWarned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private int row;
+        private bool multiShotOnCommandLine;
         private BatchSubmitter? submitter;
         private SubmissionJournal? journal;
 
@@ -85,8 +87,68 @@ namespace Kling.Commands
         [ArgumentCompleter(typeof(YesNoCompleter))]
         public string? KeepOriginalSound { get; set; }
 
+        /// <summary>The model: one of the catalog's (Get-KlingModel), or any other name, sent as given with the generic checks only.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string? Model { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("negative_prompt")]
+        [AllowEmptyString]
+        public string? NegativePrompt { get; set; }
+
+        /// <summary>yes/no/true/false, sent as a JSON boolean.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(YesNoCompleter))]
+        public string? Audio { get; set; }
+
+        /// <summary>yes/no/true/false: watermark, or watermark_info.enabled on motion control.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(YesNoCompleter))]
+        public string? Watermark { get; set; }
+
+        /// <summary>720p or 1080p (kling-3.0-turbo, which has no -Mode).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ResolutionCompleter))]
+        public string? Resolution { get; set; }
+
+        /// <summary>Reference images (kling-v3-omni), paths or URLs; a cell is ';'-separated.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("reference_images", "ReferenceImages")]
+        [AllowEmptyCollection]
+        public string[]? ReferenceImage { get; set; }
+
+        /// <summary>image or video (motion control).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("character_orientation")]
+        [ArgumentCompleter(typeof(CharacterOrientationCompleter))]
+        public string? CharacterOrientation { get; set; }
+
+        /// <summary>The shots: a cell "3: The door opens | 5: A dog runs in", or hashtables/objects with Prompt and Duration.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("shots")]
+        [AllowEmptyCollection]
+        [AllowNull]
+        public object[]? Shot { get; set; }
+
+        /// <summary>Multi-shot; alone (no -Shot) the model cuts the shots itself (shot_type intelligence). A cell: yes/no/true/false.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("multi_shot")]
+        [SwitchCell]
+        public SwitchParameter MultiShot { get; set; }
+
+        /// <summary>Elements (kling-v3-omni): hashtables/objects with Name, Description and Image (2 to 4), or a JSON cell.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("elements", "element_list")]
+        [AllowEmptyCollection]
+        [AllowNull]
+        public object[]? Element { get; set; }
+
+        /// <summary>Body fields the module has no parameter for: a hashtable/object, or a JSON object in the cell.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("extra")]
+        [AllowNull]
+        public object? AdditionalBody { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Name { get; set; }
@@ -111,6 +173,8 @@ namespace Kling.Commands
 
         protected override void BeginProcessing()
         {
+            // Before any row is bound, only the command line's parameters are: a -MultiShot there wins over any cell.
+            multiShotOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot));
             if (Journal != null)
             {
                 // -WhatIf writes nothing anywhere: the journal is only read (no lock, no header, no repair).
@@ -131,7 +195,11 @@ namespace Kling.Commands
             }
 
             object target = InputObject ?? (object)new Hashtable(MyInvocation.BoundParameters);
-            VideoRequest? request = VideoRequestValidator.TryBuild(ReadRow(), out IReadOnlyList<ValidationProblem> problems);
+            WarnIfUnknownModel();
+            var source = multiShotOnCommandLine ? MultiShotSource.CommandLine
+                : MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot)) ? MultiShotSource.Row : MultiShotSource.None;
+            VideoInput input = new VideoRowReader(GetUnresolvedProviderPathFromPSPath).Read(this, source);
+            VideoRequest? request = VideoRequestValidator.TryBuild(input, out IReadOnlyList<ValidationProblem> problems);
             string? name = string.IsNullOrWhiteSpace(Name) ? null : Name!.Trim();
             if (request == null)
             {
@@ -209,23 +277,15 @@ namespace Kling.Commands
             journal?.Dispose();
         }
 
-        private VideoInput ReadRow() => new VideoInput
+        /// <summary>A model outside the catalog is sent as given: said once per batch per name.</summary>
+        private void WarnIfUnknownModel()
         {
-            // A plain string piped in ('A cat' | New-KlingVideo) is the prompt.
-            Prompt = Prompt ?? (InputObject?.BaseObject as string),
-            Model = Model,
-            Mode = Mode,
-            Duration = Duration,
-            AspectRatio = AspectRatio,
-            ImageUrls = ImageUrl,
-            Images = Image,
-            FirstFrame = FirstFrame,
-            LastFrame = LastFrame,
-            ImageReader = new DiskImageReader(GetUnresolvedProviderPathFromPSPath),
-            VideoUrl = VideoUrl,
-            ReferType = ReferType,
-            KeepOriginalSound = KeepOriginalSound,
-        };
+            string? model = string.IsNullOrWhiteSpace(Model) ? null : Model!.Trim();
+            if (model != null && ModelCatalog.Find(model) == null && unknownModelsWarned.Add(model))
+            {
+                WriteWarning($"The model '{model}' is not in the module's catalog: it is sent as given, and only the generic checks are made (a prompt, http(s) URLs). Get-KlingModel lists the models the module knows.");
+            }
+        }
 
         private void Write(SubmissionOutcome outcome) => report.Write(outcome, submitter!);
 

@@ -1,0 +1,62 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+
+namespace Kling.Commands
+{
+    /// <summary>
+    /// Lets a switch bind from a CSV cell. PowerShell refuses a string for a switch (a binding error that skips the
+    /// row), so a cell becomes a boolean here: yes/true/1 true, no/false/0/empty false, anything else true. The
+    /// cmdlet reads the cell itself from the row (<see cref="VideoRowReader"/>), so an unreadable cell still reaches
+    /// the validator and becomes that row's error, naming the field.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class SwitchCellAttribute : ArgumentTransformationAttribute
+    {
+        public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+        {
+            object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            switch (value)
+            {
+                case null:
+                    return new SwitchParameter(false);
+                case SwitchParameter _:
+                case bool _:
+                    return value;
+                case string text:
+                    return new SwitchParameter(ReadCell(text) ?? true);
+                case IConvertible number when IsNumber(number):
+                    return new SwitchParameter(number.ToDouble(CultureInfo.InvariantCulture) != 0);
+                default:
+                    return value;
+            }
+        }
+
+        /// <summary>yes/true/1 true, no/false/0 or blank false, null for anything else.</summary>
+        internal static bool? ReadCell(string text)
+        {
+            switch (text.Trim().ToLowerInvariant())
+            {
+                case "yes":
+                case "true":
+                case "1":
+                case "$true":
+                    return true;
+                case "":
+                case "no":
+                case "false":
+                case "0":
+                case "$false":
+                    return false;
+                default:
+                    return null;
+            }
+        }
+
+        private static bool IsNumber(IConvertible value)
+        {
+            TypeCode code = value.GetTypeCode();
+            return code >= TypeCode.SByte && code <= TypeCode.Decimal;
+        }
+    }
+}
