@@ -21,6 +21,7 @@
         'Save-KlingVideo'
         'Send-KlingImage'
         'Test-KlingVideoInput'
+        'Get-KlingModel'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -19,7 +19,7 @@ namespace Kling.Core
         public long Bytes { get; set; }
     }
 
-    /// <summary>A local reference video checked against the API's rules for video_url.</summary>
+    /// <summary>A local reference video checked against a model's rules for its reference video.</summary>
     public sealed class VideoCheck
     {
         public string Path { get; set; } = string.Empty;
@@ -37,8 +37,14 @@ namespace Kling.Core
 
         public long Bytes { get; set; }
 
-        /// <summary>base or feature: the rules differ in the longest duration allowed.</summary>
-        public string ReferType { get; set; } = "base";
+        /// <summary>The model whose rules were applied; empty for motion control chosen by -CharacterOrientation alone.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>base or feature (video_list models): the rules differ in the longest duration allowed; empty for motion control.</summary>
+        public string? ReferType { get; set; } = "base";
+
+        /// <summary>image or video (motion control): image allows 3 to 10 s, video 3 to 30 s; empty when not given.</summary>
+        public string? CharacterOrientation { get; set; }
 
         public bool IsValid => Problems.Length == 0;
 

@@ -1,10 +1,12 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using Kling.Core;
+using Kling.Core.Catalog;
 using Kling.Core.Requests;
 
 namespace Kling.Commands
@@ -19,7 +21,11 @@ namespace Kling.Commands
             this.values = values;
         }
 
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Matching(values, wordToComplete);
+
+        /// <summary>The values that start with the word typed so far; a value with a colon (16:9) is quoted.</summary>
+        internal static IEnumerable<CompletionResult> Matching(IEnumerable<string> values, string? wordToComplete)
         {
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             return values
@@ -28,19 +34,47 @@ namespace Kling.Commands
         }
     }
 
-    public sealed class ModeCompleter : FixedValuesCompleter
+    /// <summary>
+    /// Completes from the catalog entry of the -Model already on the command line (fakeBoundParameters), so -Mode and
+    /// -Duration offer what that model takes; with no -Model, or one the catalog does not know, the default model's values.
+    /// </summary>
+    public abstract class ModelValuesCompleter : IArgumentCompleter
     {
-        public ModeCompleter() : base(VideoRequestValidator.Modes) { }
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            FixedValuesCompleter.Matching(ValuesOf(BoundModel(fakeBoundParameters)), wordToComplete);
+
+        protected abstract IEnumerable<string> ValuesOf(ModelSpec model);
+
+        /// <summary>The bound -Model's entry, else the default model's (the one a row without a model is sent to).</summary>
+        internal static ModelSpec BoundModel(IDictionary? fakeBoundParameters)
+        {
+            object? bound = fakeBoundParameters != null && fakeBoundParameters.Contains("Model") ? fakeBoundParameters["Model"] : null;
+            if (bound is PSObject wrapped)
+            {
+                bound = wrapped.BaseObject;
+            }
+
+            return ModelCatalog.Find(bound as string)
+                ?? ModelCatalog.Find(VideoRequest.DefaultModel)
+                ?? throw new InvalidOperationException($"The catalog has no entry for the default model {VideoRequest.DefaultModel}.");
+        }
     }
 
-    public sealed class DurationCompleter : FixedValuesCompleter
+    public sealed class ModeCompleter : ModelValuesCompleter
     {
-        public DurationCompleter() : base(VideoRequestValidator.Durations) { }
+        protected override IEnumerable<string> ValuesOf(ModelSpec model) => model.Modes;
     }
 
-    public sealed class AspectRatioCompleter : FixedValuesCompleter
+    public sealed class DurationCompleter : ModelValuesCompleter
     {
-        public AspectRatioCompleter() : base(VideoRequestValidator.AspectRatios) { }
+        protected override IEnumerable<string> ValuesOf(ModelSpec model) =>
+            model.Durations.Select(d => d.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Empty for motion control: its length and shape follow the reference video.</summary>
+    public sealed class AspectRatioCompleter : ModelValuesCompleter
+    {
+        protected override IEnumerable<string> ValuesOf(ModelSpec model) => model.AspectRatios;
     }
 
     public sealed class ReferTypeCompleter : FixedValuesCompleter
@@ -56,7 +90,7 @@ namespace Kling.Commands
     /// <summary>-Model: the catalog's names.</summary>
     public sealed class ModelCompleter : FixedValuesCompleter
     {
-        public ModelCompleter() : base(Kling.Core.Catalog.ModelCatalog.All.Select(m => m.Name).ToArray()) { }
+        public ModelCompleter() : base(ModelCatalog.All.Select(m => m.Name).ToArray()) { }
     }
 
     public sealed class ResolutionCompleter : FixedValuesCompleter

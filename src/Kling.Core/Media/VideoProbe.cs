@@ -5,22 +5,31 @@ using System.IO;
 
 namespace Kling.Core.Media
 {
-    /// <summary>Checks a local reference video against the API's rules for video_url, from its MP4/MOV header (<see cref="Mp4Header"/>).</summary>
+    /// <summary>Checks a local reference video against a model's rules (<see cref="VideoRules"/>), from its MP4/MOV header (<see cref="Mp4Header"/>).</summary>
     public static class VideoProbe
     {
-        public const long MaxBytes = 200L * 1024 * 1024;
-        public const double MinSeconds = 3;
-        public const double MaxBaseSeconds = 10;
+        public const long MaxBytes = VideoRules.ReferenceMaxBytes;
+        public const double MinSeconds = VideoRules.MinSeconds;
+        public const double MaxBaseSeconds = VideoRules.BaseMaxSeconds;
         public const int MinPixels = 720;
         public const int MaxPixels = 2160;
         public const double MinFrameRate = 24;
         public const double MaxFrameRate = 60;
 
-        /// <summary>Checks a file against the reference-video rules; a file that is not MP4/MOV is a check with that problem.</summary>
-        public static VideoCheck Check(string path, string? referType)
+        /// <summary>Checks a file against the default model's video_list rules for a base or feature reference.</summary>
+        public static VideoCheck Check(string path, string? referType) =>
+            Check(path, VideoRules.Reference(Requests.VideoRequest.DefaultModel, referType));
+
+        /// <summary>Checks a file against the given rules; a file that is not MP4/MOV is a check with that problem.</summary>
+        public static VideoCheck Check(string path, VideoRules rules)
         {
-            string type = string.Equals(referType, "feature", StringComparison.OrdinalIgnoreCase) ? "feature" : "base";
-            var check = new VideoCheck { Path = path, ReferType = type };
+            var check = new VideoCheck
+            {
+                Path = path,
+                Model = rules.Model,
+                ReferType = rules.ReferType,
+                CharacterOrientation = rules.CharacterOrientation,
+            };
             var problems = new List<string>();
             VideoInfo info;
             try
@@ -41,44 +50,65 @@ namespace Kling.Core.Media
             check.FrameRate = info.FrameRate;
             check.Bytes = info.Bytes;
 
-            AddSizeProblem(info, problems);
-            AddDurationProblem(info, type, problems);
-            AddPictureProblems(info, problems);
+            AddSizeProblem(info, rules, problems);
+            AddDurationProblem(info, rules, problems);
+            AddPictureProblems(info, rules, problems);
             check.Problems = problems.ToArray();
             return check;
         }
 
-        private static void AddSizeProblem(VideoInfo info, List<string> problems)
+        private static void AddSizeProblem(VideoInfo info, VideoRules rules, List<string> problems)
         {
-            if (info.Bytes > MaxBytes)
+            if (rules.MaxBytes is long max && (info.Bytes > max || (rules.MaxBytesExclusive && info.Bytes == max)))
             {
-                problems.Add($"size {info.Bytes / 1048576.0:0.0} MB is over the 200 MB limit");
+                string limit = rules.MaxBytesExclusive
+                    ? $"must be under {max / 1048576} MB for {rules.Label}"
+                    : $"is over the {max / 1048576} MB limit";
+                problems.Add($"size {info.Bytes / 1048576.0:0.0} MB {limit}");
             }
         }
 
-        private static void AddDurationProblem(VideoInfo info, string type, List<string> problems)
+        private static void AddDurationProblem(VideoInfo info, VideoRules rules, List<string> problems)
         {
+            if (rules.MinDuration == null && rules.MaxDuration == null)
+            {
+                return;
+            }
+
             if (info.Duration == null)
             {
                 problems.Add("the duration could not be read from the header");
             }
-            else if (info.Duration.Value.TotalSeconds < MinSeconds)
+            else if (rules.MinDuration is double min && info.Duration.Value.TotalSeconds < min)
             {
-                problems.Add($"duration {Seconds(info.Duration.Value)} s is shorter than the {MinSeconds:0} s minimum");
+                problems.Add($"duration {Seconds(info.Duration.Value)} s is shorter than the {min:0} s minimum");
             }
-            else if (type == "base" && info.Duration.Value.TotalSeconds > MaxBaseSeconds)
+            else if (rules.MaxDuration is double max && info.Duration.Value.TotalSeconds > max)
             {
-                problems.Add($"duration {Seconds(info.Duration.Value)} s is longer than the {MaxBaseSeconds:0} s a base reference video may last (a feature reference may be longer)");
+                problems.Add($"duration {Seconds(info.Duration.Value)} s is longer than the {max:0} s {LongestFor(rules)}");
             }
         }
 
-        private static void AddPictureProblems(VideoInfo info, List<string> problems)
+        /// <summary>Completes "longer than the N s ...": which use of the video allows N, and what allows more.</summary>
+        private static string LongestFor(VideoRules rules)
+        {
+            if (rules.ReferType != null)
+            {
+                return "a base reference video may last (a feature reference may be longer)";
+            }
+
+            return rules.CharacterOrientation == "image"
+                ? $"{rules.Label} takes with character orientation image (orientation video takes up to {VideoRules.MotionVideoMaxSeconds:0} s)"
+                : $"{rules.Label} takes with character orientation video";
+        }
+
+        private static void AddPictureProblems(VideoInfo info, VideoRules rules, List<string> problems)
         {
             if (info.Width == null || info.Height == null)
             {
                 problems.Add("the file has no video track");
             }
-            else
+            else if (rules.PictureLimits)
             {
                 foreach (var side in new[] { ("width", info.Width.Value), ("height", info.Height.Value) })
                 {
@@ -87,6 +117,11 @@ namespace Kling.Core.Media
                         problems.Add($"{side.Item1} {side.Item2} px is outside {MinPixels}-{MaxPixels} px");
                     }
                 }
+            }
+
+            if (!rules.PictureLimits)
+            {
+                return;
             }
 
             if (info.FrameRate == null)

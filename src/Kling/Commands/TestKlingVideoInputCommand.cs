@@ -7,22 +7,53 @@ using Kling.Core.Media;
 namespace Kling.Commands
 {
     /// <summary>
-    /// Checks local reference videos against the API's rules for video_url (MP4/MOV, duration, resolution, frame
-    /// rate, size) by reading the file's MP4/MOV header: no ffmpeg, no network, no key.
+    /// Checks local reference videos against a model's rules for its reference video (MP4/MOV, duration, resolution,
+    /// frame rate, size: video_list's by default, motion control's with -Model or -CharacterOrientation) by reading the
+    /// file's MP4/MOV header: no ffmpeg, no network, no key.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "KlingVideoInput", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(VideoCheck), typeof(bool))]
     public sealed class TestKlingVideoInputCommand : KlingFileCmdlet
     {
-        /// <summary>How the video would be used: base (default; at most 10 s) or feature.</summary>
+        private VideoRules rules = VideoRules.Reference(Core.Requests.VideoRequest.DefaultModel, null);
+
+        /// <summary>How a video_list model would use the video: base (the default; at most 10 s) or feature.</summary>
         [Parameter]
         [ValidateSet("base", "feature", IgnoreCase = true)]
         [ArgumentCompleter(typeof(ReferTypeCompleter))]
-        public string ReferType { get; set; } = "base";
+        public string? ReferType { get; set; }
+
+        /// <summary>The model whose rules apply (default kling-video-o1); the motion-control models have their own.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelCompleter))]
+        public string? Model { get; set; }
+
+        /// <summary>Motion control's character orientation: image (3 to 10 s) or video (3 to 30 s).</summary>
+        [Parameter]
+        [ValidateSet("image", "video", IgnoreCase = true)]
+        public string? CharacterOrientation { get; set; }
 
         /// <summary>Write only $true or $false per file.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                rules = VideoRules.For(Model, ReferType, CharacterOrientation);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "VideoRulesNotApplicable", ErrorCategory.InvalidArgument, Model));
+            }
+
+            if (rules.Generic)
+            {
+                WriteWarning($"The module does not know the model '{rules.Model}': its video rules are not checked locally, only that the file is an MP4/MOV with a video track.");
+            }
+        }
 
         protected override void ProcessRecord()
         {
@@ -38,7 +69,7 @@ namespace Kling.Commands
                 VideoCheck check;
                 try
                 {
-                    check = VideoProbe.Check(file, ReferType.ToLowerInvariant());
+                    check = VideoProbe.Check(file, rules);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {

@@ -1,0 +1,151 @@
+Describe 'Get-KlingModel' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'common.ps1')
+        $script:seven = @('kling-video-o1', 'kling-v3-omni', 'kling-v3', 'kling-v2-6', 'kling-3.0-turbo', 'kling-v2-6-motion-control', 'kling-v3-motion-control')
+
+        function Get-Completion([string] $Line) {
+            # Only the completer's values: with none, PowerShell falls back to file names (ProviderItem results).
+            (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches |
+                Where-Object ResultType -EQ 'ParameterValue' | ForEach-Object CompletionText
+        }
+    }
+
+    Context 'the catalog as objects' {
+        It 'writes the seven models the gateway sells, as KlingModel objects' {
+            $models = @(Get-KlingModel)
+            $models | ForEach-Object { $_ | Should -BeOfType ([Kling.Core.KlingModel]) }
+            ($models.Name | Sort-Object) | Should -Be ($seven | Sort-Object)
+            foreach ($m in $models) {
+                $m.Summary | Should -Not -BeNullOrEmpty -Because "$($m.Name) needs a summary"
+                $m.Inputs | Should -Not -BeNullOrEmpty -Because "$($m.Name) takes something"
+            }
+        }
+
+        It 'says what each model takes: <name>' -ForEach @(
+            @{ name = 'kling-video-o1'; modes = @('std', 'pro'); durations = @(5, 10); audio = $false; multiShot = $false }
+            @{ name = 'kling-v3-omni'; modes = @('std', 'pro', '4k'); durations = 3..15; audio = $true; multiShot = $true }
+            @{ name = 'kling-v3'; modes = @('std', 'pro', '4k'); durations = 3..15; audio = $true; multiShot = $true }
+            @{ name = 'kling-v2-6'; modes = @('std', 'pro'); durations = @(5, 10); audio = $true; multiShot = $false }
+            @{ name = 'kling-3.0-turbo'; modes = @(); durations = 3..15; audio = $false; multiShot = $false }
+            @{ name = 'kling-v3-motion-control'; modes = @('std', 'pro'); durations = @(); audio = $false; multiShot = $false }
+        ) {
+            $m = Get-KlingModel -Name $name
+            @($m.Modes) | Should -Be $modes
+            $m.Audio | Should -Be $audio
+            $m.MultiShot | Should -Be $multiShot
+            if ($durations.Count -eq 0) {
+                $m.Durations | Should -BeNullOrEmpty
+                $m.AspectRatios | Should -BeNullOrEmpty -Because 'motion control follows the reference video'
+            }
+            else {
+                # "5, 10" or "3-15": the ends are there whichever way the catalog words a range.
+                $m.Durations | Should -Match "\b$($durations[0])\b"
+                $m.Durations | Should -Match "\b$($durations[-1])\b"
+                @($m.AspectRatios) | Should -Be @('16:9', '9:16', '1:1')
+            }
+        }
+
+        It 'has notes that tell the gateway''s confirmed rules from the unconfirmed ones' {
+            $omni = Get-KlingModel kling-v3-omni
+            $omni.Notes | Should -Not -BeNullOrEmpty
+            ($omni.Notes -join ' ') | Should -Match 'unconfirmed'
+        }
+    }
+
+    Context '-Name' {
+        It 'finds a model by its name, in any case' {
+            (Get-KlingModel -Name KLING-V2-6).Name | Should -Be 'kling-v2-6'
+            (Get-KlingModel kling-3.0-turbo).Name | Should -Be 'kling-3.0-turbo'
+        }
+
+        It 'takes wildcards and several names, writing each model once' {
+            (Get-KlingModel -Name '*motion-control' | ForEach-Object Name | Sort-Object) | Should -Be @('kling-v2-6-motion-control', 'kling-v3-motion-control')
+            @(Get-KlingModel -Name 'kling-v3*').Count | Should -Be 3
+            $both = @(Get-KlingModel -Name 'kling-v3', 'kling-v3*', 'kling-v3')
+            $both.Count | Should -Be 3
+            ($both.Name | Select-Object -Unique).Count | Should -Be 3
+        }
+
+        It 'takes names from the pipeline' {
+            ('kling-v2-6', 'kling-v3-omni' | Get-KlingModel).Name | Should -Be @('kling-v2-6', 'kling-v3-omni')
+        }
+
+        It 'writes an ObjectNotFound error naming a model it does not know and the ones it does, and goes on' {
+            $found = @(Get-KlingModel -Name 'kling-v9', 'kling-v2-6' -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $found.Name | Should -Be @('kling-v2-6')
+            $errs.Count | Should -Be 1
+            $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+            $errs[0].TargetObject | Should -Be 'kling-v9'
+            $errs[0].Exception.Message | Should -BeLike "*'kling-v9'*"
+            foreach ($name in $seven) { $errs[0].Exception.Message | Should -BeLike "*$name*" }
+        }
+
+        It 'is silent when a wildcard matches nothing' {
+            $found = @(Get-KlingModel -Name 'sora*' -ErrorVariable errs)
+            $found.Count | Should -Be 0
+            $errs.Count | Should -Be 0
+        }
+    }
+
+    Context 'views' {
+        It 'shows a table with Name, Modes, Durations, MaxImages, Audio and MultiShot' {
+            $text = Get-KlingModel | Out-String -Width 200
+            $header = ($text -split "`n" | Where-Object { $_ -match '^Name\s' } | Select-Object -First 1)
+            $header | Should -Match '^Name\s+Modes\s+Durations\s+MaxImages\s+Audio\s+MultiShot\b'
+            foreach ($name in $seven) { $text | Should -Match "(?m)^$([regex]::Escape($name))\s" }
+            $text | Should -Match '(?m)^kling-v3-omni\s+std, pro, 4k\s'
+        }
+
+        It 'shows every property in the list view' {
+            $text = Get-KlingModel kling-v3-omni | Format-List | Out-String -Width 200
+            foreach ($label in 'Name', 'Summary', 'Inputs', 'Modes', 'Durations', 'AspectRatios', 'MaxImages', 'Audio', 'MultiShot', 'Notes') {
+                $text | Should -Match "(?m)^$label\s*:"
+            }
+            $text | Should -Match '(?m)^Modes\s*: std, pro, 4k'
+        }
+    }
+
+    Context 'tab completion' {
+        It 'completes -Model of <command> from the catalog' -ForEach @(
+            @{ command = 'New-KlingVideo -Prompt x' }
+            @{ command = 'Test-KlingVideoInput -Path x.mp4' }
+        ) {
+            (Get-Completion "$command -Model ") | Should -Be $seven
+            (Get-Completion "$command -Model kling-v2") | Should -Be @('kling-v2-6', 'kling-v2-6-motion-control')
+        }
+
+        It 'completes -Name of Get-KlingModel' {
+            (Get-Completion 'Get-KlingModel -Name kling-3') | Should -Be @('kling-3.0-turbo')
+            (Get-Completion 'Get-KlingModel kling-v3-m') | Should -Be @('kling-v3-motion-control')
+        }
+
+        It 'completes -Mode for the -Model already given' {
+            (Get-Completion 'New-KlingVideo -Prompt x -Model kling-v3-omni -Mode ') | Should -Be @('std', 'pro', '4k')
+            (Get-Completion 'New-KlingVideo -Model kling-3.0-turbo -Mode ') | Should -BeNullOrEmpty -Because 'turbo has -Resolution instead'
+            (Get-Completion 'New-KlingVideo -Prompt x -Mode ') | Should -Be @('std', 'pro') -Because 'kling-video-o1 is the default model'
+            (Get-Completion 'New-KlingVideo -Model kling-v9-future -Mode ') | Should -Be @('std', 'pro')
+        }
+
+        It 'completes -Duration for the -Model already given' {
+            (Get-Completion 'New-KlingVideo -Prompt x -Model kling-v2-6 -Duration ') | Should -Be @('5', '10')
+            (Get-Completion 'New-KlingVideo -Model kling-v3 -Duration 1') | Should -Be @('10', '11', '12', '13', '14', '15')
+            (Get-Completion 'New-KlingVideo -Prompt x -Duration ') | Should -Be @('5', '10')
+            (Get-Completion 'New-KlingVideo -Model kling-v3-motion-control -Duration ') | Should -BeNullOrEmpty
+        }
+
+        It 'completes -AspectRatio for the -Model already given' {
+            (Get-Completion 'New-KlingVideo -Model kling-v3 -AspectRatio ') | Should -Be @("'16:9'", "'9:16'", "'1:1'")
+            (Get-Completion 'New-KlingVideo -Model kling-v2-6-motion-control -AspectRatio ') | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'help' {
+        It 'has an about_Kling_Models topic with every model, the field mapping and the confirmed rules' {
+            $about = Get-Help about_Kling_Models | Out-String
+            foreach ($text in $seven + @('image_with_roles', 'first_frame_image', 'watermark_info', 'multi_prompt', 'unconfirmed', 'AdditionalBody', 'DOES NOT KNOW')) {
+                $about | Should -BeLike "*$text*"
+            }
+        }
+    }
+}
