@@ -9,11 +9,6 @@ using Kling.Core.Requests;
 
 namespace Kling.Commands
 {
-    /// <summary>
-    /// Turns New-KlingVideo's bound parameters (one pipeline row or one call) into a <see cref="VideoInput"/> for the
-    /// core: PowerShell values become plain .NET values (PSObject unwrapped, hashtables and objects dictionaries,
-    /// arrays lists), and a CSV cell stays the text the core reads (a shot list, an element's JSON, a JSON body).
-    /// </summary>
     /// <summary>Where the row's -MultiShot came from.</summary>
     internal enum MultiShotSource
     {
@@ -24,6 +19,11 @@ namespace Kling.Commands
         Row,
     }
 
+    /// <summary>
+    /// Turns New-KlingVideo's bound parameters (one pipeline row or one call) into a <see cref="VideoInput"/> for the
+    /// core: PowerShell values become plain .NET values (PSObject unwrapped, hashtables and objects dictionaries,
+    /// arrays lists), and a CSV cell stays the text the core reads (a shot list, an element's JSON, a JSON body).
+    /// </summary>
     internal sealed class VideoRowReader
     {
         private static readonly string[] MultiShotColumns = { "multi_shot", "MultiShot" };
