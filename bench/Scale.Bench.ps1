@@ -11,6 +11,9 @@
     (resident memory, its high-water mark reset after the warm-up where Linux allows) and how far the live managed heap
     rose (a full collection every 250 objects out: what the run holds, not garbage awaiting collection). The working
     set of identical runs varies by about 10 MB (where the runtime's own allocations land), hence the medians. The
+    runs compile each method once (DOTNET_TieredCompilation=0) unless -TieredJit: with the runtime's default tiering, a
+    longer run goes on recompiling hot code, and that code (the report counts the methods compiled during the run)
+    is what a 10,000-row run's working set adds over a 1,000-row one, not what the rows leave in memory. The
     report adds status calls per task and the worst delay between a task's completion (the emulator's own record)
     and the moment it came out of Wait-KlingTask. The baseline is the loop a user would write: ForEach-Object
     -Parallel with Invoke-RestMethod (submit, poll every -BaselinePollSeconds, Invoke-WebRequest -OutFile), run on
@@ -24,6 +27,7 @@ param(
     [int[]] $Sizes = @(1000, 10000),
     [int] $Repeat = 3,
     [int] $WarmUpRows = 200,
+    [switch] $TieredJit,
     [double] $TaskSeconds = 1,
     [int] $VideoBytes = 4096,
     [int] $LatencyMs = 5,
@@ -60,6 +64,7 @@ $self = [Diagnostics.Process]::GetCurrentProcess()
 if (Test-Path /proc/self/clear_refs) { [IO.File]::WriteAllText('/proc/self/clear_refs', '5') }
 $self.Refresh(); $before = $self.WorkingSet64
 $heap0 = [GC]::GetTotalMemory($true)
+$jit0 = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
 $clock = [Diagnostics.Stopwatch]::StartNew()
 $rows = 0
 # The live managed heap (after a full collection), sampled every 250 objects out: what the run holds, not garbage.
@@ -98,7 +103,8 @@ switch ($Mode) {
 $clock.Stop()
 $log.Dispose()
 $self.Refresh()
-[pscustomobject]@{ Rows = $rows; Seconds = $clock.Elapsed.TotalSeconds; GrowthMB = ($self.PeakWorkingSet64 - $before) / 1MB; PeakMB = $self.PeakWorkingSet64 / 1MB; HeapMB = ($script:peakHeap - $heap0) / 1MB } | ConvertTo-Json -Compress
+$jitted = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jit0
+[pscustomobject]@{ Rows = $rows; Seconds = $clock.Elapsed.TotalSeconds; GrowthMB = ($self.PeakWorkingSet64 - $before) / 1MB; PeakMB = $self.PeakWorkingSet64 / 1MB; HeapMB = ($script:peakHeap - $heap0) / 1MB; Jitted = $jitted } | ConvertTo-Json -Compress
 '@
 
 function Invoke-Child {
@@ -109,7 +115,12 @@ function Invoke-Child {
     $pwshArgs = @()
     if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $pwshArgs += (Join-Path $PSHOME 'pwsh.dll') }
     $pwshArgs += '-NoProfile', '-NonInteractive', '-File', $childScript, (Join-Path $RepoRoot 'out/Kling/Kling.psd1'), $Mode, $Csv, $Journal, $Out, $NoticeLog, $BaselinePollSeconds, $BaselineThrottle, $WarmUpRows
-    $lines = @(& $pwsh @pwshArgs)
+    # Without -TieredJit the run compiles each method once, fully: with tiered compilation the runtime goes on
+    # recompiling code as it gets hot for as long as a run lasts (more methods in a longer run), and that compiled code,
+    # not anything the rows leave behind, is what the working set of a longer run adds (the report counts the methods).
+    $tiered = $env:DOTNET_TieredCompilation
+    if (-not $TieredJit) { $env:DOTNET_TieredCompilation = '0' }
+    try { $lines = @(& $pwsh @pwshArgs) } finally { $env:DOTNET_TieredCompilation = $tiered }
     if ($LASTEXITCODE -ne 0) { throw "The $Mode run failed: $($lines -join "`n")" }
     $lines[-1] | ConvertFrom-Json
 }
@@ -176,6 +187,7 @@ try {
                 CallsPerTask = $stats.statusCalls / [double] $stats.tasks; Worst = $notice.Worst; Seen = $notice.Seen
                 WaitPeak = $wait.PeakMB; WaitHeap = $wait.HeapMB; WaitRows = $wait.Rows; WaitSeconds = $wait.Seconds
                 SubmitPeak = $submit.PeakMB; SubmitHeap = $submit.HeapMB; SubmitRows = $submit.Rows; SubmitSeconds = $submit.Seconds
+                Jitted = $run.Jitted; WaitJitted = $wait.Jitted; SubmitJitted = $submit.Jitted
             }
             Remove-Item (Join-Path $at 'out'), (Join-Path $at 'wait'), (Join-Path $at 'submit') -Recurse -Force -ErrorAction SilentlyContinue
         }
@@ -220,12 +232,12 @@ try {
     $ideal = $PacedTaskSeconds + $PacedTasks * $PacedBytes / [double] $PacedRate / 4
 
     Write-Host ''
-    Write-Host ("Scale benchmark: tasks of {0} s, results of {1} KB, {2} ms gateway latency; each run in a pwsh of its own, medians of {3} runs" -f $TaskSeconds, ($VideoBytes / 1KB), $LatencyMs, $Repeat)
+    Write-Host ("Scale benchmark: tasks of {0} s, results of {1} KB, {2} ms gateway latency; each run in a pwsh of its own, medians of {3} runs; {4}" -f $TaskSeconds, ($VideoBytes / 1KB), $LatencyMs, $Repeat, $(if ($TieredJit) { 'tiered JIT (the runtime default)' } else { 'tiered JIT off (DOTNET_TieredCompilation=0)' }))
     foreach ($name in $results.Keys) {
         $r = $results[$name]
         Write-BenchLine "Kling one-liner with -Journal, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.Rows / $r.Seconds)) ('{0:N1} s; peak working set {1} MB, live heap +{2:N1} MB; {3:N2} status calls/task; worst notice delay {4:N2} s' -f $r.Seconds, (Format-Runs $r.Runs.Peak '{0:N0}'), $r.Heap, $r.CallsPerTask, $r.Worst)
-        Write-BenchLine "  New-KlingVideo -Journal alone, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.SubmitRows / $r.SubmitSeconds)) ('peak working set {0} MB, live heap +{1:N1} MB' -f (Format-Runs $r.Runs.SubmitPeak '{0:N0}'), $r.SubmitHeap)
-        Write-BenchLine "  Wait-KlingTask -Journal, $($r.Size) tasks" ('{0:N0} tasks/s' -f ($r.WaitRows / $r.WaitSeconds)) ('peak working set {0} MB, live heap +{1:N1} MB' -f (Format-Runs $r.Runs.WaitPeak '{0:N0}'), $r.WaitHeap)
+        Write-BenchLine "  New-KlingVideo -Journal alone, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.SubmitRows / $r.SubmitSeconds)) ('peak working set {0} MB, live heap +{1:N1} MB; {2:N0} methods compiled' -f (Format-Runs $r.Runs.SubmitPeak '{0:N0}'), $r.SubmitHeap, (Get-Median $r.Runs.SubmitJitted))
+        Write-BenchLine "  Wait-KlingTask -Journal, $($r.Size) tasks" ('{0:N0} tasks/s' -f ($r.WaitRows / $r.WaitSeconds)) ('peak working set {0} MB, live heap +{1:N1} MB; {2:N0} methods compiled' -f (Format-Runs $r.Runs.WaitPeak '{0:N0}'), $r.WaitHeap, (Get-Median $r.Runs.WaitJitted))
     }
     Write-BenchLine "ForEach-Object -Parallel -ThrottleLimit $BaselineThrottle, $($baseline.Size) rows" ('{0:N0} rows/s' -f ($baseline.Rows / $baseline.Seconds)) ('{0:N1} s; peak working set {1:N0} MB, live heap +{2:N1} MB; {3:N2} status calls/task; worst notice delay {4:N2} s' -f $baseline.Seconds, $baseline.Peak, $baseline.Heap, $baseline.CallsPerTask, $baseline.Worst)
     Write-Host ("Paced download host: {0} tasks of {1} s, {2:N1} MB results at {3:N1} MB/s per connection" -f $PacedTasks, $PacedTaskSeconds, ($PacedBytes / 1MB), ($PacedRate / 1MB))
