@@ -5,10 +5,16 @@
 .DESCRIPTION
     Scale: for each of -Sizes, a pwsh of its own (so nothing else counts in its memory) runs the whole pipeline with a
     journal, then another waits for the same tasks with Wait-KlingTask -Journal, and a third only submits with a fresh
-    journal. Each reports rows/s and how far its memory rose above where it stood after a warm-up: the live managed
-    heap (a full collection every 250 objects out; what the run holds, not garbage awaiting collection), on which the
-    goals are, and the peak working set, shown too (it varies by about 10 MB between identical runs: GC timing, pool
-    threads). The report adds status calls per task and the worst delay between a task's completion (the emulator's own record)
+    journal; all three -Repeat times, and the report takes the median of the runs. Each run first warms up on
+    -WarmUpRows rows through the same cmdlets (so the runtime's compiled code is in place at every size), then reports
+    rows/s and two memory figures of the measured part (after a full collection): the process's peak working set
+    (resident memory, its high-water mark reset after the warm-up where Linux allows) and how far the live managed heap
+    rose (a full collection every 250 objects out: what the run holds, not garbage awaiting collection). The working
+    set of identical runs varies by about 10 MB (where the runtime's own allocations land), hence the medians. The
+    runs compile each method once (DOTNET_TieredCompilation=0) unless -TieredJit: with the runtime's default tiering, a
+    longer run goes on recompiling hot code, and that code (the report counts the methods compiled during the run)
+    is what a 10,000-row run's working set adds over a 1,000-row one, not what the rows leave in memory. The
+    report adds status calls per task and the worst delay between a task's completion (the emulator's own record)
     and the moment it came out of Wait-KlingTask. The baseline is the loop a user would write: ForEach-Object
     -Parallel with Invoke-RestMethod (submit, poll every -BaselinePollSeconds, Invoke-WebRequest -OutFile), run on
     the first size only.
@@ -19,6 +25,9 @@
 #>
 param(
     [int[]] $Sizes = @(1000, 10000),
+    [int] $Repeat = 3,
+    [int] $WarmUpRows = 200,
+    [switch] $TieredJit,
     [double] $TaskSeconds = 1,
     [int] $VideoBytes = 4096,
     [int] $LatencyMs = 5,
@@ -38,17 +47,24 @@ New-Item -ItemType Directory $work | Out-Null
 # per task it noticed (id and time) to a file as it goes, so the record costs no memory in the process measured.
 $childScript = Join-Path $work 'child.ps1'
 Set-Content -Path $childScript -Value @'
-param($Module, $Mode, $Csv, $Journal, $Out, $NoticeLog, $PollSeconds, $Throttle)
+param($Module, $Mode, $Csv, $Journal, $Out, $NoticeLog, $PollSeconds, $Throttle, $WarmUpRows)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $Module
-$warm = Join-Path $Out '../warm-up'
-$null = [pscustomobject]@{ prompt = 'warm-up' } | New-KlingVideo | Wait-KlingTask -PollInterval 0.2 | Save-KlingVideo -Path $warm
+# The warm-up runs every cmdlet of the measured modes on a few hundred rows, so the code the runtime compiles and
+# recompiles as it gets hot (tiered JIT) is in place at both sizes and the figures compare what the rows cost.
+$warm = Join-Path $Out "../warm-up-$PID"
+$warmJournal = Join-Path $warm 'journal.jsonl'
+$null = 1..$WarmUpRows | ForEach-Object { [pscustomobject]@{ prompt = "warm-up $_" } } | New-KlingVideo -Journal $warmJournal | Wait-KlingTask -PollInterval 0.2 | Save-KlingVideo -Path $warm
+$null = Wait-KlingTask -Journal $warmJournal
 $log = [IO.StreamWriter]::new($NoticeLog)
 $self = [Diagnostics.Process]::GetCurrentProcess()
 [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+# The peak working set from here on (Linux: writing 5 to clear_refs resets the high-water mark, VmHWM).
+if (Test-Path /proc/self/clear_refs) { [IO.File]::WriteAllText('/proc/self/clear_refs', '5') }
 $self.Refresh(); $before = $self.WorkingSet64
 $heap0 = [GC]::GetTotalMemory($true)
+$jit0 = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
 $clock = [Diagnostics.Stopwatch]::StartNew()
 $rows = 0
 # The live managed heap (after a full collection), sampled every 250 objects out: what the run holds, not garbage.
@@ -87,7 +103,8 @@ switch ($Mode) {
 $clock.Stop()
 $log.Dispose()
 $self.Refresh()
-[pscustomobject]@{ Rows = $rows; Seconds = $clock.Elapsed.TotalSeconds; GrowthMB = ($self.PeakWorkingSet64 - $before) / 1MB; PeakMB = $self.PeakWorkingSet64 / 1MB; HeapMB = ($script:peakHeap - $heap0) / 1MB } | ConvertTo-Json -Compress
+$jitted = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jit0
+[pscustomobject]@{ Rows = $rows; Seconds = $clock.Elapsed.TotalSeconds; GrowthMB = ($self.PeakWorkingSet64 - $before) / 1MB; PeakMB = $self.PeakWorkingSet64 / 1MB; HeapMB = ($script:peakHeap - $heap0) / 1MB; Jitted = $jitted } | ConvertTo-Json -Compress
 '@
 
 function Invoke-Child {
@@ -97,8 +114,13 @@ function Invoke-Child {
     $pwsh = (Get-Process -Id $PID).Path
     $pwshArgs = @()
     if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $pwshArgs += (Join-Path $PSHOME 'pwsh.dll') }
-    $pwshArgs += '-NoProfile', '-NonInteractive', '-File', $childScript, (Join-Path $RepoRoot 'out/Kling/Kling.psd1'), $Mode, $Csv, $Journal, $Out, $NoticeLog, $BaselinePollSeconds, $BaselineThrottle
-    $lines = @(& $pwsh @pwshArgs)
+    $pwshArgs += '-NoProfile', '-NonInteractive', '-File', $childScript, (Join-Path $RepoRoot 'out/Kling/Kling.psd1'), $Mode, $Csv, $Journal, $Out, $NoticeLog, $BaselinePollSeconds, $BaselineThrottle, $WarmUpRows
+    # Without -TieredJit the run compiles each method once, fully: with tiered compilation the runtime goes on
+    # recompiling code as it gets hot for as long as a run lasts (more methods in a longer run), and that compiled code,
+    # not anything the rows leave behind, is what the working set of a longer run adds (the report counts the methods).
+    $tiered = $env:DOTNET_TieredCompilation
+    if (-not $TieredJit) { $env:DOTNET_TieredCompilation = '0' }
+    try { $lines = @(& $pwsh @pwshArgs) } finally { $env:DOTNET_TieredCompilation = $tiered }
     if ($LASTEXITCODE -ne 0) { throw "The $Mode run failed: $($lines -join "`n")" }
     $lines[-1] | ConvertFrom-Json
 }
@@ -121,6 +143,20 @@ function Measure-Notice {
     [pscustomobject]@{ Seen = $seen.Count; Worst = $worst }
 }
 
+function Get-Median {
+    param([double[]] $Values)
+    $sorted = @($Values | Sort-Object)
+    $middle = [int][math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
+}
+
+function Format-Runs {
+    <# "median (run, run, run)" of one figure over the runs. #>
+    param([double[]] $Values, [string] $Format = '{0:N1}')
+    if ($Values.Count -le 1) { return ($Format -f $Values[0]) }
+    '{0} ({1})' -f ($Format -f (Get-Median $Values)), (($Values | ForEach-Object { $Format -f $_ }) -join ', ')
+}
+
 function New-Csv {
     param([int] $Count, [string] $Tag)
     $path = Join-Path $work "$Tag-$Count.csv"
@@ -136,19 +172,31 @@ try {
         $csv = New-Csv $size 'row'
         $folder = Join-Path $work "kling-$size"
 
-        Set-BenchEmulator $emu $scaleConfig
-        $run = Invoke-Child 'pipeline' $csv (Join-Path $folder 'journal.jsonl') (Join-Path $folder 'out') (Join-Path $folder 'notice.log')
-        $stats = Invoke-EmulatorControl $emu stats
-        $notice = Measure-Notice $emu (Join-Path $folder 'notice.log')
-        $wait = Invoke-Child 'wait' $csv (Join-Path $folder 'journal.jsonl') (Join-Path $folder 'wait') (Join-Path $folder 'wait.log')
+        $runs = foreach ($round in 1..$Repeat) {
+            $at = Join-Path $folder $round
+            Set-BenchEmulator $emu $scaleConfig
+            $run = Invoke-Child 'pipeline' $csv (Join-Path $at 'journal.jsonl') (Join-Path $at 'out') (Join-Path $at 'notice.log')
+            $stats = Invoke-EmulatorControl $emu stats
+            $notice = Measure-Notice $emu (Join-Path $at 'notice.log')
+            $wait = Invoke-Child 'wait' $csv (Join-Path $at 'journal.jsonl') (Join-Path $at 'wait') (Join-Path $at 'wait.log')
 
-        Set-BenchEmulator $emu $scaleConfig
-        $submit = Invoke-Child 'submit' $csv (Join-Path $folder 'submit.jsonl') (Join-Path $folder 'submit') (Join-Path $folder 'submit.log')
+            Set-BenchEmulator $emu $scaleConfig
+            $submit = Invoke-Child 'submit' $csv (Join-Path $at 'submit.jsonl') (Join-Path $at 'submit') (Join-Path $at 'submit.log')
+            [pscustomobject]@{
+                Rows = $run.Rows; Seconds = $run.Seconds; Peak = $run.PeakMB; Heap = $run.HeapMB
+                CallsPerTask = $stats.statusCalls / [double] $stats.tasks; Worst = $notice.Worst; Seen = $notice.Seen
+                WaitPeak = $wait.PeakMB; WaitHeap = $wait.HeapMB; WaitRows = $wait.Rows; WaitSeconds = $wait.Seconds
+                SubmitPeak = $submit.PeakMB; SubmitHeap = $submit.HeapMB; SubmitRows = $submit.Rows; SubmitSeconds = $submit.Seconds
+                Jitted = $run.Jitted; WaitJitted = $wait.Jitted; SubmitJitted = $submit.Jitted
+            }
+            Remove-Item (Join-Path $at 'out'), (Join-Path $at 'wait'), (Join-Path $at 'submit') -Recurse -Force -ErrorAction SilentlyContinue
+        }
         $results["Kling $size"] = [pscustomobject]@{
-            Size = $size; Rows = $run.Rows; Seconds = $run.Seconds; Growth = $run.GrowthMB; Peak = $run.PeakMB; Heap = $run.HeapMB
-            CallsPerTask = $stats.statusCalls / [double] $stats.tasks; Worst = $notice.Worst; Seen = $notice.Seen
-            WaitGrowth = $wait.GrowthMB; WaitHeap = $wait.HeapMB; WaitRows = $wait.Rows
-            SubmitGrowth = $submit.GrowthMB; SubmitHeap = $submit.HeapMB; SubmitRows = $submit.Rows; SubmitSeconds = $submit.Seconds
+            Size = $size; Runs = @($runs)
+            Rows = ($runs.Rows | Measure-Object -Minimum).Minimum; Seconds = Get-Median $runs.Seconds; Peak = Get-Median $runs.Peak; Heap = Get-Median $runs.Heap
+            CallsPerTask = Get-Median $runs.CallsPerTask; Worst = ($runs.Worst | Measure-Object -Maximum).Maximum; Seen = ($runs.Seen | Measure-Object -Minimum).Minimum
+            WaitPeak = Get-Median $runs.WaitPeak; WaitHeap = Get-Median $runs.WaitHeap; WaitRows = ($runs.WaitRows | Measure-Object -Minimum).Minimum; WaitSeconds = Get-Median $runs.WaitSeconds
+            SubmitPeak = Get-Median $runs.SubmitPeak; SubmitHeap = Get-Median $runs.SubmitHeap; SubmitRows = ($runs.SubmitRows | Measure-Object -Minimum).Minimum; SubmitSeconds = Get-Median $runs.SubmitSeconds
         }
     }
 
@@ -160,7 +208,7 @@ try {
     $run = Invoke-Child 'baseline' $csv 'unused' (Join-Path $folder 'out') (Join-Path $folder 'notice.log')
     $stats = Invoke-EmulatorControl $emu stats
     $notice = Measure-Notice $emu (Join-Path $folder 'notice.log')
-    $baseline = [pscustomobject]@{ Size = $size; Rows = $run.Rows; Seconds = $run.Seconds; Growth = $run.GrowthMB; Peak = $run.PeakMB; Heap = $run.HeapMB; CallsPerTask = $stats.statusCalls / [double] $stats.tasks; Worst = $notice.Worst }
+    $baseline = [pscustomobject]@{ Size = $size; Rows = $run.Rows; Seconds = $run.Seconds; Peak = $run.PeakMB; Heap = $run.HeapMB; CallsPerTask = $stats.statusCalls / [double] $stats.tasks; Worst = $notice.Worst }
 
     # The one-liner against a paced download host, in this process (its memory is not measured).
     $pacedConfig = @{ taskSeconds = $PacedTaskSeconds; taskJitter = 0; videoBytes = $PacedBytes; downloadBytesPerSecond = $PacedRate; latencyMs = $LatencyMs; resultTtl = 3600 }
@@ -184,14 +232,14 @@ try {
     $ideal = $PacedTaskSeconds + $PacedTasks * $PacedBytes / [double] $PacedRate / 4
 
     Write-Host ''
-    Write-Host ("Scale benchmark: tasks of {0} s, results of {1} KB, {2} ms gateway latency; each run in a pwsh of its own" -f $TaskSeconds, ($VideoBytes / 1KB), $LatencyMs)
+    Write-Host ("Scale benchmark: tasks of {0} s, results of {1} KB, {2} ms gateway latency; each run in a pwsh of its own, medians of {3} runs; {4}" -f $TaskSeconds, ($VideoBytes / 1KB), $LatencyMs, $Repeat, $(if ($TieredJit) { 'tiered JIT (the runtime default)' } else { 'tiered JIT off (DOTNET_TieredCompilation=0)' }))
     foreach ($name in $results.Keys) {
         $r = $results[$name]
-        Write-BenchLine "Kling one-liner with -Journal, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.Rows / $r.Seconds)) ('{0:N1} s; live heap +{5:N1} MB, working set +{1:N1} MB ({2:N0} MB); {3:N2} status calls/task; worst notice delay {4:N2} s' -f $r.Seconds, $r.Growth, $r.Peak, $r.CallsPerTask, $r.Worst, $r.Heap)
-        Write-BenchLine "  New-KlingVideo -Journal alone, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.SubmitRows / $r.SubmitSeconds)) ('live heap +{0:N1} MB, working set +{1:N1} MB' -f $r.SubmitHeap, $r.SubmitGrowth)
-        Write-BenchLine "  Wait-KlingTask -Journal, $($r.Size) tasks" ('live heap +{0:N1} MB' -f $r.WaitHeap) ('working set +{0:N1} MB' -f $r.WaitGrowth)
+        Write-BenchLine "Kling one-liner with -Journal, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.Rows / $r.Seconds)) ('{0:N1} s; peak working set {1} MB, live heap +{2:N1} MB; {3:N2} status calls/task; worst notice delay {4:N2} s' -f $r.Seconds, (Format-Runs $r.Runs.Peak '{0:N0}'), $r.Heap, $r.CallsPerTask, $r.Worst)
+        Write-BenchLine "  New-KlingVideo -Journal alone, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.SubmitRows / $r.SubmitSeconds)) ('peak working set {0} MB, live heap +{1:N1} MB; {2:N0} methods compiled' -f (Format-Runs $r.Runs.SubmitPeak '{0:N0}'), $r.SubmitHeap, (Get-Median $r.Runs.SubmitJitted))
+        Write-BenchLine "  Wait-KlingTask -Journal, $($r.Size) tasks" ('{0:N0} tasks/s' -f ($r.WaitRows / $r.WaitSeconds)) ('peak working set {0} MB, live heap +{1:N1} MB; {2:N0} methods compiled' -f (Format-Runs $r.Runs.WaitPeak '{0:N0}'), $r.WaitHeap, (Get-Median $r.Runs.WaitJitted))
     }
-    Write-BenchLine "ForEach-Object -Parallel -ThrottleLimit $BaselineThrottle, $($baseline.Size) rows" ('{0:N0} rows/s' -f ($baseline.Rows / $baseline.Seconds)) ('{0:N1} s; live heap +{5:N1} MB, working set +{1:N1} MB ({2:N0} MB); {3:N2} status calls/task; worst notice delay {4:N2} s' -f $baseline.Seconds, $baseline.Growth, $baseline.Peak, $baseline.CallsPerTask, $baseline.Worst, $baseline.Heap)
+    Write-BenchLine "ForEach-Object -Parallel -ThrottleLimit $BaselineThrottle, $($baseline.Size) rows" ('{0:N0} rows/s' -f ($baseline.Rows / $baseline.Seconds)) ('{0:N1} s; peak working set {1:N0} MB, live heap +{2:N1} MB; {3:N2} status calls/task; worst notice delay {4:N2} s' -f $baseline.Seconds, $baseline.Peak, $baseline.Heap, $baseline.CallsPerTask, $baseline.Worst)
     Write-Host ("Paced download host: {0} tasks of {1} s, {2:N1} MB results at {3:N1} MB/s per connection" -f $PacedTasks, $PacedTaskSeconds, ($PacedBytes / 1MB), ($PacedRate / 1MB))
     Write-BenchLine 'ideal: task time + downloads over 4 connections' ('{0:N1} s' -f $ideal)
     Write-BenchLine 'README one-liner, no switch' ('{0:N1} s' -f $paced['one-liner']) ('{0:N2}x the ideal' -f ($paced['one-liner'] / $ideal))
@@ -205,6 +253,8 @@ try {
         }
         Write-Goal ('one-liner within 1.3x of the ideal ({0:N2}x)' -f ($paced['one-liner'] / $ideal)) ($paced['one-liner'] -le 1.3 * $ideal)
         Write-Goal ('whole pipeline: peak live heap at {0} rows within 5 MB of {1} rows ({2:+0.0;-0.0} MB)' -f $big.Size, $small.Size, ($big.Heap - $small.Heap)) ($big.Heap - $small.Heap -le 5)
+        Write-Goal ('journaled submission: peak working set at {0} rows within 5 MB of {1} rows ({2:+0.0;-0.0} MB: {3:N1} against {4:N1})' -f $big.Size, $small.Size, ($big.SubmitPeak - $small.SubmitPeak), $big.SubmitPeak, $small.SubmitPeak) ($big.SubmitPeak - $small.SubmitPeak -le 5)
+        Write-Goal ('Wait-KlingTask -Journal: peak working set at {0} tasks within 5 MB of {1} ({2:+0.0;-0.0} MB: {3:N1} against {4:N1})' -f $big.Size, $small.Size, ($big.WaitPeak - $small.WaitPeak), $big.WaitPeak, $small.WaitPeak) ($big.WaitPeak - $small.WaitPeak -le 5)
         Write-Goal ('journaled submission: peak live heap within 5 MB ({0:+0.0;-0.0} MB)' -f ($big.SubmitHeap - $small.SubmitHeap)) ($big.SubmitHeap - $small.SubmitHeap -le 5)
         Write-Goal ('Wait-KlingTask -Journal: peak live heap within 5 MB ({0:+0.0;-0.0} MB)' -f ($big.WaitHeap - $small.WaitHeap)) ($big.WaitHeap - $small.WaitHeap -le 5)
     )

@@ -329,4 +329,57 @@ public sealed class JournalTests : IDisposable
             Assert.Equal("sending", record.RootElement.GetProperty("type").GetString());
         }
     }
+
+    [Fact]
+    public void Listing_the_tasks_gives_each_accepted_row_at_its_first_line_with_its_latest_line_and_first_request()
+    {
+        string path = PathOf("listing.jsonl");
+        string again, unknown, plain, edited = "hand written#1";
+        using (var journal = SubmissionJournal.Open(path))
+        {
+            again = journal.KeyFor(Request("again"));
+            unknown = journal.KeyFor(Request("in doubt"));
+            plain = journal.KeyFor(Request("plain"));
+
+            // A row refused once, then accepted by a later run under another row number and name.
+            journal.RecordSending(again, 1, "first-name", Request("again"));
+            journal.RecordSending(unknown, 2, "doubt", Request("in doubt"));
+            journal.RecordNotSent(again, 1, "first-name", "refused");
+            journal.RecordSending(plain, 3, "plain", Request("plain"));
+            journal.RecordSending(edited, 4, "edited", Request("edited"));
+            journal.RecordSubmitted(edited, 4, "edited", Request("edited"), "task_edited");
+            journal.RecordSubmitted(plain, 3, "plain", Request("plain"), "task_plain");
+            journal.RecordSending(again, 7, "later-name", Request("again"));
+            journal.RecordSubmitted(again, 7, "later-name", Request("again"), "task_again");
+        }
+
+        KlingTask[] tasks = SubmissionJournal.ReadTasks(path).ToArray();
+
+        // In the order of each identity's first line; the row in doubt is no task.
+        Assert.Equal(new[] { "task_again", "task_plain", "task_edited" }, tasks.Select(t => t.TaskId));
+        Assert.Equal(new[] { 7, 3, 4 }, tasks.Select(t => t.Row));
+        Assert.Equal(new[] { "later-name", "plain", "edited" }, tasks.Select(t => t.Name));
+        Assert.Equal(new[] { "again", "plain", "edited" }, tasks.Select(t => t.Request!.Prompt));
+        Assert.All(tasks, t => Assert.Equal(KlingTaskStatus.Submitted, t.Status));
+        Assert.Equal(tasks.Select(t => t.TaskId), SubmissionJournal.StreamTasks(path).Select(t => t.TaskId));
+    }
+
+    [Fact]
+    public void Identities_that_differ_only_in_how_they_are_written_stay_apart_when_listing()
+    {
+        // Kling writes lower-case hex and the occurrence without leading zeros; a hand-edited line may not.
+        string path = PathOf("spellings.jsonl");
+        string hex = new string('a', 32);
+        File.WriteAllText(path, string.Concat(
+            Line(hex + "#1", "submitted", "task_lower"),
+            Line(hex.ToUpperInvariant() + "#1", "sending", null),
+            Line(hex + "#01", "submitted", "task_zero"),
+            Line(hex + "#1", "sending", null)));
+
+        // The lower-case identity's latest line is "sending" (in doubt): no task; the two other spellings are their own rows.
+        Assert.Equal(new[] { "task_zero" }, SubmissionJournal.ReadTasks(path).Select(t => t.TaskId));
+
+        static string Line(string key, string type, string? taskId) =>
+            $"{{\"type\":\"{type}\",\"key\":\"{key}\",\"row\":1{(taskId == null ? string.Empty : $",\"task_id\":\"{taskId}\"")},\"at\":\"2025-01-01T00:00:00+00:00\"}}\n";
+    }
 }

@@ -120,6 +120,40 @@ public sealed class ScaleTests : IDisposable
     }
 
     [Fact]
+    public void Listing_a_big_journal_holds_a_few_dozen_bytes_per_row()
+    {
+        const int rows = 4000;
+        string path = Path.Combine(folder, "listed.jsonl");
+        using (var writer = SubmissionJournal.Open(path))
+        {
+            for (int i = 1; i <= rows; i++)
+            {
+                JournalRow(writer, i);
+            }
+        }
+
+        Collect();
+        long before = GC.GetTotalMemory(true);
+        using IEnumerator<KlingTask> tasks = SubmissionJournal.StreamTasks(path).GetEnumerator();
+        Assert.True(tasks.MoveNext());
+        Collect();
+        long held = GC.GetTotalMemory(true) - before;
+
+        // Each row's identity text, task id and name alone would be about 200 bytes (800 KB); the listing keeps where lines are.
+        Assert.True(held < 500_000, $"listing a journal of {rows} rows holds {held / 1e3:0} KB");
+        Assert.Equal("task_1", tasks.Current.TaskId);
+        int count = 1;
+        while (tasks.MoveNext())
+        {
+            count++;
+            Assert.Equal("task_" + count, tasks.Current.TaskId);
+            Assert.Equal("r" + count, tasks.Current.Name);
+        }
+
+        Assert.Equal(rows, count);
+    }
+
+    [Fact]
     public async Task Downloads_share_their_copy_buffers()
     {
         await using GatewayEmulator emulator = await GatewayEmulator.StartAsync(new EmulatorOptions { TaskSeconds = 0.05, VideoBytes = 2000 });

@@ -85,4 +85,30 @@ public sealed class TaskWatcherTests : IAsyncLifetime
             watchers.ForEach(w => w.Dispose());
         }
     }
+
+    [Fact]
+    public async Task A_watcher_counts_the_tasks_it_has_not_looked_at_yet()
+    {
+        KlingClient client = Client();
+        var tasks = new List<KlingTask>();
+        for (int i = 0; i < 3; i++)
+        {
+            tasks.Add(await client.SubmitAsync(new VideoRequest { Prompt = $"unpolled {i}" }, CancellationToken.None));
+        }
+
+        using var watcher = new TaskWatcher(client, TimeSpan.FromSeconds(1), 1, CancellationToken.None);
+        Assert.Equal(0, watcher.Unpolled);
+        foreach (KlingTask task in tasks)
+        {
+            watcher.Add(task);
+        }
+
+        Assert.InRange(watcher.Unpolled, 0, 3);
+
+        // Each task gets its first look (they run for a minute, so all stay watched), and none is counted twice.
+        await WaitUntil(() => watcher.StatusCalls >= 3 && watcher.Unpolled == 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(3, watcher.Pending);
+        Assert.False(watcher.Add(tasks[0]));
+        Assert.Equal(0, watcher.Unpolled);
+    }
 }

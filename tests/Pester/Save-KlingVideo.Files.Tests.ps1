@@ -128,4 +128,28 @@ Import-Module '$ModulePath'
         $warn.Count | Should -Be 1
         (Get-FileDownload).Count | Should -Be 1
     }
+
+    It 'reads a journal a chunk of tasks at a time: its first files download before its last tasks are read' {
+        Invoke-EmulatorControl $emu config -Body @{ videoBytes = 2048 } | Out-Null
+        $journal = Join-Path $TestDrive "chunks-$([guid]::NewGuid().ToString('n')).jsonl"
+        $count = 70
+        $null = 1..$count | ForEach-Object { [pscustomobject]@{ prompt = "chunk $_"; Name = "chunk-$_" } } | New-KlingVideo -Journal $journal -ThrottleLimit 8
+        @(Wait-KlingTask -Journal $journal -PollInterval 0.1).Count | Should -Be $count
+        $earlier = @(Get-EmulatorRequest $emu).Count
+
+        $files = @(Save-KlingVideo -Journal $journal -Path $dest -ThrottleLimit 1)
+        $files.Count | Should -Be $count
+        ($files.Name | Sort-Object -Unique).Count | Should -Be $count
+
+        # The requests of the save, in the order the hosts received them: a status read per task, a download per file.
+        $log = @(Get-EmulatorRequest $emu | Select-Object -Skip $earlier)
+        $isStatus = { $_.host -eq 'gateway' -and $_.method -eq 'GET' -and $_.path -like '/v1/tasks/*' }
+        @($log | Where-Object $isStatus).Count | Should -Be $count
+        $firstDownload = [array]::FindIndex($log, [Predicate[object]] { param($r) $r.host -eq 'storage' })
+        $firstDownload | Should -BeGreaterThan 0
+        # Only the first chunk's statuses were read before a file came down; the rest of the journal after it.
+        $readFirst = @($log[0..($firstDownload - 1)] | Where-Object $isStatus).Count
+        $readFirst | Should -BeGreaterThan 0
+        $readFirst | Should -BeLessOrEqual 32
+    }
 }

@@ -27,6 +27,23 @@ Describe 'Wait-KlingTask' {
             ($firstGetPerTask | Measure-Object -Maximum).Maximum | Should -BeLessThan $firstCompletion.AddSeconds(1)
         }
 
+        It 'waits for a journal read a few tasks at a time: each task once, with its name, one status call per finished task' {
+            Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 0.2 } | Out-Null
+            $journal = Join-Path $TestDrive "wait-$([guid]::NewGuid().ToString('n')).jsonl"
+            $count = 60
+            $null = 1..$count | ForEach-Object { [pscustomobject]@{ prompt = "journal clip $_"; Name = "j-$_" } } | New-KlingVideo -Journal $journal -ThrottleLimit 8 | Wait-KlingTask -PollInterval 0.1
+            $earlier = @(Get-EmulatorRequest $emu).Count
+
+            # One status call at a time: the journal is read only as the watcher gets to its tasks.
+            $done = @(Wait-KlingTask -Journal $journal -ThrottleLimit 1)
+            $done.Count | Should -Be $count
+            ($done.TaskId | Sort-Object -Unique).Count | Should -Be $count
+            ($done.Name | Sort-Object { [int]($_ -replace '\D') }) | Should -Be @(1..$count | ForEach-Object { "j-$_" })
+            $done | ForEach-Object { $_.Status | Should -Be 'completed' }
+            $calls = @(Get-EmulatorRequest $emu | Select-Object -Skip $earlier | Where-Object { $_.host -eq 'gateway' -and $_.method -eq 'GET' -and $_.path -like '/v1/tasks/*' })
+            $calls.Count | Should -Be $count
+        }
+
         It 'keeps the name and row of piped tasks and outputs completed tasks with their URLs' {
             $rows = @'
 prompt,Name

@@ -31,9 +31,6 @@ namespace Kling.Core.Batches
 
         public DateTimeOffset At { get; }
 
-        /// <summary>The index of the identity's first record in the file (for listing tasks in journal order).</summary>
-        public int First { get; set; }
-
         public JournalState State =>
             Type == SubmissionJournal.Submitted ? JournalState.Submitted
             : Type == SubmissionJournal.Sending ? JournalState.OutcomeUnknown

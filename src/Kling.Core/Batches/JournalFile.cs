@@ -136,6 +136,7 @@ namespace Kling.Core.Batches
                 JournalRecord? record = ParseRecord(line, content);
                 if (record != null)
                 {
+                    record.Offset = line.Start;
                     yield return record;
                 }
             }
@@ -167,6 +168,26 @@ namespace Kling.Core.Batches
             }
 
             return null;
+        }
+
+        /// <summary>The record of the line that starts at <paramref name="offset"/> (read again: a journal is only appended to); null when it does not parse.</summary>
+        public static JournalRecord? RecordAt(Stream file, long offset)
+        {
+            file.Seek(offset, SeekOrigin.Begin);
+            var line = new MemoryStream();
+            int b;
+            while ((b = file.ReadByte()) >= 0 && b != '\n')
+            {
+                line.WriteByte((byte)b);
+            }
+
+            JournalRecord? record = TryRecord(Text(line));
+            if (record != null)
+            {
+                record.Offset = offset;
+            }
+
+            return record;
         }
 
         /// <summary>The file's lines with where each starts and ends; the last one is incomplete when the file does not end with a newline.</summary>

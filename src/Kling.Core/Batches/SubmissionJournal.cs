@@ -49,6 +49,10 @@ namespace Kling.Core.Batches
 
         [JsonPropertyName("at")]
         public DateTimeOffset At { get; set; }
+
+        /// <summary>Where the line starts in its file, when read from one.</summary>
+        [JsonIgnore]
+        internal long Offset { get; set; }
     }
 
     /// <summary>
@@ -243,16 +247,6 @@ namespace Kling.Core.Batches
                 Status = KlingTaskStatus.Submitted,
             };
 
-        private static KlingTask TaskOf(JournalEntry entry, VideoRequest? request) =>
-            new KlingTask(entry.TaskId!)
-            {
-                Name = entry.Name,
-                Row = entry.Row,
-                Request = request,
-                SubmittedAt = entry.At,
-                Status = KlingTaskStatus.Submitted,
-            };
-
         public void RecordSending(string key, int row, string? name, VideoRequest request) =>
             Append(new JournalRecord { Type = Sending, Key = key, Row = row, Name = name, Request = request, At = DateTimeOffset.UtcNow });
 
@@ -295,43 +289,43 @@ namespace Kling.Core.Batches
         public static IReadOnlyList<KlingTask> ReadTasks(string path) => StreamTasks(path).ToList();
 
         /// <summary>
-        /// <see cref="ReadTasks"/> one task at a time: the first pass keeps each identity's outcome (no requests), the
-        /// second hands out each accepted task with its request at the identity's first line.
+        /// <see cref="ReadTasks"/> one task at a time: the first pass notes where each identity's first and latest lines
+        /// are (<see cref="JournalTaskIndex"/>: no records, no requests), the second hands out each accepted task at the
+        /// identity's first line, with its request, reading its latest line again from where it starts.
         /// </summary>
         public static IEnumerable<KlingTask> StreamTasks(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
-            var outcomes = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
-            int count = 0;
-            JournalFile.ParseShared(full, record =>
-            {
-                var entry = new JournalEntry(record) { First = outcomes.TryGetValue(record.Key, out JournalEntry? earlier) ? earlier.First : count };
-                outcomes[record.Key] = entry;
-                count++;
-            });
-
-            return TasksAtFirstLines(full, outcomes, count);
+            var index = new JournalTaskIndex();
+            JournalFile.ParseShared(full, index.Add);
+            return TasksAtFirstLines(full, index);
         }
 
-        private static IEnumerable<KlingTask> TasksAtFirstLines(string path, Dictionary<string, JournalEntry> outcomes, int count)
+        private static IEnumerable<KlingTask> TasksAtFirstLines(string path, JournalTaskIndex index)
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            int index = 0;
+            using var latestLines = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096);
+            int count = index.Count;
+            int at = 0;
 
             // The records come one by one from the parser; each accepted task is handed out before the next line is read.
             foreach (JournalRecord record in JournalFile.Records(file, path, new JournalContent()))
             {
-                if (index >= count)
+                if (at >= count)
                 {
                     yield break;
                 }
 
-                if (outcomes.TryGetValue(record.Key, out JournalEntry? entry) && entry.First == index && entry.State == JournalState.Submitted && !string.IsNullOrEmpty(entry.TaskId))
+                if (index.IsFirstOfSubmitted(record, at, out long latest))
                 {
-                    yield return TaskOf(entry, record.Request);
+                    JournalRecord? outcome = latest == record.Offset ? record : JournalFile.RecordAt(latestLines, latest);
+                    if (outcome != null && outcome.Key == record.Key)
+                    {
+                        yield return TaskOf(outcome, outcome.Row, outcome.Name, record.Request);
+                    }
                 }
 
-                index++;
+                at++;
             }
         }
 

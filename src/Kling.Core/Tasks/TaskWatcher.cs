@@ -42,6 +42,7 @@ namespace Kling.Core.Tasks
         private readonly CancellationTokenSource stop;
         private Task? loop;
         private int statusCalls;
+        private int unpolled;
 
         public TaskWatcher(IKlingGateway client, TimeSpan interval, int maxConcurrentRequests, CancellationToken cancellationToken)
         {
@@ -66,6 +67,21 @@ namespace Kling.Core.Tasks
                 lock (gate)
                 {
                     return watched.Count;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Tasks added and not looked at yet. A caller reading tasks from a big list adds more only while this is small, so
+        /// each task is read shortly before its first status call instead of waiting in memory behind a thousand others.
+        /// </summary>
+        public int Unpolled
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return unpolled;
                 }
             }
         }
@@ -111,6 +127,7 @@ namespace Kling.Core.Tasks
 
                 watched.Add(task.TaskId, new Entry(task));
                 Total++;
+                unpolled++;
                 outcomes.Started();
             }
 
@@ -160,6 +177,11 @@ namespace Kling.Core.Tasks
                 foreach (Entry e in due)
                 {
                     e.Busy = true;
+                    if (!e.Polled)
+                    {
+                        e.Polled = true;
+                        unpolled--;
+                    }
                 }
 
                 DateTimeOffset? next = watched.Values.Where(e => !e.Busy).Select(e => (DateTimeOffset?)e.NextPoll).Min();
@@ -261,6 +283,9 @@ namespace Kling.Core.Tasks
             public DateTimeOffset NextPoll { get; set; }
 
             public bool Busy { get; set; }
+
+            /// <summary>Its first status call has been made (or is under way).</summary>
+            public bool Polled { get; set; }
 
             /// <summary>Status calls in a row that failed for a transient reason.</summary>
             public int Failures { get; set; }

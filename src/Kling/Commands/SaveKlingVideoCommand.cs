@@ -21,6 +21,9 @@ namespace Kling.Commands
     public sealed class SaveKlingVideoCommand : KlingTaskCmdlet
     {
         private const int StatusCallsAtOnce = 8;
+
+        /// <summary>Tasks read (and their status refreshed) at once from a journal or a list of ids: memory stays flat in its size.</summary>
+        internal const int TasksAtOnce = 32;
         private string? folder;
         private DownloadQueue? queue;
         private SaveFolder? saveFolder;
@@ -63,9 +66,30 @@ namespace Kling.Commands
 
         protected override void ProcessRecord()
         {
-            List<KlingTask> tasks = InputTasks().ToList();
+            // A journal's tasks come in chunks: each chunk's status is read, its files start, and the next chunk is read
+            // only once the downloads are back within bounds, so a big journal is never all in memory.
+            var chunk = new List<KlingTask>(TasksAtOnce);
+            foreach (KlingTask task in InputTasks())
+            {
+                chunk.Add(task);
+                if (chunk.Count == TasksAtOnce)
+                {
+                    SaveChunk(chunk);
+                    chunk.Clear();
+                }
+            }
 
-            // Tasks given by id or journal have no result links yet: their status is read for all of them at once.
+            SaveChunk(chunk);
+        }
+
+        private void SaveChunk(List<KlingTask> tasks)
+        {
+            if (tasks.Count == 0)
+            {
+                return;
+            }
+
+            // Tasks given by id or journal have no result links yet: their status is read for the chunk at once.
             List<KlingTask> stale = tasks.Where(t => !t.IsCompleted || t.VideoUrl.Length == 0).ToList();
             IReadOnlyDictionary<KlingTask, GatewayException> unread = stale.Count == 0
                 ? new Dictionary<KlingTask, GatewayException>()
@@ -80,13 +104,17 @@ namespace Kling.Commands
                 {
                     Save(task);
                 }
+
+                // Downloads go on in the background while the next input is read; the pipeline waits only when more
+                // than twice the throttle limit are outstanding (bounded buffering), never for one download.
+                if (queue != null)
+                {
+                    TakeUntil(queue, ThrottleLimit * 2, Finish, tick: ShowProgress);
+                }
             }
 
-            // Downloads go on in the background while the next input is read; the pipeline waits only when more than
-            // twice the throttle limit are outstanding (bounded buffering), never for one download.
             if (queue != null)
             {
-                TakeUntil(queue, ThrottleLimit * 2, Finish, tick: ShowProgress);
                 TakeReady(queue, TimeSpan.Zero, Finish);
                 ShowProgress();
             }

@@ -62,7 +62,9 @@ namespace Kling.Commands
                 watcher.Add(task);
                 if (ParameterSetName == JournalSet)
                 {
-                    while (watcher.Pending >= JournalTasksAtOnce && clock.Elapsed < TimeSpan.FromSeconds(Timeout))
+                    // The next task is read from the journal only when the watcher is about to look at it: tasks already
+                    // finished pass through in a moment instead of waiting in memory behind a thousand others.
+                    while ((watcher.Pending >= JournalTasksAtOnce || watcher.Unpolled >= ThrottleLimit * 4) && clock.Elapsed < TimeSpan.FromSeconds(Timeout))
                     {
                         Drain(DrainWait);
                     }
