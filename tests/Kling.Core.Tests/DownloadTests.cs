@@ -83,12 +83,18 @@ public sealed class DownloadTests : IAsyncLifetime
                 return;
             }
 
-            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 206 Partial Content\r\nContent-Length: 600\r\nContent-Range: bytes 400-999/1000\r\nConnection: close\r\n\r\n"));
-            await stream.WriteAsync(content.AsMemory(400, 600));
+            // Answer the range asked for (under load the stall may be seen before all 400 bytes were read).
+            System.Text.RegularExpressions.Match range = System.Text.RegularExpressions.Regex.Match(request, @"Range: bytes=(\d+)-", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+            int from = range.Success ? int.Parse(range.Groups[1].Value) : 0;
+            string head = range.Success
+                ? $"HTTP/1.1 206 Partial Content\r\nContent-Length: {1000 - from}\r\nContent-Range: bytes {from}-999/1000\r\nConnection: close\r\n\r\n"
+                : "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            await stream.WriteAsync(content.AsMemory(from, 1000 - from));
         });
 
         KlingClient client = Client();
-        client.Downloads.StallTimeout = TimeSpan.FromMilliseconds(400);
+        client.Downloads.StallTimeout = TimeSpan.FromMilliseconds(1000);
         string target = Path.Combine(folder, "stalled.mp4");
         var progress = new DownloadProgress();
         long length = await client.Downloads.DownloadAsync(server.Uri, target, new DownloadOptions { Progress = progress }, CancellationToken.None);
