@@ -63,8 +63,7 @@ namespace Kling.Core.Requests
             if (spec.ImageAndVideoRequired)
             {
                 // A given image that did not read is already the row's problem; only a missing one is reported here.
-                bool imageGiven = Cells.Given(input.FirstFrame) != null || Cells.SplitList(input.Images).Count > 0 || Cells.SplitList(input.ImageUrls).Count > 0;
-                if (!imageGiven)
+                if (!input.HasImage)
                 {
                     row.Add("image_url", $"is required by {spec.Name}: give the character's image with -FirstFrame or -Image.");
                 }
