@@ -21,7 +21,7 @@ namespace Kling.Core.Requests
                 {
                     row.Add("prompt", "is required and must not be empty.");
                 }
-                else if (rule == PromptRule.RequiredWithoutImage && !HasImage(input))
+                else if (rule == PromptRule.RequiredWithoutImage && !input.HasImage)
                 {
                     row.Add("prompt", $"is required by {row.Model} when no first frame is given.");
                 }
@@ -70,8 +70,5 @@ namespace Kling.Core.Requests
                 row.Add(field, $"has {text.Length} characters; {row.Model} takes at most {max}.");
             }
         }
-
-        private static bool HasImage(VideoInput input) =>
-            Cells.Given(input.FirstFrame) != null || Cells.SplitList(input.Images).Count > 0 || Cells.SplitList(input.ImageUrls).Count > 0;
     }
 }

@@ -59,6 +59,10 @@ namespace Kling.Core.Requests
 
         /// <summary>The same as a CSV cell: a JSON object.</summary>
         public string? AdditionalBodyJson { get; set; }
+
+        /// <summary>Whether the row names an image by -FirstFrame, -Image or -ImageUrl (read or not).</summary>
+        internal bool HasImage =>
+            Cells.Given(FirstFrame) != null || Cells.SplitList(Images).Count > 0 || Cells.SplitList(ImageUrls).Count > 0;
     }
 
     /// <summary>One -Shot value: a cell of the form "3: prompt | 5: prompt" (Text), or one shot's Prompt and Duration.</summary>

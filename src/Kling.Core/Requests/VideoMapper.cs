@@ -10,8 +10,6 @@ namespace Kling.Core.Requests
     /// </summary>
     internal static class VideoMapper
     {
-        private static readonly string[] ReferTypes = { "base", "feature" };
-
         internal static void Map(RowContext row)
         {
             VideoInput input = row.Input;
@@ -75,10 +73,10 @@ namespace Kling.Core.Requests
 
         private static string? OneOf(RowContext row, string referType)
         {
-            string? match = Cells.Match(referType, ReferTypes);
+            string? match = Cells.Match(referType, VideoRequestValidator.ReferTypes);
             if (match == null)
             {
-                row.Add("refer_type", $"'{referType}' is not allowed for {row.Model} ({CatalogWords.Alternatives(ReferTypes)}).");
+                row.Add("refer_type", $"'{referType}' is not allowed for {row.Model} ({CatalogWords.Alternatives(VideoRequestValidator.ReferTypes)}).");
             }
 
             return match;

@@ -27,15 +27,8 @@ namespace Kling.Core.Requests
     /// </summary>
     public static class VideoRequestValidator
     {
-        // kling-video-o1's values, read by the cmdlets' completers.
-        public static readonly string[] Modes = { "std", "pro" };
-        public static readonly string[] Durations = { "5", "10" };
-        public static readonly string[] AspectRatios = { "16:9", "9:16", "1:1" };
+        /// <summary>refer_type's values (a video_list entry's), checked by the mapping and offered by -ReferType's completer.</summary>
         public static readonly string[] ReferTypes = { "base", "feature" };
-        public const int MaxImages = 2;
-
-        /// <summary>Splits cells like "a.png;b.png" and drops empty entries.</summary>
-        public static List<string> SplitList(IEnumerable<string?>? values) => Cells.SplitList(values);
 
         /// <summary>
         /// The request for a row, or null with every problem of the row. Pure but for the images: local files are read
@@ -70,8 +63,7 @@ namespace Kling.Core.Requests
             if (spec.ImageAndVideoRequired)
             {
                 // A given image that did not read is already the row's problem; only a missing one is reported here.
-                bool imageGiven = Cells.Given(input.FirstFrame) != null || Cells.SplitList(input.Images).Count > 0 || Cells.SplitList(input.ImageUrls).Count > 0;
-                if (!imageGiven)
+                if (!input.HasImage)
                 {
                     row.Add("image_url", $"is required by {spec.Name}: give the character's image with -FirstFrame or -Image.");
                 }
