@@ -49,13 +49,11 @@ Import-Module '$ModulePath'
     }
 
     AfterAll {
-        Disconnect-Kling
-        Stop-KlingEmulator $emu
+        Close-TestEmulator $emu
     }
 
     BeforeEach {
-        Reset-Emulator $emu
-        Use-Emulator $emu
+        Use-FreshEmulator $emu
         $script:dir = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid().ToString('n'))
         New-Item -ItemType Directory -Path $dir | Out-Null
         $script:journal = Join-Path $dir 'batch.jsonl'
