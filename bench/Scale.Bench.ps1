@@ -62,7 +62,6 @@ $self = [Diagnostics.Process]::GetCurrentProcess()
 [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
 # The peak working set from here on (Linux: writing 5 to clear_refs resets the high-water mark, VmHWM).
 if (Test-Path /proc/self/clear_refs) { [IO.File]::WriteAllText('/proc/self/clear_refs', '5') }
-$self.Refresh(); $before = $self.WorkingSet64
 $heap0 = [GC]::GetTotalMemory($true)
 $jit0 = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
 $clock = [Diagnostics.Stopwatch]::StartNew()
@@ -104,7 +103,7 @@ $clock.Stop()
 $log.Dispose()
 $self.Refresh()
 $jitted = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jit0
-[pscustomobject]@{ Rows = $rows; Seconds = $clock.Elapsed.TotalSeconds; GrowthMB = ($self.PeakWorkingSet64 - $before) / 1MB; PeakMB = $self.PeakWorkingSet64 / 1MB; HeapMB = ($script:peakHeap - $heap0) / 1MB; Jitted = $jitted } | ConvertTo-Json -Compress
+[pscustomobject]@{ Rows = $rows; Seconds = $clock.Elapsed.TotalSeconds; PeakMB = $self.PeakWorkingSet64 / 1MB; HeapMB = ($script:peakHeap - $heap0) / 1MB; Jitted = $jitted } | ConvertTo-Json -Compress
 '@
 
 function Invoke-Child {

@@ -34,16 +34,26 @@ Import-Module '$ModulePath'
 "@
             Start-ChildPwsh -Script $script -Environment @{ KLING_BASE_URL = $emu.Gateway; KLING_API_KEY = $emu.ApiKey }
         }
+
+        function Add-WaitingRun {
+            <# Gives the runspace a run of these rows with the journal and -WaitForJournal (the caller starts it). #>
+            param([powershell] $PowerShell, [object[]] $Row)
+            $null = $PowerShell.AddScript({
+                    param($Module, $Journal, $Gateway, $Key, $Row)
+                    Import-Module $Module
+                    $env:KLING_BASE_URL = $Gateway
+                    $env:KLING_API_KEY = $Key
+                    $Row | New-KlingVideo -Journal $Journal -WaitForJournal
+                }).AddArgument($ModulePath).AddArgument($journal).AddArgument($emu.Gateway).AddArgument($emu.ApiKey).AddArgument($Row)
+        }
     }
 
     AfterAll {
-        Disconnect-Kling
-        Stop-KlingEmulator $emu
+        Close-TestEmulator $emu
     }
 
     BeforeEach {
-        Reset-Emulator $emu
-        Use-Emulator $emu
+        Use-FreshEmulator $emu
         $script:dir = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid().ToString('n'))
         New-Item -ItemType Directory -Path $dir | Out-Null
         $script:journal = Join-Path $dir 'batch.jsonl'
@@ -97,14 +107,7 @@ Import-Module '$ModulePath'
             $ps = [powershell]::Create()
             try {
                 Wait-Until { @(Read-JournalLine $journal | Where-Object type -EQ 'submitted').Count -ge 1 } -Because 'the other run submitted its first row'
-                $null = $ps.AddScript({
-                        param($Module, $Journal, $Gateway, $Key)
-                        Import-Module $Module
-                        $env:KLING_BASE_URL = $Gateway
-                        $env:KLING_API_KEY = $Key
-                        @([pscustomobject]@{ prompt = 'first'; Name = 'first' }, [pscustomobject]@{ prompt = 'second'; Name = 'second' }) |
-                            New-KlingVideo -Journal $Journal -WaitForJournal
-                    }).AddArgument($ModulePath).AddArgument($journal).AddArgument($emu.Gateway).AddArgument($emu.ApiKey)
+                Add-WaitingRun $ps -Row @([pscustomobject]@{ prompt = 'first'; Name = 'first' }, [pscustomobject]@{ prompt = 'second'; Name = 'second' })
                 $handle = $ps.BeginInvoke()
 
                 Wait-Until { $ps.Streams.Warning.Count -ge 1 -or $ps.InvocationStateInfo.State -ne 'Running' } -Because 'a warning that it waits'
@@ -137,13 +140,7 @@ Import-Module '$ModulePath'
             $ps = [powershell]::Create()
             try {
                 Wait-Until { @(Read-JournalLine $journal | Where-Object type -EQ 'submitted').Count -ge 1 } -Because 'the other run submitted its first row'
-                $null = $ps.AddScript({
-                        param($Module, $Journal, $Gateway, $Key)
-                        Import-Module $Module
-                        $env:KLING_BASE_URL = $Gateway
-                        $env:KLING_API_KEY = $Key
-                        [pscustomobject]@{ prompt = 'third' } | New-KlingVideo -Journal $Journal -WaitForJournal
-                    }).AddArgument($ModulePath).AddArgument($journal).AddArgument($emu.Gateway).AddArgument($emu.ApiKey)
+                Add-WaitingRun $ps -Row ([pscustomobject]@{ prompt = 'third' })
                 $handle = $ps.BeginInvoke()
                 Wait-Until { $ps.Streams.Warning.Count -ge 1 -or $ps.InvocationStateInfo.State -ne 'Running' } -Because 'a warning that it waits'
                 # (Counts only: enumerating a stream of a running PowerShell blocks until it ends.)

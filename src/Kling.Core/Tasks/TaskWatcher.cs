@@ -136,10 +136,10 @@ namespace Kling.Core.Tasks
             return true;
         }
 
-        /// <summary>Takes the next finished task, waiting up to <paramref name="wait"/>.</summary>
         /// <summary>Tasks added whose outcome has not been taken yet.</summary>
         public int Outstanding => outcomes.Outstanding;
 
+        /// <summary>Takes the next finished task, waiting up to <paramref name="wait"/>.</summary>
         public bool TryTake(TimeSpan wait, out PollOutcome? outcome) => outcomes.TryTake(wait, out outcome);
 
         private async Task RunAsync()
