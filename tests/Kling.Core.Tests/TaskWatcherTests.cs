@@ -96,14 +96,24 @@ public sealed class TaskWatcherTests : IAsyncLifetime
             tasks.Add(await client.SubmitAsync(new VideoRequest { Prompt = $"unpolled {i}" }, CancellationToken.None));
         }
 
+        // A stopped watcher never looks: every task added is counted, once.
+        using (var stopped = new TaskWatcher(client, TimeSpan.FromSeconds(1), 1, new CancellationToken(canceled: true)))
+        {
+            foreach (KlingTask task in tasks)
+            {
+                Assert.True(stopped.Add(task));
+            }
+
+            Assert.False(stopped.Add(tasks[1]));
+            Assert.Equal(3, stopped.Unpolled);
+        }
+
         using var watcher = new TaskWatcher(client, TimeSpan.FromSeconds(1), 1, CancellationToken.None);
         Assert.Equal(0, watcher.Unpolled);
         foreach (KlingTask task in tasks)
         {
             watcher.Add(task);
         }
-
-        Assert.InRange(watcher.Unpolled, 0, 3);
 
         // Each task gets its first look (they run for a minute, so all stay watched), and none is counted twice.
         await WaitUntil(() => watcher.StatusCalls >= 3 && watcher.Unpolled == 0, TimeSpan.FromSeconds(10));
