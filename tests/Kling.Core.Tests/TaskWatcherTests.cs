@@ -121,4 +121,114 @@ public sealed class TaskWatcherTests : IAsyncLifetime
         Assert.False(watcher.Add(tasks[0]));
         Assert.Equal(0, watcher.Unpolled);
     }
+
+    [Fact]
+    public async Task A_task_that_no_longer_counts_as_pending_is_ready_to_take()
+    {
+        KlingClient client = Client();
+        emulator.Options.TaskSeconds = 0.05;
+        KlingTask submitted = await client.SubmitAsync(new VideoRequest { Prompt = "the last of a batch" }, CancellationToken.None);
+        await WaitUntilAsync(async () => (await client.GetTaskAsync(submitted.TaskId, CancellationToken.None)).IsCompleted, TimeSpan.FromSeconds(10));
+
+        using var left = new ManualResetEventSlim();
+        using var resume = new ManualResetEventSlim();
+        using var watcher = new TaskWatcher(client, TimeSpan.FromSeconds(1), 1, CancellationToken.None);
+
+        // The status call's thread stops right after the finished task left the watch list, as a busy machine may stop it.
+        watcher.LeftWatchList = _ =>
+        {
+            left.Set();
+            resume.Wait(TimeSpan.FromSeconds(10));
+        };
+        watcher.Add(new KlingTask(submitted.TaskId));
+        try
+        {
+            Assert.True(left.Wait(TimeSpan.FromSeconds(10)), "The watcher never finished the task.");
+
+            // Wait-KlingTask stops waiting once nothing is pending and takes what is ready: the task must be there.
+            Assert.Equal(0, watcher.Pending);
+            Assert.True(watcher.TryTake(TimeSpan.Zero, out PollOutcome? outcome), "Nothing was pending, yet the finished task was not ready to take: it would be lost.");
+            Assert.Equal(submitted.TaskId, outcome!.Task.TaskId);
+            Assert.Equal(0, watcher.Outstanding);
+        }
+        finally
+        {
+            resume.Set();
+        }
+    }
+
+    [Fact]
+    public async Task A_task_given_up_on_while_its_status_call_is_answered_is_handed_back_only()
+    {
+        KlingClient client = Client();
+        emulator.Options.TaskSeconds = 0.05;
+        KlingTask submitted = await client.SubmitAsync(new VideoRequest { Prompt = "finishes as the wait times out" }, CancellationToken.None);
+        await WaitUntilAsync(async () => (await client.GetTaskAsync(submitted.TaskId, CancellationToken.None)).IsCompleted, TimeSpan.FromSeconds(10));
+
+        var gateway = new HeldStatusCalls(client);
+        using var watcher = new TaskWatcher(gateway, TimeSpan.FromSeconds(1), 1, CancellationToken.None);
+        watcher.Add(new KlingTask(submitted.TaskId));
+        KlingTask answer = await gateway.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(answer.IsCompleted);
+
+        // The wait times out while the answer "completed" is on its way to the watcher.
+        IReadOnlyList<KlingTask> givenUp = watcher.GiveUp();
+        Assert.Equal(new[] { submitted.TaskId }, givenUp.Select(t => t.TaskId));
+        Assert.Equal(0, watcher.Pending);
+        Assert.Equal(0, watcher.Outstanding);
+
+        // The watcher finishes the call on this thread: the task was handed back, so it is not handed out as well.
+        gateway.Release.SetResult(answer);
+        Assert.False(watcher.TryTake(TimeSpan.Zero, out _));
+        Assert.Equal(0, watcher.Outstanding);
+        Assert.Equal(1, watcher.StatusCalls);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit)
+    {
+        DateTime deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not come true in time.");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>
+    /// The client, with the first status call's answer held until the test releases it; the watcher then goes on
+    /// synchronously on the releasing thread, so the test knows when it is done.
+    /// </summary>
+    private sealed class HeldStatusCalls : IKlingGateway
+    {
+        private readonly KlingClient client;
+        private int calls;
+
+        public HeldStatusCalls(KlingClient client) => this.client = client;
+
+        public TaskCompletionSource<KlingTask> Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<KlingTask> Release { get; } = new();
+
+        public GatewaySettings Settings => client.Settings;
+
+        public RetryPolicy Retry => client.Retry;
+
+        public Kling.Core.Downloads.ResultDownloader Downloads => client.Downloads;
+
+        public Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, CancellationToken cancellationToken) => client.SubmitOnceAsync(request, cancellationToken);
+
+        public Task<ImageUpload> UploadImageAsync(Kling.Core.Media.LocalImage image, CancellationToken cancellationToken) => client.UploadImageAsync(image, cancellationToken);
+
+        public async Task<KlingTask> GetTaskAsync(string taskId, CancellationToken cancellationToken)
+        {
+            KlingTask fresh = await client.GetTaskAsync(taskId, cancellationToken);
+            if (Interlocked.Increment(ref calls) > 1)
+            {
+                return fresh;
+            }
+
+            Answered.SetResult(fresh);
+            return await Release.Task;
+        }
+    }
 }

@@ -33,6 +33,9 @@ namespace Kling.Core.Batches
         /// <summary>Counts one more piece of work whose outcome will come.</summary>
         public void Started() => Interlocked.Increment(ref outstanding);
 
+        /// <summary>Counts off work whose outcome will not come (given up on).</summary>
+        public void Abandoned(int count) => Interlocked.Add(ref outstanding, -count);
+
         public void Add(T outcome)
         {
             outcomes.Enqueue(outcome);

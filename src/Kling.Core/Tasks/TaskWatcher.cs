@@ -59,7 +59,10 @@ namespace Kling.Core.Tasks
 
         public int Total { get; private set; }
 
-        /// <summary>Tasks added and not finished yet.</summary>
+        /// <summary>
+        /// Tasks added and not finished yet. A finished task leaves this count in the same step as its outcome is queued,
+        /// so once it reads 0 every outcome is ready to take.
+        /// </summary>
         public int Pending
         {
             get
@@ -92,6 +95,23 @@ namespace Kling.Core.Tasks
             lock (gate)
             {
                 return watched.Values.Select(e => e.Task).ToList();
+            }
+        }
+
+        /// <summary>
+        /// Stops watching the tasks still watched and hands them back (a wait that timed out): a status call under way for
+        /// one of them queues nothing, so each task added is either taken or handed back here, never both. They no longer
+        /// count as <see cref="Outstanding"/>.
+        /// </summary>
+        public IReadOnlyList<KlingTask> GiveUp()
+        {
+            lock (gate)
+            {
+                List<KlingTask> left = watched.Values.Select(e => e.Task).ToList();
+                outcomes.Abandoned(left.Count);
+                watched.Clear();
+                unpolled = 0;
+                return left;
             }
         }
 
@@ -141,6 +161,9 @@ namespace Kling.Core.Tasks
 
         /// <summary>Takes the next finished task, waiting up to <paramref name="wait"/>.</summary>
         public bool TryTake(TimeSpan wait, out PollOutcome? outcome) => outcomes.TryTake(wait, out outcome);
+
+        /// <summary>Runs on the status call's thread right after a finished task left the watch list (tests pause there).</summary>
+        internal Action<KlingTask>? LeftWatchList { get; set; }
 
         private async Task RunAsync()
         {
@@ -218,25 +241,38 @@ namespace Kling.Core.Tasks
                 requestSlots.Release();
             }
 
-            Reschedule(entry, done, failedCall);
-            if (done != null)
+            if (Settle(entry, done, failedCall))
             {
-                outcomes.Add(done);
+                LeftWatchList?.Invoke(entry.Task);
             }
 
             wake.Set();
         }
 
-        private void Reschedule(Entry entry, PollOutcome? done, bool failedCall)
+        /// <summary>
+        /// Queues a finished task's outcome as it leaves the watch list, in one step under the lock (a task between the two
+        /// counted neither as pending nor as ready, and a caller that stopped waiting at Pending 0 lost it); otherwise plans
+        /// the task's next call. True when the outcome was queued.
+        /// </summary>
+        private bool Settle(Entry entry, PollOutcome? done, bool failedCall)
         {
             lock (gate)
             {
                 entry.Busy = false;
+                if (!watched.TryGetValue(entry.Task.TaskId, out Entry? current) || current != entry)
+                {
+                    // Given up on meanwhile (GiveUp): the task was handed back already, so nothing is queued for it.
+                    return false;
+                }
+
                 if (done != null)
                 {
                     watched.Remove(entry.Task.TaskId);
+                    outcomes.Add(done);
+                    return true;
                 }
-                else if (failedCall)
+
+                if (failedCall)
                 {
                     // The client already retried this call; while the gateway keeps failing, back off per task.
                     entry.Failures++;
@@ -247,6 +283,8 @@ namespace Kling.Core.Tasks
                     entry.Failures = 0;
                     entry.NextPoll = schedule.NextPoll(entry.Task, DateTimeOffset.UtcNow);
                 }
+
+                return false;
             }
         }
 

@@ -81,13 +81,16 @@ namespace Kling.Commands
                 return;
             }
 
+            // Until every task added has been written, not merely until none is watched: a task counts as outstanding
+            // from the moment it is added to the moment its outcome is taken.
             TimeSpan limit = TimeSpan.FromSeconds(Timeout);
-            while (watcher.Pending > 0)
+            while (watcher.Outstanding > 0)
             {
                 TimeSpan remaining = limit - clock.Elapsed;
                 if (remaining <= TimeSpan.Zero)
                 {
-                    foreach (KlingTask task in watcher.Unfinished())
+                    // Given up on, each is reported once: one that finishes now is neither written nor queued as well.
+                    foreach (KlingTask task in watcher.GiveUp())
                     {
                         var timeout = new TimeoutException(
                             $"Task {task.TaskId}{(task.Name != null ? " ('" + task.Name + "')" : string.Empty)} was still {task.Status} after {Timeout} s; it is not lost: wait again with Wait-KlingTask -TaskId {task.TaskId}.");
