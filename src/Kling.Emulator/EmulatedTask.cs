@@ -20,15 +20,15 @@ internal sealed class EmulatedTask
     public int ResultCount { get; init; } = 1;
     public DateTimeOffset FinishesAt => Created.AddSeconds(Seconds);
 
-    /// <summary>A task for a valid submission body, timed and doomed (or not) by the options of the moment.</summary>
-    public static EmulatedTask Create(JsonObject body, EmulatorOptions options)
+    /// <summary>A task for a valid submission body made at <paramref name="now"/>, timed and doomed (or not) by the options of the moment.</summary>
+    public static EmulatedTask Create(JsonObject body, EmulatorOptions options, DateTimeOffset now)
     {
         string prompt = body["prompt"] is JsonValue p && p.TryGetValue(out string? text) ? text : ""; // optional on motion control and turbo
         double seconds = options.TaskSeconds + (options.TaskJitter * ((Random.Shared.NextDouble() * 2) - 1));
         return new EmulatedTask
         {
             Id = "task_" + RandomId(16),
-            Created = DateTimeOffset.UtcNow,
+            Created = now,
             Seconds = Math.Max(0.05, seconds),
             Estimate = options.TaskSeconds,
             Fails = (!string.IsNullOrEmpty(options.FailMarker) && prompt.Contains(options.FailMarker, StringComparison.Ordinal)) ||

@@ -27,6 +27,9 @@ internal sealed class EmulatorState
 
     public object Gate { get; } = new();
 
+    /// <summary>The emulator's time (tasks, link expiry, paced downloads): the wall clock unless a test froze it.</summary>
+    public EmulatorClock Clock { get; } = new();
+
     /// <summary>The live options: tests set them directly, POST /_emulator/config replaces them.</summary>
     public EmulatorOptions Options { get; private set; }
 
@@ -56,9 +59,10 @@ internal sealed class EmulatorState
         }
     }
 
-    /// <summary>Forgets tasks, uploads, requests and faults and restores the start-up options (the hosts reset their own counters).</summary>
+    /// <summary>Forgets tasks, uploads, requests and faults, restores the start-up options and the wall clock (the hosts reset their own counters).</summary>
     public void Reset()
     {
+        Clock.Reset();
         lock (Gate)
         {
             requests.Clear();

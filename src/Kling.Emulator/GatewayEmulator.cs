@@ -28,6 +28,9 @@ public sealed class GatewayEmulator : IAsyncDisposable
     /// <summary>The live options: a test may set a knob here directly, as POST /_emulator/config does.</summary>
     public EmulatorOptions Options => state.Options;
 
+    /// <summary>The emulator's time: a test freezes it and moves it instead of waiting on the wall clock.</summary>
+    public EmulatorClock Clock => state.Clock;
+
     public Uri GatewayUri { get; private set; } = null!;
 
     public Uri StorageUri { get; private set; } = null!;

@@ -147,7 +147,7 @@ internal sealed class GatewayHost
             return;
         }
 
-        EmulatedTask task = EmulatedTask.Create(body!, options);
+        EmulatedTask task = EmulatedTask.Create(body!, options, state.Clock.Now);
         state.Tasks[task.Id] = task;
         Interlocked.Increment(ref acceptedSubmits);
         if (fault != null)
@@ -203,7 +203,7 @@ internal sealed class GatewayHost
             return;
         }
 
-        await WriteJsonAsync(context, new { code = 200, data = TaskData(task, DateTimeOffset.UtcNow, language) });
+        await WriteJsonAsync(context, new { code = 200, data = TaskData(task, state.Clock.Now, language) });
     }
 
     /// <summary>The task as GET /v1/tasks/{id} reports it at <paramref name="now"/>: pending, processing, failed (its message in the language asked for) or completed with its links.</summary>

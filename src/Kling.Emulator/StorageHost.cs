@@ -75,7 +75,7 @@ internal sealed class StorageHost
             return;
         }
 
-        if (DateTimeOffset.UtcNow.ToUnixTimeSeconds() > expires)
+        if (state.Clock.Now.ToUnixTimeSeconds() > expires)
         {
             await StorageErrorAsync(context, "AccessDenied", "Request has expired: the result link expired.");
             return;
@@ -215,8 +215,11 @@ internal sealed class StorageHost
         await WritePacedAsync(context, bytes.AsMemory((int)from, (int)length), Snapshot().DownloadBytesPerSecond);
     }
 
-    /// <summary>Sends the body at most <paramref name="bytesPerSecond"/> on this connection (0: at once), in slices of a twentieth of a second.</summary>
-    private static async Task WritePacedAsync(HttpContext context, ReadOnlyMemory<byte> body, long bytesPerSecond)
+    /// <summary>
+    /// Sends the body at most <paramref name="bytesPerSecond"/> on this connection (0: at once), in slices of a twentieth
+    /// of a second, by the emulator's clock (a frozen clock holds every paced download until a test moves it).
+    /// </summary>
+    private async Task WritePacedAsync(HttpContext context, ReadOnlyMemory<byte> body, long bytesPerSecond)
     {
         if (bytesPerSecond <= 0)
         {
@@ -225,7 +228,7 @@ internal sealed class StorageHost
         }
 
         int slice = (int)Math.Clamp(bytesPerSecond / 20, 1024, 1 << 20);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        DateTimeOffset start = state.Clock.Now;
         long sent = 0;
         while (sent < body.Length)
         {
@@ -234,11 +237,11 @@ internal sealed class StorageHost
             sent += count;
 
             // Ahead of the rate: wait until the clock catches up with the bytes sent (a token bucket, no drift).
-            TimeSpan due = TimeSpan.FromSeconds((double)sent / bytesPerSecond);
-            if (due > clock.Elapsed)
+            DateTimeOffset due = start + TimeSpan.FromSeconds((double)sent / bytesPerSecond);
+            if (due > state.Clock.Now)
             {
                 await context.Response.Body.FlushAsync(context.RequestAborted);
-                await Task.Delay(due - clock.Elapsed, context.RequestAborted);
+                await state.Clock.SleepUntilAsync(due, context.RequestAborted);
             }
         }
     }

@@ -282,13 +282,15 @@ public sealed class KlingClientTests : IAsyncLifetime
     [Fact]
     public async Task A_download_refused_as_expired_leaves_no_file()
     {
+        // The emulator's clock stands still and is moved by the test: past the task's 0.3 s, then past its link's expiry.
         await Configure(new { resultTtl = 0 });
+        emulator.Clock.Freeze();
         KlingClient client = Client();
         KlingTask submitted = await client.SubmitAsync(Request(), CancellationToken.None);
-        await Task.Delay(600);
+        emulator.Clock.Advance(TimeSpan.FromSeconds(0.5));
         KlingTask task = await client.GetTaskAsync(submitted.TaskId, CancellationToken.None);
         Assert.True(task.IsCompleted);
-        await Task.Delay(1100);
+        emulator.Clock.Advance(TimeSpan.FromSeconds(1.1));
         string target = Path.Combine(Path.GetTempPath(), $"kling-{Guid.NewGuid():n}.mp4");
         var error = await Assert.ThrowsAsync<GatewayException>(() => client.Downloads.DownloadAsync(new Uri(task.VideoUrl[0]), target, null, CancellationToken.None));
         Assert.Equal(GatewayErrorKind.DownloadFailed, error.Kind);

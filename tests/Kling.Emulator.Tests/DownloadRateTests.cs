@@ -41,11 +41,15 @@ public sealed class DownloadRateTests : IAsyncLifetime
         }
     }
 
-    private async Task<(byte[] Bytes, TimeSpan Took)> Fetch(HttpClient storage, string url)
+    /// <summary>Waits until <paramref name="condition"/> holds; the limit only stops a test that would otherwise hang.</summary>
+    private static async Task WaitUntil(Func<bool> condition, string what)
     {
-        var clock = Stopwatch.StartNew();
-        byte[] bytes = await storage.GetByteArrayAsync(url);
-        return (bytes, clock.Elapsed);
+        var limit = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(limit.Elapsed < TimeSpan.FromSeconds(30), $"Timed out waiting until {what}.");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]
@@ -55,17 +59,53 @@ public sealed class DownloadRateTests : IAsyncLifetime
         (await http.PostAsJsonAsync("/_emulator/config", new { downloadBytesPerSecond = 300_000 })).EnsureSuccessStatusCode();
         using var storage = new HttpClient();
 
-        // 300 KB at 300 KB/s on each of two connections at once: about a second each, not two seconds in all.
-        var clock = Stopwatch.StartNew();
-        (byte[] Bytes, TimeSpan Took)[] both = await Task.WhenAll(Fetch(storage, url), Fetch(storage, url));
-        TimeSpan all = clock.Elapsed;
+        // The clock stands still while two downloads of 300 KB at 300 KB/s run side by side: each sends its first slice
+        // and then waits for the clock, however fast or slow the machine is.
+        emulator.Clock.Freeze();
+        var first = new PacedRead(storage, url);
+        var second = new PacedRead(storage, url);
+        await WaitUntil(() => emulator.Clock.Sleepers == 2 && first.Received > 0 && second.Received > 0, "both downloads wait for the clock");
+        Assert.False(first.Done.IsCompleted || second.Done.IsCompleted, "a download finished while the clock stood still: it is not paced");
 
-        foreach ((byte[] bytes, TimeSpan took) in both)
+        // Half a second on the clock: each connection may send half the file, whatever the other does.
+        emulator.Clock.Advance(TimeSpan.FromSeconds(0.5));
+        await WaitUntil(() => first.Received >= 150_000 && second.Received >= 150_000, "each download has half its file (a rate shared by the host would give each a quarter)");
+        Assert.False(first.Done.IsCompleted || second.Done.IsCompleted, "a download finished after half a second of the clock: faster than the rate allows");
+
+        // The other half second: both finish, byte for byte.
+        emulator.Clock.Advance(TimeSpan.FromSeconds(0.5));
+        foreach (PacedRead read in new[] { first, second })
         {
-            Assert.Equal(GatewayEmulator.ExpectedVideoBytes(id, 300_000), bytes);
-            Assert.True(took >= TimeSpan.FromSeconds(0.95), $"a download took {took.TotalSeconds:0.00} s, faster than the rate allows");
+            Assert.Equal(GatewayEmulator.ExpectedVideoBytes(id, 300_000), await read.Done.WaitAsync(TimeSpan.FromSeconds(30)));
         }
+    }
 
-        Assert.True(all < TimeSpan.FromSeconds(1.8), $"two paced downloads took {all.TotalSeconds:0.00} s together: the rate is not per connection");
+    /// <summary>One download read as it comes, counting the bytes received so far.</summary>
+    private sealed class PacedRead
+    {
+        private long received;
+
+        public PacedRead(HttpClient storage, string url) => Done = ReadAsync(storage, url);
+
+        public long Received => Interlocked.Read(ref received);
+
+        public Task<byte[]> Done { get; }
+
+        private async Task<byte[]> ReadAsync(HttpClient storage, string url)
+        {
+            using HttpResponseMessage response = await storage.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            using Stream body = await response.Content.ReadAsStreamAsync();
+            var bytes = new MemoryStream();
+            var buffer = new byte[8192];
+            int read;
+            while ((read = await body.ReadAsync(buffer)) > 0)
+            {
+                bytes.Write(buffer, 0, read);
+                Interlocked.Add(ref received, read);
+            }
+
+            return bytes.ToArray();
+        }
     }
 }
