@@ -15,16 +15,22 @@ Describe 'Wait-KlingTask' {
     Describe 'Wait-KlingTask' {
         It 'waits for all tasks at once, not one after another' {
             Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 2 } | Out-Null
+            # The emulator's clock stands still: no task finishes until the test moves the clock on.
+            Invoke-EmulatorControl $emu clock -Body @{ freeze = $true } | Out-Null
             $tasks = 1..6 | ForEach-Object { New-KlingVideo -Prompt "clip $_" -Name "clip-$_" }
-            $done = $tasks | Wait-KlingTask -PollInterval 0.2
+            $done = & {
+                $tasks
+                # Wait-KlingTask holds all six now and watches them in the background. The clock moves on (and every
+                # task finishes) only once each has had a status call: a watcher that waited for one task before
+                # looking at the next would never get there.
+                Wait-Until -Seconds 60 -Because 'a status call for every task while none could finish' {
+                    @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike '/v1/tasks/*' | ForEach-Object { ($_.path -split '[/?]')[3] } | Sort-Object -Unique).Count -eq 6
+                }
+                Invoke-EmulatorControl $emu clock -Body @{ advanceSeconds = 3 } | Out-Null
+            } | Wait-KlingTask -PollInterval 0.2 -Timeout 60
             @($done).Count | Should -Be 6
+            ($done.TaskId | Sort-Object) | Should -Be ($tasks.TaskId | Sort-Object)
             $done | ForEach-Object { $_.Status | Should -Be 'completed' }
-            # Every task got its first status call before the first task was finished: they were watched together.
-            $gets = @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike '/v1/tasks/*')
-            $firstGetPerTask = $gets | Group-Object { ($_.path -split '[/?]')[3] } | ForEach-Object { (ConvertTo-Instant $_.Group[0].time) }
-            $firstCompletion = ($done | ForEach-Object { $_.Completed } | Measure-Object -Minimum).Minimum
-            @($firstGetPerTask).Count | Should -Be 6
-            ($firstGetPerTask | Measure-Object -Maximum).Maximum | Should -BeLessThan $firstCompletion.AddSeconds(1)
         }
 
         It 'waits for a journal read a few tasks at a time: each task once, with its name, one status call per finished task' {
@@ -58,11 +64,18 @@ two,second
         }
 
         It 'outputs each task as soon as it completes' {
+            # On the emulator's clock, standing still: the slow task takes 1 s, the fast one 0.3 s.
+            Invoke-EmulatorControl $emu clock -Body @{ freeze = $true } | Out-Null
             $slow = New-KlingVideo -Prompt 'slow'
             Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 0.3 } | Out-Null
             $fast = New-KlingVideo -Prompt 'fast'
-            Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 1 } | Out-Null
-            $order = @($slow, $fast | Wait-KlingTask -PollInterval 0.1 | ForEach-Object TaskId)
+            # Half a second on, the fast task is done and the slow one is not; it finishes only when the first task
+            # out of Wait-KlingTask moves the clock on. Waiting for the slow one first, or for both, never ends.
+            Invoke-EmulatorControl $emu clock -Body @{ advanceSeconds = 0.5 } | Out-Null
+            $order = @($slow, $fast | Wait-KlingTask -PollInterval 0.1 -Timeout 30 | ForEach-Object {
+                    $_.TaskId
+                    Invoke-EmulatorControl $emu clock -Body @{ advanceSeconds = 1 } | Out-Null
+                })
             $order | Should -Be @($fast.TaskId, $slow.TaskId)
         }
 
