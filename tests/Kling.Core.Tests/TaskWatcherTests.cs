@@ -165,10 +165,18 @@ public sealed class TaskWatcherTests : IAsyncLifetime
         KlingTask submitted = await client.SubmitAsync(new VideoRequest { Prompt = "finishes as the wait times out" }, CancellationToken.None);
         await WaitUntilAsync(async () => (await client.GetTaskAsync(submitted.TaskId, CancellationToken.None)).IsCompleted, TimeSpan.FromSeconds(10));
 
-        var gateway = new HeldStatusCalls(client);
+        var answered = new TaskCompletionSource<KlingTask>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<KlingTask>();
+        var gateway = new RoutedStatusCalls(client, async (id, ct) =>
+        {
+            answered.SetResult(await client.GetTaskAsync(id, ct));
+
+            // Held until the test releases it; the watcher then goes on synchronously on the releasing thread.
+            return await release.Task;
+        });
         using var watcher = new TaskWatcher(gateway, TimeSpan.FromSeconds(1), 1, CancellationToken.None);
         watcher.Add(new KlingTask(submitted.TaskId));
-        KlingTask answer = await gateway.Answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        KlingTask answer = await answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(answer.IsCompleted);
 
         // The wait times out while the answer "completed" is on its way to the watcher.
@@ -178,10 +186,26 @@ public sealed class TaskWatcherTests : IAsyncLifetime
         Assert.Equal(0, watcher.Outstanding);
 
         // The watcher finishes the call on this thread: the task was handed back, so it is not handed out as well.
-        gateway.Release.SetResult(answer);
+        release.SetResult(answer);
         Assert.False(watcher.TryTake(TimeSpan.Zero, out _));
         Assert.Equal(0, watcher.Outstanding);
         Assert.Equal(1, watcher.StatusCalls);
+    }
+
+    [Fact]
+    public void A_status_call_that_fails_in_an_unforeseen_way_ends_the_task_with_an_error()
+    {
+        var gateway = new RoutedStatusCalls(Client(), (id, ct) => Task.FromException<KlingTask>(new InvalidOperationException("an unforeseen failure")));
+        using var watcher = new TaskWatcher(gateway, TimeSpan.FromMilliseconds(50), 1, CancellationToken.None);
+        watcher.Add(new KlingTask("task_broken"));
+
+        // The limit only stops a failing run: the task would otherwise stay watched, never looked at again, until -Timeout.
+        Assert.True(watcher.TryTake(TimeSpan.FromSeconds(30), out PollOutcome? outcome), "The task was neither finished nor looked at again.");
+        Assert.Equal("task_broken", outcome!.Task.TaskId);
+        Assert.Equal(GatewayErrorKind.InvalidResponse, outcome.Error!.Kind);
+        Assert.Contains("an unforeseen failure", outcome.Error.Message);
+        Assert.Equal(0, watcher.Pending);
+        Assert.Equal(0, watcher.Outstanding);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit)
@@ -194,20 +218,17 @@ public sealed class TaskWatcherTests : IAsyncLifetime
         }
     }
 
-    /// <summary>
-    /// The client, with the first status call's answer held until the test releases it; the watcher then goes on
-    /// synchronously on the releasing thread, so the test knows when it is done.
-    /// </summary>
-    private sealed class HeldStatusCalls : IKlingGateway
+    /// <summary>The client, with its status calls made by the test (to hold an answer, or to fail as nothing foreseen does).</summary>
+    private sealed class RoutedStatusCalls : IKlingGateway
     {
         private readonly KlingClient client;
-        private int calls;
+        private readonly Func<string, CancellationToken, Task<KlingTask>> statusCall;
 
-        public HeldStatusCalls(KlingClient client) => this.client = client;
-
-        public TaskCompletionSource<KlingTask> Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource<KlingTask> Release { get; } = new();
+        public RoutedStatusCalls(KlingClient client, Func<string, CancellationToken, Task<KlingTask>> statusCall)
+        {
+            this.client = client;
+            this.statusCall = statusCall;
+        }
 
         public GatewaySettings Settings => client.Settings;
 
@@ -219,16 +240,6 @@ public sealed class TaskWatcherTests : IAsyncLifetime
 
         public Task<ImageUpload> UploadImageAsync(Kling.Core.Media.LocalImage image, CancellationToken cancellationToken) => client.UploadImageAsync(image, cancellationToken);
 
-        public async Task<KlingTask> GetTaskAsync(string taskId, CancellationToken cancellationToken)
-        {
-            KlingTask fresh = await client.GetTaskAsync(taskId, cancellationToken);
-            if (Interlocked.Increment(ref calls) > 1)
-            {
-                return fresh;
-            }
-
-            Answered.SetResult(fresh);
-            return await Release.Task;
-        }
+        public Task<KlingTask> GetTaskAsync(string taskId, CancellationToken cancellationToken) => statusCall(taskId, cancellationToken);
     }
 }

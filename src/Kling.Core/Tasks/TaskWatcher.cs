@@ -236,6 +236,12 @@ namespace Kling.Core.Tasks
             {
                 return;
             }
+            catch (Exception ex)
+            {
+                // A failure nothing foresaw (a bug, a reply the client could not take apart): the task ends with it
+                // instead of staying watched, never looked at again, until the caller's timeout.
+                done = new PollOutcome(entry.Task, new GatewayException(GatewayErrorKind.InvalidResponse, $"The status of task {entry.Task.TaskId} could not be read: {ex.Message}", inner: ex));
+            }
             finally
             {
                 requestSlots.Release();
