@@ -72,6 +72,15 @@ public sealed class EmulatorOptions
     public double TaskResetRate { get; set; }
     public double TaskTruncateRate { get; set; }
 
+    /// <summary>
+    /// A failed task's error.message instead of the moderation message in the language asked for; "{key}" in it stands for
+    /// the key the status call carried, as a careless gateway that echoes its caller's token writes it.
+    /// </summary>
+    public string? FailMessage { get; set; }
+
+    /// <summary>A failed task's error.code (a number when it reads as one) instead of 1301; "{key}" as in <see cref="FailMessage"/>.</summary>
+    public string? FailCode { get; set; }
+
     /// <summary>Share of tasks that fail at random, besides those with the fail marker.</summary>
     public double TaskFailRate { get; set; }
 
