@@ -9,7 +9,9 @@ public sealed class EmulatorOptions
 
     /// <summary>"user:password" the proxy host demands (407 without it); null or empty = an open proxy.</summary>
     public string? ProxyCredential { get; set; }
-    public string ApiKey { get; set; } = "kling-emulator-key";
+
+    /// <summary>The key it accepts: random for each instance unless given (a fixed, public key would open any emulator left running).</summary>
+    public string ApiKey { get; set; } = "kling-emu-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 
     /// <summary>Seconds from submission to completion.</summary>
     public double TaskSeconds { get; set; } = 3;
