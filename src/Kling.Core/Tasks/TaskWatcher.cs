@@ -95,6 +95,20 @@ namespace Kling.Core.Tasks
             }
         }
 
+        /// <summary>
+        /// For a task still watched whose latest status checks failed (each after the client's own tries): how many in a
+        /// row, and the last failure; null when its latest check read its status, or none has ended yet.
+        /// </summary>
+        public (int InARow, GatewayException Last)? FailedChecks(string taskId)
+        {
+            lock (gate)
+            {
+                return watched.TryGetValue(taskId, out Entry? entry) && entry.Failures > 0 && entry.LastFailure != null
+                    ? (entry.Failures, entry.LastFailure)
+                    : ((int, GatewayException)?)null;
+            }
+        }
+
         /// <summary>When the last still-running task is expected to finish, when the gateway gave estimates.</summary>
         public DateTimeOffset? ExpectedEnd()
         {
@@ -208,6 +222,7 @@ namespace Kling.Core.Tasks
             {
                 failedCall = ex.IsTransient;
                 done = failedCall ? null : new PollOutcome(entry.Task, ex);
+                entry.LastFailure = ex;
             }
             catch (OperationCanceledException)
             {
@@ -245,6 +260,7 @@ namespace Kling.Core.Tasks
                 else
                 {
                     entry.Failures = 0;
+                    entry.LastFailure = null;
                     entry.NextPoll = schedule.NextPoll(entry.Task, DateTimeOffset.UtcNow);
                 }
             }
@@ -289,6 +305,9 @@ namespace Kling.Core.Tasks
 
             /// <summary>Status calls in a row that failed for a transient reason.</summary>
             public int Failures { get; set; }
+
+            /// <summary>The failure of the latest status call, while it failed (for the message of a wait that runs out).</summary>
+            public GatewayException? LastFailure { get; set; }
         }
     }
 }
