@@ -52,6 +52,30 @@ public sealed class ReadsTests
         Assert.Equal("***", task.ErrorCode);
     }
 
+    [Fact]
+    public async Task A_reason_phrase_that_echoes_the_key_is_not_traced()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        Task server = Task.Run(async () =>
+        {
+            using System.Net.Sockets.TcpClient connection = await listener.AcceptTcpClientAsync();
+            using System.Net.Sockets.NetworkStream stream = connection.GetStream();
+            var request = new byte[65536];
+            int read = await stream.ReadAsync(request);
+            byte[] reply = System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 404 No such task for {Key}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}");
+            await stream.WriteAsync(reply);
+        });
+        var trace = new List<string>();
+        var client = new KlingClient(new GatewaySettings(new Uri($"http://127.0.0.1:{port}/"), GatewaySettings.ToSecureString(Key), "test"), line => { lock (trace) { trace.Add(line); } });
+        await Assert.ThrowsAsync<GatewayException>(() => client.GetTaskAsync("task_x", CancellationToken.None));
+        await server;
+        listener.Stop();
+        Assert.Contains(trace, line => line.StartsWith("404 No such task for *** from GET", StringComparison.Ordinal));
+        Assert.DoesNotContain(trace, line => line.Contains(Key, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("1301", "failed", TaskFailureKind.ContentRefused)]
     [InlineData("1300", null, TaskFailureKind.ContentRefused)]

@@ -136,7 +136,7 @@ namespace Kling.Core.Gateway
                     retryAfter = RetryAfter.Parse(string.Join(",", raw), DateTimeOffset.UtcNow);
                 }
 
-                Log($"{(int)response.StatusCode} {response.ReasonPhrase} from {method} {uri.AbsolutePath}");
+                Log($"{(int)response.StatusCode} {Redact(response.ReasonPhrase)} from {method} {uri.AbsolutePath}");
                 return new GatewayReply(response.StatusCode, body, retryAfter);
             }
         }
