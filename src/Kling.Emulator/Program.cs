@@ -49,7 +49,8 @@ for (int i = 0; i < args.Length; i++)
 
 // The stop signal exists before the hosts start, so a SIGTERM or Ctrl+C at any moment ends the run cleanly (exit 0). Each
 // handler cancels the signal's default action (the runtime's own shutdown) and only asks the run below to end; the token
-// source is never disposed, as a signal may still come while the process ends.
+// source is never disposed, as a signal may still come while the process ends. (The web hosts' console lifetimes see
+// these signals too, but stop only their own host.)
 var stop = new CancellationTokenSource();
 using PosixSignalRegistration onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
