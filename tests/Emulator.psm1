@@ -8,11 +8,16 @@ function Start-KlingEmulator {
     param(
         [string] $EmulatorPath = (Join-Path $PSScriptRoot '../out/emulator/Kling.Emulator.dll'),
         [double] $TaskSeconds = 1,
-        [string[]] $ExtraArgument = @()
+        [string[]] $ExtraArgument = @(),
+        # Variables set for the emulator's process only (ASPNETCORE_URLS, say, to check it stays on loopback).
+        [hashtable] $Environment = @{},
+        [string] $WorkingDirectory
     )
     $dll = (Resolve-Path $EmulatorPath).ProviderPath
     $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in @($dll, '--task-seconds', [string]$TaskSeconds, '--parent-pid', [string]$PID) + $ExtraArgument) { $psi.ArgumentList.Add($a) }
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string] $Environment[$k] }
+    if ($WorkingDirectory) { $psi.WorkingDirectory = $WorkingDirectory }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.RedirectStandardInput = $true
@@ -20,7 +25,7 @@ function Start-KlingEmulator {
     $process = [System.Diagnostics.Process]::Start($psi)
     $lineTask = $process.StandardOutput.ReadLineAsync()
     if (-not $lineTask.Wait([TimeSpan]::FromSeconds(30)) -or -not $lineTask.Result) {
-        $err = if ($process.HasExited) { $process.StandardError.ReadToEnd() } else { '' }
+        $err = if ($process.WaitForExit(5000)) { $process.StandardError.ReadToEnd() } else { '' }
         try { $process.Kill() } catch { }
         throw "The Kling emulator did not start: $err"
     }

@@ -39,6 +39,13 @@ namespace Kling.Core
 
         public string? ErrorCode { get; set; }
 
+        /// <summary>
+        /// For a failed task, which kind of failure it was when the gateway's code or message tells: the content refused
+        /// (moderation, safety, policy) or the gateway failing (internal error, timeout, upstream); null otherwise.
+        /// </summary>
+        public TaskFailureKind? FailureKind =>
+            string.Equals(Status, KlingTaskStatus.Failed, StringComparison.OrdinalIgnoreCase) ? TaskFailureKinds.Of(ErrorCode, Error) : (TaskFailureKind?)null;
+
         /// <summary>The 1-based pipeline row this task was submitted from (0 when unknown).</summary>
         public int Row { get; set; }
 

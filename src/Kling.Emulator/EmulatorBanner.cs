@@ -5,11 +5,12 @@ internal static class EmulatorBanner
 {
     public const string Usage =
         """
-        kling-emulator: a local stand-in for the Kling gateway, on 127.0.0.1 only. Nothing is sent anywhere and nothing is billed.
+        kling-emulator: a local stand-in for the Kling gateway, on 127.0.0.1 only (whatever ASPNETCORE_URLS, Kestrel__*
+        variables or an appsettings.json say). Nothing is sent anywhere and nothing is billed.
 
         Options:
           --port N            the gateway's port (default: a free one)
-          --api-key K         the key it accepts (default: kling-emulator-key)
+          --api-key K         the key it accepts (default: a random key for each start, printed when it starts)
           --task-seconds S    how long a task runs before it completes (default: 3)
           --balance N         submissions accepted before it answers 402 (default: unlimited)
           --latency-ms N      a delay added to every answer

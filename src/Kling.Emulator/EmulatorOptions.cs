@@ -9,7 +9,9 @@ public sealed class EmulatorOptions
 
     /// <summary>"user:password" the proxy host demands (407 without it); null or empty = an open proxy.</summary>
     public string? ProxyCredential { get; set; }
-    public string ApiKey { get; set; } = "kling-emulator-key";
+
+    /// <summary>The key it accepts: random for each instance unless given (a fixed, public key would open any emulator left running).</summary>
+    public string ApiKey { get; set; } = "kling-emu-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 
     /// <summary>Seconds from submission to completion.</summary>
     public double TaskSeconds { get; set; } = 3;
@@ -71,6 +73,15 @@ public sealed class EmulatorOptions
     public double Task500Rate { get; set; }
     public double TaskResetRate { get; set; }
     public double TaskTruncateRate { get; set; }
+
+    /// <summary>
+    /// A failed task's error.message instead of the moderation message in the language asked for; "{key}" in it stands for
+    /// the key the status call carried, as a careless gateway that echoes its caller's token writes it.
+    /// </summary>
+    public string? FailMessage { get; set; }
+
+    /// <summary>A failed task's error.code (a number when it reads as one) instead of 1301; "{key}" as in <see cref="FailMessage"/>.</summary>
+    public string? FailCode { get; set; }
 
     /// <summary>Share of tasks that fail at random, besides those with the fail marker.</summary>
     public double TaskFailRate { get; set; }

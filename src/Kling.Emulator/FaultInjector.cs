@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using static Kling.Emulator.Responses;
 
 namespace Kling.Emulator;
@@ -6,11 +8,20 @@ namespace Kling.Emulator;
 /// <summary>How an injected or random <see cref="Fault"/> answers a request in place of the normal handling.</summary>
 internal static class FaultInjector
 {
-    /// <summary>Answers with the fault: an error status, a dropped connection, a cut-off 200 or a redirect.</summary>
+    /// <summary>Answers with the fault: an error status, a dropped connection, a cut-off 200, a redirect, a given body, or never.</summary>
     public static async Task ApplyFaultAsync(HttpContext context, Fault fault)
     {
         switch (fault.Kind.ToLowerInvariant())
         {
+            case "hold":
+                await HoldAsync(context);
+                return;
+            case "reply":
+                // Whatever a gateway may answer with a 200 (a balance of "N/A", a shape no document shows), byte for byte.
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await context.Response.WriteAsync(fault.Body ?? string.Empty);
+                return;
             case "reset":
                 context.Abort();
                 return;
@@ -32,6 +43,21 @@ internal static class FaultInjector
                 string type = fault.Type ?? TypeFor(fault.Status);
                 await ErrorAsync(context, fault.Status, type, fault.Message ?? DefaultMessage(fault.Status), fault.RetryAfter);
                 return;
+        }
+    }
+
+    /// <summary>A gateway that never answers: the request is held until the client hangs up or the emulator stops.</summary>
+    private static async Task HoldAsync(HttpContext context)
+    {
+        CancellationToken stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            context.Abort();
         }
     }
 

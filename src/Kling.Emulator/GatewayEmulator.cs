@@ -4,7 +4,7 @@ namespace Kling.Emulator;
 /// A local stand-in for the xcompute gateway (API.md): submissions with the documented validation and errors,
 /// tasks that progress over time and complete or fail, image upload, and result files on a second host
 /// (the "storage" host) with expiring signed links and Range support, plus a forward proxy. Faults can be injected
-/// per route. Everything binds to 127.0.0.1 only. Each host has its own class over one <see cref="EmulatorState"/>.
+/// per route. Everything binds to 127.0.0.1 only, whatever the configuration says. Each host has its own class over one <see cref="EmulatorState"/>.
 /// </summary>
 public sealed class GatewayEmulator : IAsyncDisposable
 {
@@ -54,16 +54,25 @@ public sealed class GatewayEmulator : IAsyncDisposable
     public static async Task<GatewayEmulator> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
     {
         var emulator = new GatewayEmulator(options);
-        emulator.storage = await emulator.storageHost.StartAsync(options.StoragePort, cancellationToken);
-        emulator.StorageUri = emulator.storage.Uri;
+        try
+        {
+            emulator.storage = await emulator.storageHost.StartAsync(options.StoragePort, cancellationToken);
+            emulator.StorageUri = emulator.storage.Uri;
 
-        // The gateway hands out links to the storage host, so it starts once that host's address is known.
-        emulator.gatewayHost = new GatewayHost(emulator.state, emulator.StorageUri, new ControlEndpoints(emulator, emulator.state));
-        emulator.gateway = await emulator.gatewayHost.StartAsync(options.Port, cancellationToken);
-        emulator.GatewayUri = emulator.gateway.Uri;
-        emulator.proxy = await emulator.proxyHost.StartAsync(options.ProxyPort, cancellationToken);
-        emulator.ProxyUri = emulator.proxy.Uri;
-        return emulator;
+            // The gateway hands out links to the storage host, so it starts once that host's address is known.
+            emulator.gatewayHost = new GatewayHost(emulator.state, emulator.StorageUri, new ControlEndpoints(emulator, emulator.state));
+            emulator.gateway = await emulator.gatewayHost.StartAsync(options.Port, cancellationToken);
+            emulator.GatewayUri = emulator.gateway.Uri;
+            emulator.proxy = await emulator.proxyHost.StartAsync(options.ProxyPort, cancellationToken);
+            emulator.ProxyUri = emulator.proxy.Uri;
+            return emulator;
+        }
+        catch
+        {
+            // A host that could not start (a port in use, an address off loopback) takes the ones already started with it.
+            await emulator.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The exact bytes the storage host serves for a task's video, for byte-exact checks.</summary>

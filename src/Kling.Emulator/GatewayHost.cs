@@ -203,11 +203,25 @@ internal sealed class GatewayHost
             return;
         }
 
-        await WriteJsonAsync(context, new { code = 200, data = TaskData(task, state.Clock.Now, language) });
+        await WriteJsonAsync(context, new { code = 200, data = TaskData(task, state.Clock.Now, () => FailureOf(context, language)) });
     }
 
-    /// <summary>The task as GET /v1/tasks/{id} reports it at <paramref name="now"/>: pending, processing, failed (its message in the language asked for) or completed with its links.</summary>
-    private object TaskData(EmulatedTask task, DateTimeOffset now, string? language)
+    /// <summary>
+    /// A failed task's error: code 1301 and the moderation message in the language asked for, or the failCode and
+    /// failMessage options (with "{key}" in either standing for the key this call carried, echoed as a careless gateway would).
+    /// </summary>
+    private object FailureOf(HttpContext context, string? language)
+    {
+        EmulatorOptions now = state.Snapshot();
+        string key = context.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+        string message = now.FailMessage?.Replace("{key}", key, StringComparison.Ordinal) ?? TaskLanguage.ModerationFailed(language);
+        string? given = now.FailCode?.Replace("{key}", key, StringComparison.Ordinal);
+        object code = given == null ? 1301 : long.TryParse(given, NumberStyles.Integer, CultureInfo.InvariantCulture, out long number) ? number : given;
+        return new { code, message };
+    }
+
+    /// <summary>The task as GET /v1/tasks/{id} reports it at <paramref name="now"/>: pending, processing, failed (with <paramref name="failure"/>'s error) or completed with its links.</summary>
+    private object TaskData(EmulatedTask task, DateTimeOffset now, Func<object> failure)
     {
         double elapsed = (now - task.Created).TotalSeconds;
         long created = task.Created.ToUnixTimeSeconds();
@@ -224,7 +238,7 @@ internal sealed class GatewayHost
         int actual = (int)Math.Max(1, Math.Round(task.Seconds));
         if (task.Fails)
         {
-            return new { id = task.Id, status = "failed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = (object?)null, error = new { code = 1301, message = TaskLanguage.ModerationFailed(language) } };
+            return new { id = task.Id, status = "failed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = (object?)null, error = failure() };
         }
 
         // Links expire resultTtl after completion, or (freshLinks) after this very read, like a gateway that signs on read.

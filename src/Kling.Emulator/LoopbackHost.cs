@@ -3,12 +3,14 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Kling.Emulator;
 
 /// <summary>
-/// One of the emulator's web servers, on 127.0.0.1 only: every request outside /_emulator is recorded in the shared
+/// One of the emulator's web servers, on 127.0.0.1 only (whatever the environment's ASP.NET Core configuration says; it
+/// refuses to run anywhere else): every request outside /_emulator is recorded in the shared
 /// state (host name, headers, JSON body) with the status it got, before the host's own routes see it.
 /// </summary>
 internal sealed class LoopbackHost : IAsyncDisposable
@@ -33,7 +35,23 @@ internal sealed class LoopbackHost : IAsyncDisposable
 
     public static async Task<LoopbackHost> StartAsync(EmulatorState state, string name, int port, Action<WebApplication> map, CancellationToken cancellationToken)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(GatewayEmulator).Assembly.GetName().Name });
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(GatewayEmulator).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Where it listens comes from this code only. The configuration the builder gathered could move it off loopback
+        // (ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS with ASPNETCORE_PREFERHOSTINGURLS, Kestrel__Endpoints__* variables,
+        // an appsettings.json in the current folder), and the emulator reads none of it, so it is dropped.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [WebHostDefaults.PreferHostingUrlsKey] = "false",
+            [WebHostDefaults.ServerUrlsKey] = string.Empty,
+            [WebHostDefaults.HttpPortsKey] = string.Empty,
+            [WebHostDefaults.HttpsPortsKey] = string.Empty,
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -44,7 +62,16 @@ internal sealed class LoopbackHost : IAsyncDisposable
         host.app.Use(host.RecordAsync);
         map(host.app);
         await host.app.StartAsync(cancellationToken);
-        host.Uri = new Uri(host.app.Urls.First());
+        string[] bound = host.app.Urls.ToArray();
+        string? outside = LoopbackAddresses.FirstOutside(bound);
+        if (outside != null)
+        {
+            await host.app.StopAsync(CancellationToken.None);
+            await host.app.DisposeAsync();
+            throw new NotLoopbackException($"the {name} host would listen on {outside}, not on loopback (127.0.0.1 or ::1) only, so the emulator does not start.");
+        }
+
+        host.Uri = new Uri(bound[0]);
         return host;
     }
 

@@ -9,7 +9,9 @@ using Kling.Emulator;
 //     [--latency-ms N] [--fail-marker TEXT] [--parent-pid PID] [--exit-on-stdin-eof] [--json-only] [--help]
 // Once listening it prints one JSON line {"gateway":...,"storage":...,"proxy":...,"apiKey":...} (what programs read:
 // tests/Emulator.psm1 takes the first line), then, unless --json-only, a few lines for people saying how to connect.
-// It runs until Ctrl+C, SIGTERM, the parent process exiting, or (with --exit-on-stdin-eof) the end of standard input.
+// It runs until Ctrl+C, SIGTERM, the parent process exiting, or (with --exit-on-stdin-eof) the end of standard input,
+// then exits 0. It listens on 127.0.0.1 only, whatever ASP.NET Core configuration its environment or folder holds, and
+// exits 1 with a message instead of listening anywhere else. Without --api-key its key is random for each start.
 var options = new EmulatorOptions();
 int? parentPid = null;
 bool exitOnStdinEof = false;
@@ -45,71 +47,94 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-await using GatewayEmulator emulator = await GatewayEmulator.StartAsync(options);
-Console.WriteLine(JsonSerializer.Serialize(new
-{
-    gateway = emulator.GatewayUri.ToString().TrimEnd('/'),
-    storage = emulator.StorageUri.ToString().TrimEnd('/'),
-    proxy = emulator.ProxyUri.ToString().TrimEnd('/'),
-    apiKey = emulator.ApiKey,
-}));
-if (!jsonOnly)
-{
-    Console.WriteLine(EmulatorBanner.HowToConnect(emulator.GatewayUri.ToString().TrimEnd('/'), emulator.ApiKey));
-}
+// The stop signal exists before the hosts start, so a SIGTERM or Ctrl+C at any moment ends the run cleanly (exit 0). Each
+// handler cancels the signal's default action (the runtime's own shutdown) and only asks the run below to end; the token
+// source is never disposed, as a signal may still come while the process ends. (The web hosts' console lifetimes see
+// these signals too, but stop only their own host.)
+var stop = new CancellationTokenSource();
+using PosixSignalRegistration onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-Console.Out.Flush();
-
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-// The web hosts' console lifetimes swallow SIGINT and SIGTERM (they stop only themselves), so listen for them here too.
-using PosixSignalRegistration onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => stop.Cancel());
-using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => stop.Cancel());
-if (exitOnStdinEof)
-{
-    _ = Task.Run(async () =>
-    {
-        while (await Console.In.ReadLineAsync() != null)
-        {
-        }
-
-        stop.Cancel();
-    });
-}
-
-if (parentPid.HasValue)
-{
-    _ = Task.Run(async () =>
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                using Process parent = Process.GetProcessById(parentPid.Value);
-                if (parent.HasExited)
-                {
-                    break;
-                }
-            }
-            catch (ArgumentException)
-            {
-                break;
-            }
-
-            await Task.Delay(1000);
-        }
-
-        stop.Cancel();
-    });
-}
-
+GatewayEmulator emulator;
 try
 {
-    await Task.Delay(Timeout.Infinite, stop.Token);
+    emulator = await GatewayEmulator.StartAsync(options);
 }
-catch (OperationCanceledException)
+catch (Exception ex) when (ex is NotLoopbackException or IOException)
 {
+    Console.Error.WriteLine($"kling-emulator: {ex.Message}");
+    return 1;
+}
+
+await using (emulator)
+{
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        gateway = emulator.GatewayUri.ToString().TrimEnd('/'),
+        storage = emulator.StorageUri.ToString().TrimEnd('/'),
+        proxy = emulator.ProxyUri.ToString().TrimEnd('/'),
+        apiKey = emulator.ApiKey,
+    }));
+    if (!jsonOnly)
+    {
+        Console.WriteLine(EmulatorBanner.HowToConnect(emulator.GatewayUri.ToString().TrimEnd('/'), emulator.ApiKey));
+    }
+
+    Console.Out.Flush();
+    if (exitOnStdinEof)
+    {
+        _ = Task.Run(async () =>
+        {
+            while (await Console.In.ReadLineAsync() != null)
+            {
+            }
+
+            stop.Cancel();
+        });
+    }
+
+    if (parentPid.HasValue)
+    {
+        _ = Task.Run(() => WatchParentAsync(parentPid.Value, stop));
+    }
+
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+    }
 }
 
 return 0;
+
+void Stop(PosixSignalContext signal)
+{
+    signal.Cancel = true;
+    stop.Cancel();
+}
+
+// Ends the run once the parent process (a test run, a script) is gone.
+static async Task WatchParentAsync(int pid, CancellationTokenSource stop)
+{
+    while (!stop.IsCancellationRequested)
+    {
+        try
+        {
+            using Process parent = Process.GetProcessById(pid);
+            if (parent.HasExited)
+            {
+                break;
+            }
+        }
+        catch (ArgumentException)
+        {
+            break;
+        }
+
+        await Task.Delay(1000);
+    }
+
+    stop.Cancel();
+}

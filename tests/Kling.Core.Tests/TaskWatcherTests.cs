@@ -180,8 +180,8 @@ public sealed class TaskWatcherTests : IAsyncLifetime
         Assert.True(answer.IsCompleted);
 
         // The wait times out while the answer "completed" is on its way to the watcher.
-        IReadOnlyList<KlingTask> givenUp = watcher.GiveUp();
-        Assert.Equal(new[] { submitted.TaskId }, givenUp.Select(t => t.TaskId));
+        var givenUp = watcher.GiveUp();
+        Assert.Equal(new[] { submitted.TaskId }, givenUp.Select(t => t.Task.TaskId));
         Assert.Equal(0, watcher.Pending);
         Assert.Equal(0, watcher.Outstanding);
 

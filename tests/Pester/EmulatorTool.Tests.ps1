@@ -51,6 +51,7 @@ Describe 'kling-emulator, the .NET tool' {
         # The first line stays machine-readable (tests/Emulator.psm1 reads it); the words for people follow.
         $info = $lines[0] | ConvertFrom-Json
         $info.gateway | Should -BeLike 'http://127.0.0.1:*'
+        $info.apiKey | Should -BeLike 'kling-emu-*'
         $text = $lines -join "`n"
         $text | Should -BeLike "*Gateway URL: $($info.gateway)*"
         $text | Should -BeLike "*API key:     $($info.apiKey)*"
@@ -64,9 +65,14 @@ Describe 'kling-emulator, the .NET tool' {
         ($files.Name | Sort-Object) | Should -Be @('dawn.mp4', 'dusk.mp4', 'noon.mp4')
         (Get-KlingBalance).Used | Should -Be 3
 
-        # It stops on SIGTERM (and Ctrl+C), as a service or a terminal stops it.
+        # It stops on SIGTERM (and Ctrl+C), as a service or a terminal stops it: cleanly, with exit code 0.
         if ($IsWindows) { $process.Kill() }
         else { & kill -TERM $process.Id }
         $process.WaitForExit(15000) | Should -BeTrue
+        if (-not $IsWindows) {
+            $stderr = $process.StandardError.ReadToEnd()
+            $process.ExitCode | Should -Be 0 -Because $stderr
+            $stderr | Should -Not -BeLike '*Unhandled exception*'
+        }
     }
 }

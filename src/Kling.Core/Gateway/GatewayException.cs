@@ -53,7 +53,7 @@ namespace Kling.Core.Gateway
         /// <summary>True when the failure was an image upload's (nothing was submitted or billed).</summary>
         public bool DuringUpload { get; set; }
 
-        /// <summary>True when the gateway answered HTTP 200 but said "success": false (a failed lookup, with its message).</summary>
+        /// <summary>True when the gateway answered HTTP 200 without what was asked: "success": false (a failed lookup, with its message), or a balance that does not read.</summary>
         public bool Unsuccessful { get; set; }
 
         /// <summary>True when a download host refused a result link as expired or invalid.</summary>

@@ -57,6 +57,15 @@ namespace Kling.Core.Gateway
             return key.Length < 4 ? text! : text!.Replace(key, "***");
         }
 
+        /// <summary>A reply body without the key in any of its strings (see <see cref="ReplyRedaction"/>).</summary>
+        private string RedactReply(string body) => settings.HasKey ? ReplyRedaction.Redact(body, settings.RevealKey()) : body;
+
+        /// <summary>
+        /// True for a call whose failure may leave money spent: a POST (a submission; an upload's failure is reported as its
+        /// own). A GET that got no answer, or lost its connection, read nothing and billed nothing.
+        /// </summary>
+        private static bool MayBill(HttpMethod method) => method == HttpMethod.Post;
+
         /// <summary>A reply body short enough for a message, without the key.</summary>
         public string Excerpt(string body)
         {
@@ -99,17 +108,19 @@ namespace Kling.Core.Gateway
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new GatewayException(GatewayErrorKind.Timeout, $"{method} {uri.AbsolutePath} got no answer within {settings.RequestTimeout.TotalSeconds:0} s.") { OutcomeUnknown = true };
+                string read = MayBill(method) ? string.Empty : " Nothing is billed by a read: run it again later, or give the gateway more time with Connect-Kling -TimeoutSec.";
+                throw new GatewayException(GatewayErrorKind.Timeout, $"{method} {uri.AbsolutePath} got no answer within {settings.RequestTimeout.TotalSeconds:0} s.{read}") { OutcomeUnknown = MayBill(method) };
             }
             catch (HttpRequestException ex)
             {
                 bool neverSent = NeverConnected(ex);
-                throw new GatewayException(GatewayErrorKind.Network, $"{method} {uri.AbsolutePath} failed: {Redact(ex.Message)}", inner: ex) { OutcomeUnknown = !neverSent };
+                throw new GatewayException(GatewayErrorKind.Network, $"{method} {uri.AbsolutePath} failed: {Redact(ex.Message)}", inner: ex) { OutcomeUnknown = !neverSent && MayBill(method) };
             }
 
             using (response)
             {
-                string body = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                // The key is taken out where the gateway's words come in, so nothing read from them can carry it.
+                string body = response.Content == null ? string.Empty : RedactReply(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
                 TimeSpan? retryAfter = null;
                 if (response.Headers.RetryAfter != null)
                 {
@@ -125,7 +136,7 @@ namespace Kling.Core.Gateway
                     retryAfter = RetryAfter.Parse(string.Join(",", raw), DateTimeOffset.UtcNow);
                 }
 
-                Log($"{(int)response.StatusCode} {response.ReasonPhrase} from {method} {uri.AbsolutePath}");
+                Log($"{(int)response.StatusCode} {Redact(response.ReasonPhrase)} from {method} {uri.AbsolutePath}");
                 return new GatewayReply(response.StatusCode, body, retryAfter);
             }
         }

@@ -101,13 +101,16 @@ namespace Kling.Core.Tasks
         /// <summary>
         /// Stops watching the tasks still watched and hands them back (a wait that timed out): a status call under way for
         /// one of them queues nothing, so each task added is either taken or handed back here, never both. They no longer
-        /// count as <see cref="Outstanding"/>.
+        /// count as <see cref="Outstanding"/>. Each comes with its latest failed status checks in a row (how many, the last
+        /// failure; null when its latest check read its status).
         /// </summary>
-        public IReadOnlyList<KlingTask> GiveUp()
+        public IReadOnlyList<(KlingTask Task, (int InARow, GatewayException Last)? FailedChecks)> GiveUp()
         {
             lock (gate)
             {
-                List<KlingTask> left = watched.Values.Select(e => e.Task).ToList();
+                var left = watched.Values
+                    .Select(e => (e.Task, e.Failures > 0 && e.LastFailure != null ? (e.Failures, e.LastFailure) : ((int, GatewayException)?)null))
+                    .ToList();
                 outcomes.Abandoned(left.Count);
                 watched.Clear();
                 unpolled = 0;
@@ -231,6 +234,7 @@ namespace Kling.Core.Tasks
             {
                 failedCall = ex.IsTransient;
                 done = failedCall ? null : new PollOutcome(entry.Task, ex);
+                entry.LastFailure = ex;
             }
             catch (OperationCanceledException)
             {
@@ -287,6 +291,7 @@ namespace Kling.Core.Tasks
                 else
                 {
                     entry.Failures = 0;
+                    entry.LastFailure = null;
                     entry.NextPoll = schedule.NextPoll(entry.Task, DateTimeOffset.UtcNow);
                 }
 
@@ -333,6 +338,9 @@ namespace Kling.Core.Tasks
 
             /// <summary>Status calls in a row that failed for a transient reason.</summary>
             public int Failures { get; set; }
+
+            /// <summary>The failure of the latest status call, while it failed (for the message of a wait that runs out).</summary>
+            public GatewayException? LastFailure { get; set; }
         }
     }
 }

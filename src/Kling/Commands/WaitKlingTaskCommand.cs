@@ -90,11 +90,9 @@ namespace Kling.Commands
                 if (remaining <= TimeSpan.Zero)
                 {
                     // Given up on, each is reported once: one that finishes now is neither written nor queued as well.
-                    foreach (KlingTask task in watcher.GiveUp())
+                    foreach (var (task, failedChecks) in watcher.GiveUp())
                     {
-                        var timeout = new TimeoutException(
-                            $"Task {task.TaskId}{(task.Name != null ? " ('" + task.Name + "')" : string.Empty)} was still {task.Status} after {Timeout} s; it is not lost: wait again with Wait-KlingTask -TaskId {task.TaskId}.");
-                        WriteError(new ErrorRecord(timeout, "WaitTimedOut", ErrorCategory.OperationTimeout, task));
+                        WriteError(KlingErrors.WaitTimedOut(task, Timeout, failedChecks));
                     }
 
                     break;
@@ -144,7 +142,7 @@ namespace Kling.Commands
             else
             {
                 failed++;
-                WriteError(TaskFailedRecord(outcome.Task));
+                WriteError(KlingErrors.TaskFailed(outcome.Task));
             }
         }
 
@@ -164,18 +162,6 @@ namespace Kling.Commands
                 PercentComplete = total == 0 ? 0 : (int)((completed + failed) * 100L / total),
             };
             WriteProgress(record);
-        }
-
-        private static ErrorRecord TaskFailedRecord(KlingTask task)
-        {
-            string reason = task.Error ?? "no reason given";
-            string code = task.ErrorCode != null ? $" (code {task.ErrorCode})" : string.Empty;
-            var failure = new GatewayException(
-                GatewayErrorKind.TaskFailed,
-                $"Task {task.TaskId}{(task.Name != null ? " ('" + task.Name + "')" : string.Empty)} ended {task.Status}{code}: {reason}",
-                errorCode: task.ErrorCode,
-                gatewayMessage: task.Error);
-            return new ErrorRecord(failure, "TaskFailed", ErrorCategory.InvalidResult, task);
         }
     }
 }
