@@ -210,7 +210,7 @@ namespace Kling.Commands
         {
             slot.TakeOverPartial();
             queue ??= new DownloadQueue(Client, ThrottleLimit, Cancellation);
-            var job = new DownloadJob(task, index, url, slot.Path) { Claim = slot.Claim };
+            var job = new DownloadJob(task, index, url, slot.Path) { Claim = slot.Claim, SavedMeanwhile = slot.SavedMeanwhile };
             report!.Started(job, slot);
             queue.Start(job);
         }
