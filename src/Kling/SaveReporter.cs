@@ -73,6 +73,10 @@ namespace Kling.Commands
                 case GatewayException ex:
                     cmdlet.WriteGatewayError(ex, job.Task);
                     break;
+                case LocalFileException ex when ex.NotIndexedVideo:
+                    // The video is whole, under its temporary name: what failed is the note that it is this task's.
+                    cmdlet.WriteError(new ErrorRecord(ex, "SavedFileIndexFailed", ex.AccessDenied ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, job.Task));
+                    break;
                 case LocalFileException ex:
                     // The disk's failure, not the download's: that file's error, at once.
                     cmdlet.WriteError(new ErrorRecord(ex, "FileWriteFailed", ex.AccessDenied ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, job.Task));
@@ -133,12 +137,9 @@ namespace Kling.Commands
                 cmdlet.WriteWarning($"{Path.Combine(folder, slot.TakenMeanwhile)} was saved by another task while this one downloaded; it is kept, and the video of task {outcome.Job.TaskId} goes to {slot.FinalName}.");
             }
 
-            if (slot.IndexError != null)
-            {
-                cmdlet.WriteWarning($"Could not note {outcome.Path} in {SavedFileIndex.FileName} ({slot.IndexError}); a rerun will save that video under another name.");
-            }
-
-            cmdlet.WriteVerbose($"Saved {outcome.Bytes} bytes to {outcome.Path}.");
+            cmdlet.WriteVerbose(slot.SavedByOther
+                ? $"{outcome.Path} was saved with the video of task {outcome.Job.TaskId} by another process while this one waited for it; not downloaded again."
+                : $"Saved {outcome.Bytes} bytes to {outcome.Path}.");
             cmdlet.WriteObject(Tag(new FileInfo(outcome.Path), outcome.Job.Task));
         }
 

@@ -248,7 +248,7 @@ public sealed class DownloadTests : IAsyncLifetime
         string target = Path.Combine(folder, "blocked.mp4");
         Directory.CreateDirectory(target + ".partial");
         var error = await Assert.ThrowsAsync<LocalFileException>(() => Client().Downloads.DownloadAsync(server.Uri, target, null, CancellationToken.None));
-        Assert.Equal(1, calls);
+        Assert.Equal(0, calls); // the temporary file is taken before anything is asked of the host
         Assert.Contains(target + ".partial", error.Message);
         Assert.True(Directory.Exists(target + ".partial"));
     }

@@ -104,7 +104,71 @@ Import-Module '$ModulePath'
         Test-Path -LiteralPath (Join-Path $dest 'full.mp4') | Should -BeFalse
     }
 
-    It 'reports a temporary file it cannot open as PermissionDenied or WriteError at once, after one download request' {
+    It 'a disk that fills up as the index is written: the error names the index, and a rerun finishes that video without a download or a _2' {
+        # A small tmpfs, filled so that the video fits and the line in .kling-saved.jsonl does not: root on Linux only (CI).
+        $root = if ($IsLinux) { (& id -u) -eq '0' } else { $false }
+        if (-not $root) {
+            Set-ItResult -Skipped -Because 'mounting a small tmpfs (a disk that fills up) needs root on Linux'
+            return
+        }
+
+        $mount = Join-Path $TestDrive ('tmpfs-' + [guid]::NewGuid().ToString('n'))
+        New-Item -ItemType Directory $mount | Out-Null
+        $mounted = & mount -t tmpfs -o size=1m tmpfs $mount 2>&1
+        if ($LASTEXITCODE -ne 0) {
+            Set-ItResult -Skipped -Because "a tmpfs could not be mounted here ($mounted)"
+            return
+        }
+
+        try {
+            $task = New-CompletedTask -Name 'indexed'
+            Reset-Emulator $emu -Config @{ videoBytes = 300000 }
+            $dest = Join-Path $mount 'videos'
+            New-Item -ItemType Directory $dest | Out-Null
+            # tmpfs counts whole pages: leave room for exactly the video's pages, none for the index's first one.
+            $page = 4096
+            $videoRoom = [math]::Ceiling(300000 / $page) * $page
+            $filler = Join-Path $mount 'filler'
+            [IO.File]::WriteAllBytes($filler, [byte[]]::new([IO.DriveInfo]::new($mount).AvailableFreeSpace - $videoRoom))
+            [IO.DriveInfo]::new($mount).AvailableFreeSpace | Should -Be $videoRoom
+
+            $file = $task | Save-KlingVideo -Path $dest -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warns -WarningAction SilentlyContinue
+            $file | Should -BeNullOrEmpty
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'SavedFileIndexFailed,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'WriteError'
+            $errs[0].TargetObject.TaskId | Should -Be $task.TaskId
+            $partial = Join-Path $dest "indexed.mp4.$($task.TaskId).partial"
+            $errs[0].Exception.Message | Should -BeLike "*$(Join-Path $dest '.kling-saved.jsonl')*"
+            $errs[0].Exception.Message | Should -BeLike "*$partial*"
+            # The complete video waits under its temporary name; nothing stands under the final one.
+            (Get-Item -LiteralPath $partial).Length | Should -Be 300000
+            Test-Path -LiteralPath (Join-Path $dest 'indexed.mp4') | Should -BeFalse
+            (Get-FileDownload).Count | Should -Be 1
+
+            Remove-Item -LiteralPath $filler
+            $again = $task | Save-KlingVideo -Path $dest -ErrorVariable errs2 -ErrorAction SilentlyContinue -WarningVariable warns2 -WarningAction SilentlyContinue
+            $errs2 | Should -BeNullOrEmpty
+            $warns2 | Should -BeNullOrEmpty
+            $again.Name | Should -Be 'indexed.mp4'
+            $again.Length | Should -Be 300000
+            # The rerun asked only whether the bytes on disk are the whole file: none came down again.
+            $downloads = @(Get-FileDownload)
+            $downloads.Count | Should -Be 2
+            Get-HeaderValue $downloads[1] 'Range' | Should -Be 'bytes=300000-'
+            @(Get-ChildItem -LiteralPath $dest -Filter '*.mp4').Name | Should -Be 'indexed.mp4'
+            Get-ChildItem -LiteralPath $dest -Filter '*.partial' | Should -BeNullOrEmpty
+            Test-SameBytes $again.FullName $task | Should -BeTrue
+            # And the next run finds it saved.
+            ($task | Save-KlingVideo -Path $dest).FullName | Should -Be $again.FullName
+            (Get-FileDownload).Count | Should -Be 3 # the reference download of Test-SameBytes, and no other
+        }
+        finally {
+            & umount $mount
+        }
+    }
+
+    It 'reports a temporary file it cannot open as PermissionDenied or WriteError at once, before any download request' {
         $task = New-CompletedTask -Name 'blocked'
         Reset-Emulator $emu -Config @{ videoBytes = 300000 }
         # A directory where the temporary file would go cannot be opened for writing, also by root or an administrator.
@@ -115,7 +179,8 @@ Import-Module '$ModulePath'
         $errs[0].CategoryInfo.Category | Should -BeIn @('PermissionDenied', 'WriteError')
         $errs[0].Exception.Message | Should -BeLike "*$partial*"
         $errs[0].TargetObject.TaskId | Should -Be $task.TaskId
-        (Get-FileDownload).Count | Should -Be 1
+        # The temporary file is taken (and held) before anything is asked of the host.
+        (Get-FileDownload).Count | Should -Be 0
         Test-Path -LiteralPath $partial -PathType Container | Should -BeTrue
     }
 

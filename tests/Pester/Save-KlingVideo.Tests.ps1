@@ -171,7 +171,29 @@ Describe 'Save-KlingVideo' {
             $errs.Count | Should -Be 2
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'TaskNotCompleted,*'
             $errs[0].TargetObject.TaskId | Should -Be $running.TaskId
+            $errs[0].Exception.Message | Should -BeLike '*nothing to download yet. Pipe it through Wait-KlingTask first.'
+            # A failed task has nothing to wait for: the error says it failed, why, and that there is nothing to download.
             $errs[1].CategoryInfo.Category | Should -Be 'InvalidResult'
+            $errs[1].FullyQualifiedErrorId | Should -BeLike 'TaskFailed,*'
+            $errs[1].TargetObject.TaskId | Should -Be $failed.TaskId
+            $errs[1].Exception.GatewayMessage | Should -Not -BeNullOrEmpty
+            $errs[1].Exception.Message | Should -BeLike "Task $($failed.TaskId) failed (code 1301): $($errs[1].Exception.GatewayMessage)*nothing to download*"
+            $errs[1].Exception.Message | Should -Not -BeLike '*Wait-KlingTask*'
+        }
+
+        It 'reports a cancelled task as such, with its reason, without looking it up again' {
+            $cancelled = [Kling.Core.KlingTask]::new('task_cancelledbyuser')
+            $cancelled.Name = 'dropped'
+            $cancelled.Status = 'cancelled'
+            $cancelled.Error = 'cancelled by the user'
+            $cancelled | Save-KlingVideo -Path $dest -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'TaskFailed,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+            $errs[0].TargetObject.TaskId | Should -Be 'task_cancelledbyuser'
+            $errs[0].Exception.Message | Should -BeLike "Task task_cancelledbyuser ('dropped') was cancelled: cancelled by the user*nothing to download*"
+            $errs[0].Exception.Message | Should -Not -BeLike '*Wait-KlingTask*'
+            @(Get-EmulatorRequest $emu) | Should -BeNullOrEmpty
         }
 
         It 'reports an expired result link clearly and leaves no file behind' {

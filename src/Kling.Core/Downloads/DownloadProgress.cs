@@ -15,9 +15,16 @@ namespace Kling.Core.Downloads
 
         /// <summary>
         /// Moves the complete partial file (path, length) to its final place and returns that path; it throws
-        /// <see cref="LocalFileException"/> for file-system failures. Default: onto the target, replacing a file there.
+        /// <see cref="LocalFileException"/> for file-system failures. It is called while the partial file is still held.
+        /// Default: onto the target, replacing a file there.
         /// </summary>
         public Func<string, long, string>? Claim { get; set; }
+
+        /// <summary>
+        /// Asked once this download holds its partial file, and while it waits for another's: the path of a complete copy
+        /// of this very result that another process saved since, or null. A path there ends the download, with that file.
+        /// </summary>
+        public Func<string?>? SavedMeanwhile { get; set; }
 
         /// <summary>Asked once, when the host refuses the link as expired, for a fresh link (null: none).</summary>
         public Func<CancellationToken, Task<Uri?>>? RefreshUrl { get; set; }

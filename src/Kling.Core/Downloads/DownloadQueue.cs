@@ -41,6 +41,9 @@ namespace Kling.Core.Downloads
         /// <summary>Moves the complete file to its final place and returns that path (see <see cref="DownloadOptions.Claim"/>); null: onto <see cref="TargetPath"/>.</summary>
         public Func<string, long, string>? Claim { get; set; }
 
+        /// <summary>A copy of this result another process saved meanwhile, or null (see <see cref="DownloadOptions.SavedMeanwhile"/>).</summary>
+        public Func<string?>? SavedMeanwhile { get; set; }
+
         public DownloadProgress Progress { get; } = new DownloadProgress();
     }
 
@@ -119,13 +122,18 @@ namespace Kling.Core.Downloads
             Exception? error = null;
             bool holding = false;
             string? path = null;
-            Func<string, long, string>? claim = job.Claim == null ? null : (partial, length) => path = job.Claim(partial, length);
+            var options = new DownloadOptions
+            {
+                Progress = job.Progress,
+                Claim = job.Claim == null ? null : (partial, length) => path = job.Claim(partial, length),
+                SavedMeanwhile = job.SavedMeanwhile == null ? null : () => path = job.SavedMeanwhile(),
+            };
             try
             {
                 await turn.ConfigureAwait(false);
                 holding = true;
                 running[job.Id] = job;
-                bytes = await client.Downloads.DownloadResultAsync(job.TaskId, job.Index, job.Url, job.TargetPath, job.Progress, claim, cancellationToken).ConfigureAwait(false);
+                bytes = await client.Downloads.DownloadResultAsync(job.TaskId, job.Index, job.Url, job.TargetPath, options, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

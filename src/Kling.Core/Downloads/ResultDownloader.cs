@@ -11,10 +11,12 @@ namespace Kling.Core.Downloads
 {
     /// <summary>
     /// Result downloads from the storage host, never with the key: into a partial file beside the target, renamed once
-    /// its length matches what the host announced, so no half file ever stands under the final name. A cut connection
-    /// is resumed with a Range request from the bytes already on disk (also those a killed run left); a host that
-    /// ignores Range is read again from the start. A failure of the local file system is a <see cref="LocalFileException"/>
-    /// at once, never retried as if the network had failed.
+    /// its length matches what the host announced, so no half file ever stands under the final name. The partial file is
+    /// held by one download at a time, across processes (see <see cref="PartialFile"/>): another that comes to it waits,
+    /// and takes the result another process saved meanwhile for its own. A cut connection is resumed with a Range request
+    /// from the bytes already on disk (also those a killed run left); a host that ignores Range is read again from the
+    /// start. A failure of the local file system is a <see cref="LocalFileException"/> at once, never retried as if the
+    /// network had failed.
     /// </summary>
     public sealed class ResultDownloader
     {
@@ -40,6 +42,9 @@ namespace Kling.Core.Downloads
         /// <summary>A download that receives nothing for this long is dropped and resumed.</summary>
         public TimeSpan StallTimeout { get; set; } = DefaultStallTimeout;
 
+        /// <summary>How often a download waiting for another's partial file looks again, at most.</summary>
+        internal static readonly TimeSpan MostBetweenLooks = TimeSpan.FromMilliseconds(500);
+
         /// <summary>Where the bytes of a task's result wait until they are complete: beside the target, named after the task.</summary>
         public static string PartialPathFor(string targetPath, string taskId) => PartialFile.PathFor(targetPath, taskId);
 
@@ -48,19 +53,21 @@ namespace Kling.Core.Downloads
         /// fresh link; the partial file is named after the task, so a rerun resumes it and never another task's bytes.
         /// <paramref name="claim"/>, when given, moves the complete file onto its name (see <see cref="DownloadOptions.Claim"/>).
         /// </summary>
-        public Task<long> DownloadResultAsync(string taskId, int index, Uri url, string targetPath, DownloadProgress? progress, Func<string, long, string>? claim, CancellationToken cancellationToken)
+        public Task<long> DownloadResultAsync(string taskId, int index, Uri url, string targetPath, DownloadProgress? progress, Func<string, long, string>? claim, CancellationToken cancellationToken) =>
+            DownloadResultAsync(taskId, index, url, targetPath, new DownloadOptions { Progress = progress, Claim = claim }, cancellationToken);
+
+        /// <summary>
+        /// Downloads one result of a completed task with <paramref name="options"/> (progress, claim, saved meanwhile);
+        /// its partial file and the refresh of an expired link are this method's.
+        /// </summary>
+        public Task<long> DownloadResultAsync(string taskId, int index, Uri url, string targetPath, DownloadOptions options, CancellationToken cancellationToken)
         {
-            var options = new DownloadOptions
+            options.PartialPath = PartialPathFor(targetPath, taskId);
+            options.RefreshUrl = async ct =>
             {
-                PartialPath = PartialPathFor(targetPath, taskId),
-                Progress = progress,
-                Claim = claim,
-                RefreshUrl = async ct =>
-                {
-                    transport.Log($"The result link of task {taskId} was refused; reading the task's status once for a fresh link.");
-                    KlingTask fresh = await readTask(taskId, ct).ConfigureAwait(false);
-                    return index < fresh.VideoUrl.Length && Uri.TryCreate(fresh.VideoUrl[index], UriKind.Absolute, out Uri? u) ? u : null;
-                },
+                transport.Log($"The result link of task {taskId} was refused; reading the task's status once for a fresh link.");
+                KlingTask fresh = await readTask(taskId, ct).ConfigureAwait(false);
+                return index < fresh.VideoUrl.Length && Uri.TryCreate(fresh.VideoUrl[index], UriKind.Absolute, out Uri? u) ? u : null;
             };
             return DownloadAsync(url, targetPath, options, cancellationToken);
         }
@@ -74,24 +81,37 @@ namespace Kling.Core.Downloads
             }
 
             options ??= new DownloadOptions();
-            string partial = options.PartialPath ?? targetPath + ".partial";
             DownloadProgress progress = options.Progress ?? new DownloadProgress();
+            (PartialFile? owned, string? savedPath) = await OwnAsync(options.PartialPath ?? targetPath + ".partial", options, cancellationToken).ConfigureAwait(false);
+            if (owned == null)
+            {
+                // Another process saved this very result while this one waited: that file is this download's.
+                long saved = PartialFile.SafeLength(savedPath!);
+                progress.Start(saved, saved);
+                progress.Finish();
+                return saved;
+            }
+
+            using PartialFile partial = owned;
+
             bool refreshed = false;
             int fruitless = 0;
             while (true)
             {
-                long before = PartialFile.Step(partial, 0, () => PartialFile.LengthOf(partial));
+                long before = partial.Length;
                 try
                 {
                     long length = await DownloadOnceAsync(url, partial, progress, cancellationToken).ConfigureAwait(false);
                     if (options.Claim != null)
                     {
-                        options.Claim(partial, length);
+                        options.Claim(partial.Path, length);
                     }
                     else
                     {
-                        PartialFile.MoveOnto(partial, targetPath, length);
+                        PartialFile.MoveOnto(partial.Path, targetPath, length);
                     }
+
+                    partial.Moved();
 
                     progress.Finish();
                     return length;
@@ -103,11 +123,11 @@ namespace Kling.Core.Downloads
                 }
                 catch (GatewayException ex) when (!cancellationToken.IsCancellationRequested && ex.IsTransient)
                 {
-                    long after = PartialFile.SafeLength(partial);
+                    long after = PartialFile.SafeLength(partial.Path);
                     fruitless = after > before ? 1 : fruitless + 1;
                     if (fruitless >= MaxAttempts)
                     {
-                        string kept = after > 0 ? $" The {after} bytes received so far are kept in {partial}; run the command again to resume." : string.Empty;
+                        string kept = after > 0 ? $" The {after} bytes received so far are kept in {partial.Path}; run the command again to resume." : string.Empty;
                         throw new GatewayException(GatewayErrorKind.DownloadFailed, $"The download of {KlingClient.Describe(url)} failed {fruitless} times in a row: {ex.Message}{kept}", inner: ex);
                     }
 
@@ -115,6 +135,46 @@ namespace Kling.Core.Downloads
                     transport.Log($"Download of {KlingClient.Describe(url)} stopped at {after} bytes ({ex.Message}); resuming in {wait.TotalSeconds:0.###} s.");
                     await Delay.For(wait, cancellationToken).ConfigureAwait(false);
                 }
+            }
+        }
+
+        /// <summary>
+        /// Takes the partial file, waiting while another download holds it (another process saving the same result into
+        /// the same folder). Null when, before or after the wait, the result proves saved meanwhile
+        /// (<see cref="DownloadOptions.SavedMeanwhile"/>), with the path of that file: then the partial file, if taken, is
+        /// deleted, as nobody needs it.
+        /// </summary>
+        private async Task<(PartialFile? Partial, string? SavedPath)> OwnAsync(string path, DownloadOptions options, CancellationToken cancellationToken)
+        {
+            bool told = false;
+            for (int wait = 10; ; wait = Math.Min(wait * 2, (int)MostBetweenLooks.TotalMilliseconds))
+            {
+                PartialFile? partial = PartialFile.TryOwn(path);
+                string? saved = options.SavedMeanwhile?.Invoke();
+                if (saved == null && partial != null)
+                {
+                    return (partial, null);
+                }
+
+                if (partial != null)
+                {
+                    partial.Discard();
+                    partial.Dispose();
+                }
+
+                if (saved != null)
+                {
+                    transport.Log($"The result meant for {path} was saved to {saved} by another download meanwhile; not downloaded again.");
+                    return (null, saved);
+                }
+
+                if (!told)
+                {
+                    told = true;
+                    transport.Log($"{path} is being written by another download (another process saving into this folder); waiting for it.");
+                }
+
+                await Delay.For(TimeSpan.FromMilliseconds(wait), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -131,9 +191,9 @@ namespace Kling.Core.Downloads
         }
 
         /// <summary>One GET, resumed from the partial file's length; returns the complete length or throws.</summary>
-        private async Task<long> DownloadOnceAsync(Uri url, string partial, DownloadProgress progress, CancellationToken cancellationToken)
+        private async Task<long> DownloadOnceAsync(Uri url, PartialFile partial, DownloadProgress progress, CancellationToken cancellationToken)
         {
-            long offset = PartialFile.Step(partial, 0, () => PartialFile.LengthOf(partial));
+            long offset = partial.Length;
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             if (offset > 0)
             {
@@ -173,7 +233,7 @@ namespace Kling.Core.Downloads
                 {
                     if (length > expected)
                     {
-                        PartialFile.TryDelete(partial);
+                        partial.SeekTo(0);
                         throw new GatewayException(GatewayErrorKind.Network, $"The file grew to {length} bytes, more than the {expected} announced; starting over.");
                     }
 
@@ -188,7 +248,7 @@ namespace Kling.Core.Downloads
         /// Where the host's answer starts in the file and how long the file is; null when 416 says the bytes on disk are
         /// the whole file. Throws for answers that cannot be written (expired links, errors, a range that does not fit).
         /// </summary>
-        private static (long Start, long? Total)? ReadRange(Uri url, HttpResponseMessage response, string partial, long offset)
+        private static (long Start, long? Total)? ReadRange(Uri url, HttpResponseMessage response, PartialFile partial, long offset)
         {
             int status = (int)response.StatusCode;
             if (status == 416 && offset > 0)
@@ -200,7 +260,7 @@ namespace Kling.Core.Downloads
                     return null;
                 }
 
-                PartialFile.TryDelete(partial);
+                partial.SeekTo(0);
                 throw new GatewayException(GatewayErrorKind.Network, $"The {offset} bytes already on disk do not fit the file on the host ({size?.ToString() ?? "unknown"} bytes); starting over.");
             }
 
@@ -219,7 +279,7 @@ namespace Kling.Core.Downloads
                 ContentRangeHeaderValue? range = response.Content.Headers.ContentRange;
                 if (range == null || range.From != offset)
                 {
-                    PartialFile.TryDelete(partial);
+                    partial.SeekTo(0);
                     throw new GatewayException(GatewayErrorKind.Network, $"The download host answered a resume from byte {offset} with another range ({range?.ToString() ?? "none"}); starting over.");
                 }
 
@@ -236,10 +296,10 @@ namespace Kling.Core.Downloads
         }
 
         /// <summary>The body onto the partial file from <paramref name="start"/>: reading fails as the network does (retried), writing as the disk does (not).</summary>
-        private async Task<long> CopyAsync(HttpResponseMessage response, string partial, long start, DownloadProgress progress, CancellationTokenSource stall, CancellationToken cancellationToken)
+        private async Task<long> CopyAsync(HttpResponseMessage response, PartialFile partial, long start, DownloadProgress progress, CancellationTokenSource stall, CancellationToken cancellationToken)
         {
             using Stream source = await Network(() => response.Content.ReadAsStreamAsync()).ConfigureAwait(false);
-            FileStream target = PartialFile.Step(partial, start, () => new FileStream(partial, start == 0 ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.Read, 1, useAsync: false));
+            partial.SeekTo(start);
             // Pooled: a fresh 256 KB buffer per file is a large-object allocation, collected only with gen 2.
             byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
             try
@@ -259,17 +319,16 @@ namespace Kling.Core.Downloads
 
                     if (read == 0)
                     {
-                        return PartialFile.Step(partial, start, () => target.Length);
+                        return partial.Length;
                     }
 
-                    PartialFile.Step(partial, start, () => target.Write(buffer, 0, read));
+                    partial.Write(buffer, read);
                     progress.Add(read);
                 }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
-                PartialFile.Step(partial, start, target.Dispose);
             }
         }
 

@@ -87,7 +87,17 @@ namespace Kling.Core.Downloads
                 char c = text[i];
                 if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
                 {
-                    builder.Append(c).Append(text[++i]);
+                    if (!IsHiddenFormat(char.ConvertToUtf32(c, text[i + 1])))
+                    {
+                        builder.Append(c).Append(text[i + 1]);
+                    }
+
+                    i++;
+                    continue;
+                }
+
+                if (!char.IsSurrogate(c) && IsHiddenFormat(c))
+                {
                     continue;
                 }
 
@@ -103,6 +113,25 @@ namespace Kling.Core.Downloads
             }
 
             return Fit(name, room, utf16);
+        }
+
+        /// <summary>
+        /// An invisible format character (Unicode category Cf) that has no business in a file name: the bidirectional
+        /// controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which make "clip\u202Evid.mp4" read as
+        /// another name and extension, and the other invisibles (zero-width space, word joiner, BOM, soft hyphen ...).
+        /// Kept: the joiners U+200C and U+200D, which shape Persian, Indic scripts and emoji sequences; the emoji tag
+        /// characters (U+E0020-U+E007F, subdivision flags); and the visible prepended marks such as U+0600-U+0605.
+        /// </summary>
+        internal static bool IsHiddenFormat(int codePoint)
+        {
+            if (codePoint == 0x200C || codePoint == 0x200D || (codePoint >= 0xE0020 && codePoint <= 0xE007F) ||
+                (codePoint >= 0x0600 && codePoint <= 0x0605) || codePoint == 0x06DD || codePoint == 0x070F ||
+                codePoint == 0x0890 || codePoint == 0x0891 || codePoint == 0x08E2 || codePoint == 0x110BD || codePoint == 0x110CD)
+            {
+                return false;
+            }
+
+            return CharUnicodeInfo.GetUnicodeCategory(char.ConvertFromUtf32(codePoint), 0) == UnicodeCategory.Format;
         }
 
         private static bool IsReserved(string name)

@@ -6,10 +6,11 @@ using System.Linq;
 namespace Kling.Core.Downloads
 {
     /// <summary>
-    /// The folder videos are saved into: picks each result's file name, and once its bytes are complete claims that name
-    /// atomically (a move that fails when the name exists, never delete-then-move) and notes it in the folder's
-    /// <see cref="SavedFileIndex"/>, all under the index's cross-process lock, so processes saving into one folder at once
-    /// never overwrite each other's videos. Safe to call from several download threads.
+    /// The folder videos are saved into: picks each result's file name, and once its bytes are complete notes it in the
+    /// folder's <see cref="SavedFileIndex"/> and then claims that name atomically (a move that fails when the name exists,
+    /// never delete-then-move), all under the index's cross-process lock, so processes saving into one folder at once
+    /// never overwrite each other's videos, and a video under its final name is always one the index knows. Safe to call
+    /// from several download threads.
     /// </summary>
     public sealed class SaveFolder
     {
@@ -56,8 +57,9 @@ namespace Kling.Core.Downloads
 
         /// <summary>
         /// The file for one result: name.mp4, else name_2.mp4, name_3.mp4 ... Two results of this run never share a file; a
-        /// file the index says already holds this very result is reused (<see cref="SaveSlot.AlreadySaved"/>); any other
-        /// existing file (another task's, one Kling did not write, a folder) is passed over unless -Force.
+        /// file the index says already holds this very result, under whatever name, is reused
+        /// (<see cref="SaveSlot.AlreadySaved"/>); any other existing file (another task's, one Kling did not write, a
+        /// folder) is passed over unless -Force.
         /// </summary>
         public SaveSlot Pick(string stem, string suffix, string extension, string taskId, int resultIndex)
         {
@@ -65,6 +67,13 @@ namespace Kling.Core.Downloads
             {
                 // See the names other processes claimed since this run started.
                 Refresh();
+                SavedFile? saved = index.Find(taskId, resultIndex);
+                if (saved != null && !Force)
+                {
+                    reserved.Add(saved.File);
+                    return new SaveSlot(this, stem, suffix, extension, taskId, resultIndex, 0, saved.File, alreadySaved: true, existed: true, saved, saved);
+                }
+
                 var passedOver = new List<string>();
                 for (int n = 1; ; n++)
                 {
@@ -76,13 +85,12 @@ namespace Kling.Core.Downloads
 
                     string path = Path.Combine(Folder, candidate);
                     bool exists = File.Exists(path);
-                    bool alreadySaved = !Force && index.Holds(candidate, taskId, resultIndex);
-                    if (alreadySaved || (!exists && !Directory.Exists(path)) || (Force && exists))
+                    if ((!exists && !Directory.Exists(path)) || (Force && exists))
                     {
                         reserved.Add(candidate);
-                        return new SaveSlot(this, stem, suffix, extension, taskId, resultIndex, n, candidate, alreadySaved, exists, index.Entry(candidate))
+                        return new SaveSlot(this, stem, suffix, extension, taskId, resultIndex, n, candidate, alreadySaved: false, exists, index.Entry(candidate), saved)
                         {
-                            PassedOver = alreadySaved ? null : passedOver.FirstOrDefault(),
+                            PassedOver = passedOver.FirstOrDefault(),
                             PassedOverNames = passedOver,
                         };
                     }
@@ -93,97 +101,141 @@ namespace Kling.Core.Downloads
         }
 
         /// <summary>
-        /// Moves a slot's complete temporary file to its name, or (when another save took that name since it was picked)
-        /// to the next free one, and notes it in the index. Returns the final path. File-system failures are
-        /// <see cref="LocalFileException"/>; a failure to update the index only leaves <see cref="SaveSlot.IndexError"/>.
+        /// The path of a complete copy of the slot's result that another save (another process, mostly) noted in the index
+        /// since the slot was picked, or null. Asked by a download before it writes a byte, so that a result is not saved
+        /// twice by two processes saving the same tasks into this folder.
+        /// </summary>
+        public string? SavedMeanwhile(SaveSlot slot)
+        {
+            lock (gate)
+            {
+                Refresh();
+                return TakeSavedMeanwhile(slot);
+            }
+        }
+
+        /// <summary>
+        /// Notes the slot's complete temporary file in the index and moves it to its name, or (when another save took that
+        /// name since it was picked) to the next free one, and returns the final path; when another save has noted this
+        /// very result meanwhile, the temporary file is dropped and that file's path returned. The line goes in before
+        /// the move: a video under its final name is always one the index knows, so a rerun never takes it for a stranger's.
+        /// Failures are <see cref="LocalFileException"/>; when the index cannot be written, the video stays complete
+        /// under its temporary name, where a rerun finishes it.
         /// </summary>
         public string Claim(SaveSlot slot, string partialPath, long bytes)
         {
             lock (gate)
             {
-                FileStream? locked = null;
-                try
+                using FileStream locked = LockIndex(slot, partialPath, bytes);
+                string? other = TakeSavedMeanwhile(slot);
+                if (other != null)
                 {
-                    try
-                    {
-                        locked = index.Lock(create: true);
-                        index.ReadNew(locked!);
-                    }
-                    catch (Exception ex) when (LocalFileException.IsLocal(ex))
-                    {
-                        // Without the index the move below still never overwrites another save's file.
-                        slot.IndexError = ex.Message;
-                    }
-
-                    string name = MoveToFreeName(slot, partialPath, bytes);
-                    slot.FinalName = name;
-                    if (locked != null)
-                    {
-                        try
-                        {
-                            index.Append(locked, name, slot.TaskId, slot.ResultIndex, bytes);
-                        }
-                        catch (Exception ex) when (LocalFileException.IsLocal(ex))
-                        {
-                            slot.IndexError = ex.Message;
-                        }
-                    }
-
-                    return Path.Combine(Folder, name);
+                    PartialFile.TryDelete(partialPath);
+                    return other;
                 }
-                finally
+
+                string name = slot.FileName;
+                int n = slot.Counter;
+                while (true)
                 {
-                    locked?.Dispose();
+                    string path = Path.Combine(Folder, name);
+                    bool overwrite = name == slot.FileName && MayOverwrite(slot, path);
+                    if (overwrite || (!File.Exists(path) && !Directory.Exists(path)))
+                    {
+                        Note(locked, slot, name, partialPath, bytes);
+                        if (Move(locked, partialPath, path, overwrite, bytes))
+                        {
+                            slot.FinalName = name;
+                            return path;
+                        }
+                    }
+
+                    // Taken since: by another save, or (between the look and the move) by someone outside Kling.
+                    slot.TakenMeanwhile ??= name;
+                    do
+                    {
+                        name = NameFor(slot.Stem, slot.Suffix, ++n, slot.Extension, slot.TaskId);
+                    }
+                    while (reserved.Contains(name));
+
+                    reserved.Add(name);
                 }
             }
         }
 
-        private string MoveToFreeName(SaveSlot slot, string partialPath, long bytes)
+        private string? TakeSavedMeanwhile(SaveSlot slot)
         {
-            string name = slot.FileName;
-            int n = slot.Counter;
-            while (true)
+            SavedFile? saved = index.Find(slot.TaskId, slot.ResultIndex);
+            if (saved == null || SameEntry(saved, slot.SavedWhenPicked))
             {
-                string path = Path.Combine(Folder, name);
-                if (name == slot.FileName && MayOverwrite(slot, path))
+                return null;
+            }
+
+            slot.FinalName = saved.File;
+            slot.SavedByOther = true;
+            return Path.Combine(Folder, saved.File);
+        }
+
+        /// <summary>The index, held exclusively and read up to date; a failure keeps the video under its temporary name.</summary>
+        private FileStream LockIndex(SaveSlot slot, string partialPath, long bytes)
+        {
+            FileStream? locked = null;
+            try
+            {
+                locked = index.Lock(create: true)!;
+                index.ReadNew(locked);
+                return locked;
+            }
+            catch (Exception ex) when (LocalFileException.IsLocal(ex))
+            {
+                locked?.Dispose();
+                throw LocalFileException.NotIndexed(Path.Combine(Folder, SavedFileIndex.FileName), ex, slot.TaskId, partialPath, bytes, slot.FileName);
+            }
+        }
+
+        private void Note(FileStream locked, SaveSlot slot, string name, string partialPath, long bytes)
+        {
+            try
+            {
+                index.Append(locked, name, slot.TaskId, slot.ResultIndex, bytes);
+            }
+            catch (Exception ex) when (LocalFileException.IsLocal(ex))
+            {
+                throw LocalFileException.NotIndexed(Path.Combine(Folder, SavedFileIndex.FileName), ex, slot.TaskId, partialPath, bytes, name);
+            }
+        }
+
+        /// <summary>
+        /// The noted move: true when done; false when the name was taken in between (the note is then withdrawn). Any other
+        /// failure withdraws the note and is the file's error.
+        /// </summary>
+        private bool Move(FileStream locked, string partialPath, string path, bool overwrite, long bytes)
+        {
+            string name = Path.GetFileName(path);
+            try
+            {
+                if (overwrite)
                 {
-                    try
-                    {
-                        // A rename over the old file: at no moment is there no file under the name.
-                        File.Replace(partialPath, path, null);
-                        return name;
-                    }
-                    catch (Exception ex) when (LocalFileException.IsLocal(ex))
-                    {
-                        throw new LocalFileException(path, ex, bytes);
-                    }
+                    // A rename over the old file: at no moment is there no file under the name.
+                    PartialFile.RenameOver(partialPath, path);
+                }
+                else
+                {
+                    // Fails, rather than overwrites, when the name was created since.
+                    File.Move(partialPath, path);
                 }
 
-                if (!File.Exists(path) && !Directory.Exists(path))
-                {
-                    try
-                    {
-                        // Fails, rather than overwrites, when the name was created since: by another process, or by hand.
-                        File.Move(partialPath, path);
-                        return name;
-                    }
-                    catch (IOException) when (File.Exists(path) || Directory.Exists(path))
-                    {
-                    }
-                    catch (Exception ex) when (LocalFileException.IsLocal(ex))
-                    {
-                        throw new LocalFileException(File.Exists(partialPath) ? path : partialPath, ex, bytes);
-                    }
-                }
-
-                slot.TakenMeanwhile ??= name;
-                do
-                {
-                    name = NameFor(slot.Stem, slot.Suffix, ++n, slot.Extension, slot.TaskId);
-                }
-                while (reserved.Contains(name));
-
-                reserved.Add(name);
+                return true;
+            }
+            catch (IOException) when (!overwrite && (File.Exists(path) || Directory.Exists(path)) && File.Exists(partialPath))
+            {
+                index.Forget(locked, name);
+                return false;
+            }
+            catch (Exception ex) when (LocalFileException.IsLocal(ex))
+            {
+                index.Forget(locked, name);
+                throw new LocalFileException(File.Exists(partialPath) ? path : partialPath, ex, bytes);
             }
         }
 
@@ -206,95 +258,5 @@ namespace Kling.Core.Downloads
 
         private static bool SameEntry(SavedFile? a, SavedFile? b) =>
             a == null ? b == null : b != null && a.TaskId == b.TaskId && a.Index == b.Index && a.Bytes == b.Bytes && a.At == b.At;
-    }
-
-    /// <summary>The file picked for one result, and what became of it when it was claimed.</summary>
-    public sealed class SaveSlot
-    {
-        internal SaveSlot(SaveFolder folder, string stem, string suffix, string extension, string taskId, int resultIndex, int counter, string fileName, bool alreadySaved, bool existed, SavedFile? entry)
-        {
-            Folder = folder;
-            Stem = stem;
-            Suffix = suffix;
-            Extension = extension;
-            TaskId = taskId;
-            ResultIndex = resultIndex;
-            Counter = counter;
-            FileName = fileName;
-            AlreadySaved = alreadySaved;
-            Existed = existed;
-            EntryWhenPicked = entry;
-        }
-
-        public SaveFolder Folder { get; }
-
-        public string TaskId { get; }
-
-        public int ResultIndex { get; }
-
-        /// <summary>The name picked.</summary>
-        public string FileName { get; }
-
-        public string Path => System.IO.Path.Combine(Folder.Folder, FileName);
-
-        /// <summary>Where the bytes wait until complete.</summary>
-        public string PartialPath => Path + SaveFolder.PartialSuffix(TaskId);
-
-        /// <summary>The file already holds this very result: nothing to download.</summary>
-        public bool AlreadySaved { get; }
-
-        /// <summary>A file stood under the name when it was picked (to be overwritten: -Force).</summary>
-        public bool Existed { get; }
-
-        /// <summary>The first name passed over because it holds something else (for a warning), or null.</summary>
-        public string? PassedOver { get; internal set; }
-
-        /// <summary>The name the video was finally saved under (differs from <see cref="FileName"/> when that was taken meanwhile).</summary>
-        public string? FinalName { get; internal set; }
-
-        /// <summary>The picked name, when another save claimed it while this one downloaded; else null.</summary>
-        public string? TakenMeanwhile { get; internal set; }
-
-        /// <summary>Why the saved file could not be noted in the index, or null.</summary>
-        public string? IndexError { get; internal set; }
-
-        internal string Stem { get; }
-
-        internal string Suffix { get; }
-
-        internal string Extension { get; }
-
-        internal int Counter { get; }
-
-        internal SavedFile? EntryWhenPicked { get; }
-
-        internal IReadOnlyList<string> PassedOverNames { get; set; } = Array.Empty<string>();
-
-        /// <summary>
-        /// Call before downloading. A run stopped before its claim left this task's bytes beside the name it picked then;
-        /// when that name has since been taken, the bytes move along to this slot's name, so the rerun resumes them.
-        /// </summary>
-        public void TakeOverPartial()
-        {
-            foreach (string name in PassedOverNames)
-            {
-                string from = System.IO.Path.Combine(Folder.Folder, name) + SaveFolder.PartialSuffix(TaskId);
-                try
-                {
-                    if (File.Exists(from) && !File.Exists(PartialPath))
-                    {
-                        File.Move(from, PartialPath);
-                        return;
-                    }
-                }
-                catch (Exception ex) when (LocalFileException.IsLocal(ex))
-                {
-                    // Then the download simply starts from the first byte.
-                }
-            }
-        }
-
-        /// <summary>Claims the slot's name for the complete temporary file (see <see cref="SaveFolder.Claim"/>).</summary>
-        public string Claim(string partialPath, long bytes) => Folder.Claim(this, partialPath, bytes);
     }
 }

@@ -81,6 +81,25 @@ namespace Kling.Core.Downloads
                    string.Equals(entry.TaskId, taskId, StringComparison.Ordinal) && entry.Index == index && entry.Bytes == info.Length;
         }
 
+        /// <summary>
+        /// The line of a file in the folder that holds the complete result <paramref name="index"/> of that task (it
+        /// exists, with the length noted), whatever its name; the latest such line, or null.
+        /// </summary>
+        public SavedFile? Find(string taskId, int index)
+        {
+            SavedFile? found = null;
+            foreach (SavedFile entry in files.Values)
+            {
+                if (string.Equals(entry.TaskId, taskId, StringComparison.Ordinal) && entry.Index == index &&
+                    (found == null || entry.At > found.At) && Holds(entry.File, taskId, index))
+                {
+                    found = entry;
+                }
+            }
+
+            return found;
+        }
+
         /// <summary>The last line about <paramref name="fileName"/>, or null.</summary>
         public SavedFile? Entry(string fileName) => files.TryGetValue(fileName, out SavedFile? entry) ? entry : null;
 
@@ -103,13 +122,14 @@ namespace Kling.Core.Downloads
             {
                 try
                 {
-                    return new FileStream(path, create ? FileMode.OpenOrCreate : FileMode.Open, create ? FileAccess.ReadWrite : FileAccess.Read, FileShare.None);
+                    // Unbuffered: a write the disk refuses fails at once, in Append, never later when the stream is closed.
+                    return new FileStream(path, create ? FileMode.OpenOrCreate : FileMode.Open, create ? FileAccess.ReadWrite : FileAccess.Read, FileShare.None, 1);
                 }
                 catch (Exception ex) when (!create && (ex is FileNotFoundException || ex is DirectoryNotFoundException))
                 {
                     return null;
                 }
-                catch (IOException ex) when (IsHeldByOther(ex) && DateTime.UtcNow < deadline)
+                catch (IOException ex) when (FileLock.IsHeldByOther(ex) && DateTime.UtcNow < deadline)
                 {
                     Thread.Sleep(wait);
                 }
@@ -166,9 +186,27 @@ namespace Kling.Core.Downloads
         }
 
         /// <summary>Appends one whole line (after a newline if a crash left the last line torn), in one write.</summary>
-        internal void Append(FileStream stream, string fileName, string taskId, int index, long bytes)
+        internal void Append(FileStream stream, string fileName, string taskId, int index, long bytes) =>
+            Append(stream, new SavedFile { File = fileName, TaskId = taskId, Index = index, Bytes = bytes, At = DateTimeOffset.UtcNow });
+
+        /// <summary>
+        /// Notes that <paramref name="fileName"/> holds no known task's result (after a line was written for a move that
+        /// then failed); best effort: a failure here is left unsaid, the move's is the one reported.
+        /// </summary>
+        internal void Forget(FileStream stream, string fileName)
         {
-            var entry = new SavedFile { File = fileName, TaskId = taskId, Index = index, Bytes = bytes, At = DateTimeOffset.UtcNow };
+            try
+            {
+                Append(stream, new SavedFile { File = fileName, TaskId = string.Empty, Index = -1, Bytes = -1, At = DateTimeOffset.UtcNow });
+            }
+            catch (Exception ex) when (LocalFileException.IsLocal(ex))
+            {
+                files.Remove(fileName);
+            }
+        }
+
+        private void Append(FileStream stream, SavedFile entry)
+        {
             string text = JsonSerializer.Serialize(entry) + "\n";
             if (stream.Length > 0)
             {
@@ -183,14 +221,7 @@ namespace Kling.Core.Downloads
             byte[] line = Encoding.UTF8.GetBytes(text);
             stream.Write(line, 0, line.Length);
             stream.Flush();
-            files[fileName] = entry;
-        }
-
-        /// <summary>A sharing violation (Windows) or a held flock (EWOULDBLOCK: 11 on Linux, 35 on macOS): another process has the index.</summary>
-        private static bool IsHeldByOther(IOException ex)
-        {
-            int code = ex.HResult & 0xFFFF;
-            return ex.GetType() == typeof(IOException) && (code == 32 || code == 33 || ex.HResult == 11 || ex.HResult == 35);
+            files[entry.File] = entry;
         }
     }
 }

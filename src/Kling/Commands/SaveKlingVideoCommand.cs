@@ -89,8 +89,9 @@ namespace Kling.Commands
                 return;
             }
 
-            // Tasks given by id or journal have no result links yet: their status is read for the chunk at once.
-            List<KlingTask> stale = tasks.Where(t => !t.IsCompleted || t.VideoUrl.Length == 0).ToList();
+            // Tasks given by id or journal have no result links yet: their status is read for the chunk at once. A task
+            // that failed stays failed: it is not read again.
+            List<KlingTask> stale = tasks.Where(t => !t.IsFinished || (t.IsCompleted && t.VideoUrl.Length == 0)).ToList();
             IReadOnlyDictionary<KlingTask, GatewayException> unread = stale.Count == 0
                 ? new Dictionary<KlingTask, GatewayException>()
                 : Run(TaskRefresh.RefreshAsync(Client, stale, StatusCallsAtOnce, Cancellation));
@@ -133,11 +134,17 @@ namespace Kling.Commands
         /// <summary>A task with something to download; otherwise its error, and false.</summary>
         private bool IsReady(KlingTask task)
         {
+            if (task.IsFinished && !task.IsCompleted)
+            {
+                WriteError(TaskFailedRecord(task));
+                return false;
+            }
+
             if (!task.IsCompleted)
             {
                 var notReady = new InvalidOperationException(
                     $"Task {task.TaskId} is {task.Status}, not completed, so there is nothing to download yet. Pipe it through Wait-KlingTask first.");
-                WriteError(new ErrorRecord(notReady, "TaskNotCompleted", task.IsFinished ? ErrorCategory.InvalidResult : ErrorCategory.NotEnabled, task));
+                WriteError(new ErrorRecord(notReady, "TaskNotCompleted", ErrorCategory.NotEnabled, task));
                 return false;
             }
 
@@ -149,6 +156,22 @@ namespace Kling.Commands
             }
 
             return true;
+        }
+
+        /// <summary>A failed or cancelled task: it has no video and never will, so waiting would not help (as for a running one).</summary>
+        private static ErrorRecord TaskFailedRecord(KlingTask task)
+        {
+            string name = task.Name != null ? " ('" + task.Name + "')" : string.Empty;
+            string ended = KlingTaskStatus.IsFailed(task.Status) && !string.Equals(task.Status, KlingTaskStatus.Failed, StringComparison.OrdinalIgnoreCase) ? "was cancelled" : "failed";
+            string code = task.ErrorCode != null ? $" (code {task.ErrorCode})" : string.Empty;
+            string reason = task.Error ?? "no reason given";
+            string stop = reason.EndsWith(".", StringComparison.Ordinal) || reason.EndsWith("\u3002", StringComparison.Ordinal) ? string.Empty : ".";
+            var failure = new GatewayException(
+                GatewayErrorKind.TaskFailed,
+                $"Task {task.TaskId}{name} {ended}{code}: {reason}{stop} It has no video, so there is nothing to download.",
+                errorCode: task.ErrorCode,
+                gatewayMessage: task.Error);
+            return new ErrorRecord(failure, "TaskFailed", ErrorCategory.InvalidResult, task);
         }
 
         private void Save(KlingTask task)
@@ -210,7 +233,7 @@ namespace Kling.Commands
         {
             slot.TakeOverPartial();
             queue ??= new DownloadQueue(Client, ThrottleLimit, Cancellation);
-            var job = new DownloadJob(task, index, url, slot.Path) { Claim = slot.Claim };
+            var job = new DownloadJob(task, index, url, slot.Path) { Claim = slot.Claim, SavedMeanwhile = slot.SavedMeanwhile };
             report!.Started(job, slot);
             queue.Start(job);
         }
