@@ -34,6 +34,9 @@ internal sealed class EmulatorState
 
     public ConcurrentDictionary<string, (byte[] Bytes, string ContentType)> Uploads { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The Idempotency-Keys of the submissions executed since the start or the last reset.</summary>
+    public IdempotencyStore Idempotency { get; } = new();
+
     public IReadOnlyList<RecordedRequest> Requests
     {
         get
@@ -56,7 +59,7 @@ internal sealed class EmulatorState
         }
     }
 
-    /// <summary>Forgets tasks, uploads, requests and faults and restores the start-up options (the hosts reset their own counters).</summary>
+    /// <summary>Forgets tasks, uploads, requests, faults and idempotency keys and restores the start-up options (the hosts reset their own counters).</summary>
     public void Reset()
     {
         lock (Gate)
@@ -69,6 +72,7 @@ internal sealed class EmulatorState
 
         Tasks.Clear();
         Uploads.Clear();
+        Idempotency.Clear();
     }
 
     public void Record(RecordedRequest request)

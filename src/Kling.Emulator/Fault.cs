@@ -18,6 +18,9 @@ public sealed class Fault
     [JsonPropertyName("message")] public string? Message { get; set; }
     [JsonPropertyName("type")] public string? Type { get; set; }
 
+    /// <summary>The error body's code (idempotency_in_progress, idempotency_key_reused, ...); the HTTP status when absent.</summary>
+    [JsonPropertyName("code")] public string? Code { get; set; }
+
     /// <summary>For submit: the task is created (and billed) even though the client gets the fault: the "outcome unknown" case.</summary>
     [JsonPropertyName("accepted")] public bool Accepted { get; set; }
 }
