@@ -73,7 +73,7 @@ namespace Kling.Core.Gateway
 
             if (reply.Status == 409 && Says(error, KeyReused))
             {
-                throw Refused(error, $" The gateway executed nothing: it has already handled a different request under this row's {IdempotencyKey.Header}, so this one was refused.");
+                throw Refused(error, $" The gateway executed nothing: it already handled another request, with a different body, under this row's {IdempotencyKey.Header} (an earlier send of the row, say with an image uploaded anew since), which may have been billed: look for its task on the gateway before sending the row again.");
             }
 
             if (reply.Status == 409 && Says(error, Indeterminate))
