@@ -48,7 +48,7 @@ namespace Kling.Core.Batches
         [JsonPropertyName("created")]
         public DateTimeOffset Created { get; set; }
 
-        /// <summary>The journal's own random id, which its rows' Idempotency-Keys start with (absent before they were sent).</summary>
+        /// <summary>The journal's own random id, which its rows' Idempotency-Keys start with (absent from journals of earlier versions).</summary>
         [JsonPropertyName("id")]
         public string? Id { get; set; }
     }
@@ -100,11 +100,16 @@ namespace Kling.Core.Batches
         // The header is serialised with its format first, so even a torn header is recognisable by this prefix.
         private const string HeaderPrefix = "{\"format\":\"" + FormatName + "\"";
 
-        public static byte[] HeaderLine(string id) =>
-            Encoding.UTF8.GetBytes(GatewayJson.Serialize(new JournalHeader { Created = DateTimeOffset.UtcNow, Id = id }) + "\n");
+        /// <summary>
+        /// What opening a file of <paramref name="length"/> bytes (its torn last line cut) for writing appends: a new
+        /// journal's header; else a newline ending the last line, and the meta line of a journal without an id.
+        /// </summary>
+        public static string Missing(long length, JournalContent content, string id) =>
+            length == 0 ? HeaderLine(id) : (content.NeedsNewline ? "\n" : string.Empty) + (content.JournalId == null ? MetaLine(id) : string.Empty);
 
-        public static byte[] MetaLine(string id) =>
-            Encoding.UTF8.GetBytes(GatewayJson.Serialize(new JournalMeta { Id = id, At = DateTimeOffset.UtcNow }) + "\n");
+        private static string HeaderLine(string id) => GatewayJson.Serialize(new JournalHeader { Created = DateTimeOffset.UtcNow, Id = id }) + "\n";
+
+        private static string MetaLine(string id) => GatewayJson.Serialize(new JournalMeta { Id = id, At = DateTimeOffset.UtcNow }) + "\n";
 
         /// <summary>A new journal's id: 16 random hex digits (64 bits), so no two journals share one.</summary>
         public static string NewId() => IdempotencyKey.RandomHex(8);

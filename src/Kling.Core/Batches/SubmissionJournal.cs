@@ -183,30 +183,11 @@ namespace Kling.Core.Batches
                 stream.SetLength(content.KeepLength);
             }
 
-            var fix = new MemoryStream();
-            if (stream.Length == 0)
-            {
-                byte[] header = JournalFile.HeaderLine(id);
-                fix.Write(header, 0, header.Length);
-            }
-            else
-            {
-                if (content.NeedsNewline)
-                {
-                    fix.WriteByte((byte)'\n');
-                }
-
-                if (content.JournalId == null)
-                {
-                    byte[] meta = JournalFile.MetaLine(id);
-                    fix.Write(meta, 0, meta.Length);
-                }
-            }
-
+            byte[] fix = Encoding.UTF8.GetBytes(JournalFile.Missing(stream.Length, content, id));
             if (fix.Length > 0)
             {
                 stream.Seek(0, SeekOrigin.End);
-                stream.Write(fix.GetBuffer(), 0, (int)fix.Length);
+                stream.Write(fix, 0, fix.Length);
                 stream.Flush(flushToDisk: true);
             }
         }
