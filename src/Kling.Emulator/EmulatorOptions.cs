@@ -66,6 +66,9 @@ public sealed class EmulatorOptions
     /// <summary>When true, a submission is answered {"code":200,"data":{"id":...,"status":"pending"}} (data as an object, as some gateway models do) instead of the one-element array.</summary>
     public bool SubmitDataAsObject { get; set; }
 
+    /// <summary>When true, the Idempotency-Key header is ignored, as by a gateway (or model) that does not support it: every submission is executed.</summary>
+    public bool IgnoreIdempotencyKeys { get; set; }
+
     /// <summary>Share of submissions answered 429 at random (0..1), like a busy gateway.</summary>
     public double Submit429Rate { get; set; }
 

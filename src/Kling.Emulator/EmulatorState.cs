@@ -37,6 +37,9 @@ internal sealed class EmulatorState
 
     public ConcurrentDictionary<string, (byte[] Bytes, string ContentType)> Uploads { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The Idempotency-Keys of the submissions executed since the start or the last reset.</summary>
+    public IdempotencyStore Idempotency { get; } = new();
+
     public IReadOnlyList<RecordedRequest> Requests
     {
         get
@@ -59,7 +62,7 @@ internal sealed class EmulatorState
         }
     }
 
-    /// <summary>Forgets tasks, uploads, requests and faults, restores the start-up options and the wall clock (the hosts reset their own counters).</summary>
+    /// <summary>Forgets tasks, uploads, requests, faults and idempotency keys, restores the start-up options and the wall clock (the hosts reset their own counters).</summary>
     public void Reset()
     {
         Clock.Reset();
@@ -73,6 +76,7 @@ internal sealed class EmulatorState
 
         Tasks.Clear();
         Uploads.Clear();
+        Idempotency.Clear();
     }
 
     public void Record(RecordedRequest request)

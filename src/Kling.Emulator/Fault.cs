@@ -25,6 +25,9 @@ public sealed class Fault
     /// <summary>For kind reply: the body sent, as given (JSON or not).</summary>
     [JsonPropertyName("body")] public string? Body { get; set; }
 
+    /// <summary>The error body's code (idempotency_in_progress, idempotency_key_reused, ...); the HTTP status when absent.</summary>
+    [JsonPropertyName("code")] public string? Code { get; set; }
+
     /// <summary>For submit: the task is created (and billed) even though the client gets the fault: the "outcome unknown" case.</summary>
     [JsonPropertyName("accepted")] public bool Accepted { get; set; }
 }

@@ -41,7 +41,7 @@ internal static class FaultInjector
                 return;
             default:
                 string type = fault.Type ?? TypeFor(fault.Status);
-                await ErrorAsync(context, fault.Status, type, fault.Message ?? DefaultMessage(fault.Status), fault.RetryAfter);
+                await ErrorAsync(context, fault.Status, type, fault.Message ?? DefaultMessage(fault.Status, fault.Code), fault.RetryAfter, fault.Code);
                 return;
         }
     }
@@ -87,11 +87,15 @@ internal static class FaultInjector
         402 => "payment_required",
         404 => "not_found_error",
         403 => "permission_error",
+        409 => "invalid_request_error",
         413 => "request_too_large",
         429 => "rate_limit_error",
         502 => "bad_gateway",
         _ => "server_error",
     };
+
+    private static string DefaultMessage(int status, string? code) =>
+        code == null ? DefaultMessage(status) : IdempotencyCodes.MessageFor(code) ?? code;
 
     private static string DefaultMessage(int status) => status switch
     {

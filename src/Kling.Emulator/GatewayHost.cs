@@ -12,7 +12,7 @@ using static Kling.Emulator.Responses;
 namespace Kling.Emulator;
 
 /// <summary>
-/// The gateway host (API.md §1-3): submissions, task status and image upload behind the API key, plus the control
+/// The gateway host (API.md §1-3): submissions (with their Idempotency-Key, see <see cref="IdempotencyStore"/>), task status and image upload behind the API key, plus the control
 /// endpoints. It counts accepted submissions, status calls and the most submissions in flight at once.
 /// </summary>
 internal sealed class GatewayHost
@@ -134,42 +134,107 @@ internal sealed class GatewayHost
             return;
         }
 
-        (JsonObject? body, string? problem) = await ReadSubmissionAsync(context.Request);
+        string text = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
+        string? key = state.Snapshot().IgnoreIdempotencyKeys ? null : IdempotencyKeyOf(context.Request);
+        if (key != null && !await ClaimAsync(context, key, text))
+        {
+            return;
+        }
+
+        string? answer = null;
+        try
+        {
+            answer = await ExecuteAsync(context, text, fault);
+        }
+        finally
+        {
+            if (key != null)
+            {
+                if (answer != null)
+                {
+                    state.Idempotency.Complete(key, answer);
+                }
+                else
+                {
+                    state.Idempotency.Release(key);
+                }
+            }
+        }
+    }
+
+    /// <summary>The Idempotency-Key header's value; null without one.</summary>
+    private static string? IdempotencyKeyOf(HttpRequest request) =>
+        request.Headers.TryGetValue("Idempotency-Key", out var values) ? values.ToString() : null;
+
+    /// <summary>True when the submission is to be handled; otherwise the key's answer was written (a replay, a 409 or a 400).</summary>
+    private async Task<bool> ClaimAsync(HttpContext context, string key, string body)
+    {
+        if (IdempotencyStore.Problem(key) is string problem)
+        {
+            await ErrorAsync(context, 400, "invalid_request_error", problem);
+            return false;
+        }
+
+        switch (state.Idempotency.Claim(key, body, out string? first))
+        {
+            case IdempotencyVerdict.Replay:
+                await WriteJsonTextAsync(context, first!);
+                return false;
+            case IdempotencyVerdict.InProgress:
+                await ErrorAsync(context, 409, "invalid_request_error", IdempotencyCodes.MessageFor(IdempotencyCodes.InProgress)!, "0.2", IdempotencyCodes.InProgress);
+                return false;
+            case IdempotencyVerdict.Reused:
+                await ErrorAsync(context, 409, "invalid_request_error", IdempotencyCodes.MessageFor(IdempotencyCodes.KeyReused)!, code: IdempotencyCodes.KeyReused);
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// Checks, charges and creates the task, answering the client (or, with an accepted fault, not telling it): the
+    /// answer the task was created with, or null when nothing was executed (a 400 or a 402).
+    /// </summary>
+    private async Task<string?> ExecuteAsync(HttpContext context, string text, Fault? acceptedFault)
+    {
+        (JsonObject? body, string? problem) = ReadSubmission(text);
         if (problem != null)
         {
             await ErrorAsync(context, 400, "invalid_request_error", problem);
-            return;
+            return null;
         }
 
         if (!state.TryCharge(out EmulatorOptions options))
         {
             await ErrorAsync(context, 402, "payment_required", "余额不足，请充值 (insufficient balance)");
-            return;
+            return null;
         }
 
         EmulatedTask task = EmulatedTask.Create(body!, options, state.Clock.Now);
         state.Tasks[task.Id] = task;
         Interlocked.Increment(ref acceptedSubmits);
-        if (fault != null)
-        {
-            // The gateway took the job (and the money) but the client never hears of it.
-            await ApplyFaultAsync(context, fault);
-            return;
-        }
-
         object data = options.SubmitDataAsObject
             ? new { id = task.Id, status = "pending", created = task.Created.ToUnixTimeSeconds() }
             : new[] { new { status = "submitted", task_id = task.Id } };
-        await WriteJsonAsync(context, new { code = 200, data });
+        string answer = JsonSerializer.Serialize(new { code = 200, data }, Json);
+        if (acceptedFault != null)
+        {
+            // The gateway took the job (and the money) but the client never hears of it.
+            await ApplyFaultAsync(context, acceptedFault);
+            return answer;
+        }
+
+        await WriteJsonTextAsync(context, answer);
+        return answer;
     }
 
     /// <summary>The submission body, or the 400 message when it is not JSON, empty, or breaks a rule.</summary>
-    private static async Task<(JsonObject? Body, string? Problem)> ReadSubmissionAsync(HttpRequest request)
+    private static (JsonObject? Body, string? Problem) ReadSubmission(string text)
     {
         JsonObject? body;
         try
         {
-            body = (await JsonNode.ParseAsync(request.Body))?.AsObject();
+            body = JsonNode.Parse(text)?.AsObject();
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {

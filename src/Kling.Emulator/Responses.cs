@@ -15,7 +15,8 @@ internal static class Responses
         PropertyNameCaseInsensitive = true,
     };
 
-    public static Task ErrorAsync(HttpContext context, int status, string type, string message, string? retryAfter = null)
+    /// <summary>The standard error body; its code is <paramref name="code"/> when given (idempotency_in_progress, ...), else the HTTP status.</summary>
+    public static Task ErrorAsync(HttpContext context, int status, string type, string message, string? retryAfter = null, string? code = null)
     {
         context.Response.StatusCode = status;
         if (retryAfter != null)
@@ -23,12 +24,15 @@ internal static class Responses
             context.Response.Headers.RetryAfter = retryAfter;
         }
 
-        return WriteJsonAsync(context, new { error = new { code = status, message, type } });
+        return WriteJsonAsync(context, new { error = new { code = (object?)code ?? status, message, type } });
     }
 
-    public static async Task WriteJsonAsync(HttpContext context, object value)
+    public static Task WriteJsonAsync(HttpContext context, object value) => WriteJsonTextAsync(context, JsonSerializer.Serialize(value, Json));
+
+    /// <summary>A JSON body already written (an answer replayed for its Idempotency-Key).</summary>
+    public static async Task WriteJsonTextAsync(HttpContext context, string json)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(value, Json), Encoding.UTF8);
+        await context.Response.WriteAsync(json, Encoding.UTF8);
     }
 }

@@ -115,7 +115,10 @@ public sealed class JournalTests : IDisposable
 
         byte[] after = File.ReadAllBytes(path);
         Assert.Equal(before, after.Take(before.Length).ToArray());
-        Assert.Equal(3, File.ReadAllLines(path).Length);
+        // Its two lines, then the id it lacked (a meta line, once) and the new row's line.
+        string[] lines = File.ReadAllLines(path);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("{\"type\":\"meta\"", lines[2]);
         Assert.Equal(new[] { "task_old" }, SubmissionJournal.ReadTasks(path).Select(t => t.TaskId));
     }
 

@@ -172,7 +172,7 @@ public sealed class KlingClientTests : IAsyncLifetime
     [InlineData("kling emulator key")]
     public async Task A_key_that_cannot_go_into_a_header_is_known_not_to_have_been_sent_and_stops_the_batch(string key)
     {
-        var error = await Assert.ThrowsAsync<GatewayException>(() => Client(key).SubmitOnceAsync(Request(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GatewayException>(() => Client(key).SubmitOnceAsync(Request(), IdempotencyKey.NewRandom(), CancellationToken.None));
         Assert.False(error.OutcomeUnknown);
         Assert.True(error.StopsBatch);
         Assert.Contains("nothing was sent", error.Message);

@@ -30,6 +30,12 @@ namespace Kling.Core.Batches
 
         /// <summary>Whatever the caller wants back with the outcome (the pipeline row).</summary>
         public object? Target { get; }
+
+        /// <summary>
+        /// The row's Idempotency-Key, when the caller has its own (a row sent again as a new task needs a key of its own);
+        /// null: the journal's key for <see cref="JournalKey"/> (<see cref="SubmissionJournal.IdempotencyKeyFor"/>), else a random one.
+        /// </summary>
+        public string? IdempotencyKey { get; set; }
     }
 
     /// <summary>What became of one submission.</summary>
@@ -55,8 +61,10 @@ namespace Kling.Core.Batches
     }
 
     /// <summary>
-    /// Submits rows concurrently under an adaptive (AIMD) limit, journaling each POST before and after it is sent.
-    /// Outcomes are queued for the caller's thread to take: nothing here writes to PowerShell.
+    /// Submits rows concurrently under an adaptive (AIMD) limit, journaling each POST before and after it is sent, each
+    /// row under one Idempotency-Key however often it is sent again. Once the batch stops, rows waiting (for a turn, out
+    /// a 429) end at once as not sent; only POSTs on the wire get a grace period. Outcomes are queued for the caller's
+    /// thread to take: nothing here writes to PowerShell.
     /// </summary>
     public sealed class BatchSubmitter : IOutcomeSource<SubmissionOutcome>, IDisposable
     {
@@ -67,6 +75,10 @@ namespace Kling.Core.Batches
         // so an accepted task's id is journaled instead of becoming "outcome unknown".
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
         private readonly CancellationToken cancellationToken;
+
+        // Cancelled as soon as the batch stops: ends the waits (a turn, a 429's Retry-After) and image uploads, none of
+        // which bills anything, so a waiting row is journaled not sent at once instead of sitting out the grace period.
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private readonly OutcomeQueue<SubmissionOutcome> outcomes = new OutcomeQueue<SubmissionOutcome>();
         private readonly object runningGate = new object();
         private int running;
@@ -88,23 +100,31 @@ namespace Kling.Core.Batches
         /// <summary>Where uploaded local images are remembered (the session's cache unless a test says otherwise).</summary>
         public ImageUploadCache Uploads { get; set; } = ImageUploadCache.Shared;
 
-        /// <summary>How many 429s in a row one row waits out before it is reported as rate limited.</summary>
+        /// <summary>
+        /// How many answers that executed nothing (429, 409 idempotency_in_progress, 503 idempotency_unavailable) one row
+        /// waits out before it is reported with the last of them.
+        /// </summary>
         public int MaxRateLimitRetries { get; set; } = 10;
 
         /// <summary>Rows started whose outcome has not been taken yet.</summary>
         public int Outstanding => outcomes.Outstanding;
 
-        /// <summary>Sends nothing more: rows not yet sent complete as not sent; rows already in flight finish.</summary>
-        public void Stop() => stopped = true;
+        /// <summary>Sends nothing more: rows not yet sent, and rows waiting to be sent again, complete as not sent at once; POSTs on the wire finish.</summary>
+        public void Stop()
+        {
+            stopped = true;
+            stopping.Cancel();
+        }
 
         /// <summary>
-        /// Ends the batch without a caller to take outcomes (Ctrl+C, an exception): starts no new row, gives the POSTs
-        /// already sent up to <paramref name="grace"/> to be answered (their tasks are journaled as they come), then
-        /// cancels what is left. Returns the tasks accepted meanwhile that nobody took, so the caller can still name them.
+        /// Ends the batch without a caller to take outcomes (Ctrl+C, an exception): starts no new row, ends the waits of
+        /// rows between two sends at once (journaled not sent), gives the POSTs on the wire up to <paramref name="grace"/>
+        /// to be answered (their tasks are journaled as they come), then cancels what is left. Returns the tasks accepted
+        /// meanwhile that nobody took, so the caller can still name them.
         /// </summary>
         public IReadOnlyList<KlingTask> Shutdown(TimeSpan grace)
         {
-            stopped = true;
+            Stop();
             if (!WaitUntilIdle(grace))
             {
                 cancellation.Cancel();
@@ -132,7 +152,7 @@ namespace Kling.Core.Batches
                 running++;
             }
 
-            Task turn = Concurrency.WaitAsync(cancellationToken);
+            Task turn = Concurrency.WaitAsync(stopping.Token);
             _ = Task.Run(async () =>
             {
                 try
@@ -175,17 +195,17 @@ namespace Kling.Core.Batches
 
         private async Task RunAsync(SubmissionItem item, Task firstTurn)
         {
-            var row = new RowState(item);
+            var row = new RowState(item, KeyFor(item));
+            var resend = new ResendBudget(client.Retry, MaxRateLimitRetries);
             try
             {
-                int rateLimited = 0;
-                Task turn = firstTurn;
+                Task wait = firstTurn;
                 while (true)
                 {
-                    await turn.ConfigureAwait(false);
-                    SubmitAttempt? attempt = await TakeTurnAsync(row).ConfigureAwait(false);
+                    SubmitAttempt? attempt = await Waited(wait).ConfigureAwait(false) ? await TakeTurnAsync(row).ConfigureAwait(false) : null;
                     if (attempt == null)
                     {
+                        // The batch stopped before this row was sent, or while it waited to be sent again: nothing of it was executed.
                         Finish(item, null, null, notSent: true, row.JournaledSending);
                         return;
                     }
@@ -196,16 +216,20 @@ namespace Kling.Core.Batches
                         return;
                     }
 
-                    // A 429 billed nothing: wait it out and take another turn, up to MaxRateLimitRetries times.
-                    Concurrency.OnRateLimited();
-                    if (++rateLimited > MaxRateLimitRetries)
+                    // An answer that executed nothing (a 429, ...): wait it out and take another turn, under the same key.
+                    if (attempt.Reason == ResendReason.RateLimited)
                     {
-                        Finish(item, attempt.RateLimit, null, notSent: false, row.JournaledSending);
+                        Concurrency.OnRateLimited();
+                    }
+
+                    TimeSpan? delay = resend.WaitBefore(attempt, out GatewayException last);
+                    if (delay == null)
+                    {
+                        Finish(item, last, null, notSent: false, row.JournaledSending && !last.OutcomeUnknown);
                         return;
                     }
 
-                    await Delay.For(client.Retry.DelayAfter(attempt.RateLimit!, rateLimited), cancellationToken).ConfigureAwait(false);
-                    turn = Concurrency.WaitAsync(cancellationToken);
+                    wait = WaitThenTurnAsync(delay.Value);
                 }
             }
             catch (GatewayException ex)
@@ -222,6 +246,32 @@ namespace Kling.Core.Batches
             catch (Exception ex)
             {
                 Enqueue(new SubmissionOutcome(item, null, new GatewayException(GatewayErrorKind.InvalidResponse, ex.Message, inner: ex) { OutcomeUnknown = row.JournaledSending }, notSent: false));
+            }
+        }
+
+        /// <summary>The row's Idempotency-Key: the caller's, else the journal's for the row, else a random one.</summary>
+        private string KeyFor(SubmissionItem item) =>
+            item.IdempotencyKey ??
+            (journal != null && item.JournalKey != null ? journal.IdempotencyKeyFor(item.JournalKey) : IdempotencyKey.NewRandom());
+
+        /// <summary>A backoff, then a turn at the gateway: both end at once when the batch stops.</summary>
+        private async Task WaitThenTurnAsync(TimeSpan delay)
+        {
+            await Delay.For(delay, stopping.Token).ConfigureAwait(false);
+            await Concurrency.WaitAsync(stopping.Token).ConfigureAwait(false);
+        }
+
+        /// <summary>True once the wait is over (a turn was given); false when the batch stopped first.</summary>
+        private static async Task<bool> Waited(Task wait)
+        {
+            try
+            {
+                await wait.ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
             }
         }
 
@@ -251,12 +301,12 @@ namespace Kling.Core.Batches
                 }
 
                 row.JournaledSending = true;
-                return await client.SubmitOnceAsync(row.ToSend, cancellationToken).ConfigureAwait(false);
+                return await client.SubmitOnceAsync(row.ToSend, row.IdempotencyKey, cancellationToken).ConfigureAwait(false);
             }
             catch (GatewayException ex) when (ex.StopsBatch)
             {
                 // Bad key or no balance: every later row would fail the same way. Stop before the slot is freed.
-                stopped = true;
+                Stop();
                 throw;
             }
             finally
@@ -292,7 +342,7 @@ namespace Kling.Core.Batches
             {
                 if (!urls.ContainsKey(image.Sha256))
                 {
-                    ImageUpload upload = await Uploads.GetOrUploadAsync(client, image, force: false, cancellationToken).ConfigureAwait(false);
+                    ImageUpload upload = await Uploads.GetOrUploadAsync(client, image, force: false, stopping.Token).ConfigureAwait(false);
                     urls[image.Sha256] = upload.Url;
                 }
             }
@@ -312,18 +362,26 @@ namespace Kling.Core.Batches
 
         private void Enqueue(SubmissionOutcome outcome) => outcomes.Add(outcome);
 
-        /// <summary>Cancels whatever still runs. The token source and the outcome queue are left to the GC, so a late worker cannot fault.</summary>
-        public void Dispose() => cancellation.Cancel();
+        /// <summary>Cancels whatever still runs. The token sources and the outcome queue are left to the GC, so a late worker cannot fault.</summary>
+        public void Dispose()
+        {
+            Stop();
+            cancellation.Cancel();
+        }
 
-        /// <summary>One row on its way: what is sent once its images are uploaded, and whether "sending" is on disk.</summary>
+        /// <summary>One row on its way: what is sent once its images are uploaded, under which key, and whether "sending" is on disk.</summary>
         private sealed class RowState
         {
-            public RowState(SubmissionItem item)
+            public RowState(SubmissionItem item, string idempotencyKey)
             {
                 Item = item;
+                IdempotencyKey = idempotencyKey;
             }
 
             public SubmissionItem Item { get; }
+
+            /// <summary>The same on every send of the row (429s, refused connections, ...), so the gateway can tell them one submission.</summary>
+            public string IdempotencyKey { get; }
 
             public VideoRequest? ToSend { get; set; }
 

@@ -47,6 +47,29 @@ namespace Kling.Core.Batches
 
         [JsonPropertyName("created")]
         public DateTimeOffset Created { get; set; }
+
+        /// <summary>The journal's own random id, which its rows' Idempotency-Keys start with (absent from journals of earlier versions).</summary>
+        [JsonPropertyName("id")]
+        public string? Id { get; set; }
+    }
+
+    /// <summary>
+    /// A line a journal of an earlier version gets once, appended (never rewriting what is there): the id its header
+    /// lacks. Shaped as a record with a key no row has, so earlier versions read past it.
+    /// </summary>
+    internal sealed class JournalMeta
+    {
+        [JsonPropertyName("type")]
+        public string Type { get; set; } = JournalFile.MetaType;
+
+        [JsonPropertyName("key")]
+        public string Key { get; set; } = JournalFile.MetaType;
+
+        [JsonPropertyName("id")]
+        public string Id { get; set; } = string.Empty;
+
+        [JsonPropertyName("at")]
+        public DateTimeOffset At { get; set; }
     }
 
     /// <summary>What a journal file holds, as read (nothing here writes).</summary>
@@ -60,6 +83,9 @@ namespace Kling.Core.Batches
 
         /// <summary>The kept part does not end with a newline: the next append must start a line first.</summary>
         public bool NeedsNewline { get; set; }
+
+        /// <summary>The journal's id, from its header or (a journal of an earlier version) its meta line; null when it has none yet.</summary>
+        public string? JournalId { get; set; }
     }
 
     /// <summary>Reads and recognises journal files: the header, journals of the previous version, torn last lines.</summary>
@@ -68,11 +94,44 @@ namespace Kling.Core.Batches
         public const string FormatName = "kling-journal";
         public const int FormatVersion = 1;
 
+        /// <summary>The type (and key) of the line that gives a journal of an earlier version its id.</summary>
+        public const string MetaType = "meta";
+
         // The header is serialised with its format first, so even a torn header is recognisable by this prefix.
         private const string HeaderPrefix = "{\"format\":\"" + FormatName + "\"";
 
-        public static byte[] HeaderLine() =>
-            Encoding.UTF8.GetBytes(GatewayJson.Serialize(new JournalHeader { Created = DateTimeOffset.UtcNow }) + "\n");
+        /// <summary>
+        /// What opening a file of <paramref name="length"/> bytes (its torn last line cut) for writing appends: a new
+        /// journal's header; else a newline ending the last line, and the meta line of a journal without an id.
+        /// </summary>
+        public static string Missing(long length, JournalContent content, string id) =>
+            length == 0 ? HeaderLine(id) : (content.NeedsNewline ? "\n" : string.Empty) + (content.JournalId == null ? MetaLine(id) : string.Empty);
+
+        private static string HeaderLine(string id) => GatewayJson.Serialize(new JournalHeader { Created = DateTimeOffset.UtcNow, Id = id }) + "\n";
+
+        private static string MetaLine(string id) => GatewayJson.Serialize(new JournalMeta { Id = id, At = DateTimeOffset.UtcNow }) + "\n";
+
+        /// <summary>A new journal's id: 16 random hex digits (64 bits), so no two journals share one.</summary>
+        public static string NewId() => IdempotencyKey.RandomHex(8);
+
+        /// <summary>An id read back: 8 to 24 letters and digits, or it is not used (a new one is appended).</summary>
+        private static bool IsId(string? id)
+        {
+            if (id == null || id.Length < 8 || id.Length > 24)
+            {
+                return false;
+            }
+
+            foreach (char c in id)
+            {
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>Parses a file while another process may be appending to it (and without locking it).</summary>
         public static JournalContent ParseShared(string path, Action<JournalRecord>? onRecord)
@@ -108,7 +167,7 @@ namespace Kling.Core.Batches
                 if (first)
                 {
                     first = false;
-                    if (IsHeader(line.Text, path))
+                    if (IsHeader(line.Text, path, content))
                     {
                         content.NeedsNewline = !line.Complete;
                         continue;
@@ -134,7 +193,11 @@ namespace Kling.Core.Batches
                 }
 
                 JournalRecord? record = ParseRecord(line, content);
-                if (record != null)
+                if (record != null && record.Type == MetaType)
+                {
+                    content.JournalId ??= IsId(record.JournalId) ? record.JournalId : null;
+                }
+                else if (record != null)
                 {
                     record.Offset = line.Start;
                     yield return record;
@@ -221,7 +284,7 @@ namespace Kling.Core.Batches
             }
         }
 
-        private static bool IsHeader(string line, string path)
+        private static bool IsHeader(string line, string path, JournalContent content)
         {
             if (!line.StartsWith("{", StringComparison.Ordinal))
             {
@@ -248,6 +311,11 @@ namespace Kling.Core.Batches
                         JournalProblem.UnsupportedVersion,
                         path,
                         $"The journal '{path}' was written by another version of Kling (journal version {shown}); this version reads version {FormatVersion}. It was left as it was.");
+                }
+
+                if (root.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String && IsId(id.GetString()))
+                {
+                    content.JournalId = id.GetString();
                 }
 
                 return true;

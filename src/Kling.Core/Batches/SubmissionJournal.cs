@@ -50,6 +50,10 @@ namespace Kling.Core.Batches
         [JsonPropertyName("at")]
         public DateTimeOffset At { get; set; }
 
+        /// <summary>On a meta line only: the journal's id (see <see cref="SubmissionJournal.IdempotencyKeyFor"/>).</summary>
+        [JsonPropertyName("id")]
+        public string? JournalId { get; set; }
+
         /// <summary>Where the line starts in its file, when read from one.</summary>
         [JsonIgnore]
         internal long Offset { get; set; }
@@ -82,6 +86,12 @@ namespace Kling.Core.Batches
         }
 
         public string Path { get; }
+
+        /// <summary>
+        /// The journal's random id, which every row's Idempotency-Key starts with: in the header of a journal this version
+        /// started, in a meta line appended once to one an earlier version started. Null only for a read-only open of such a journal.
+        /// </summary>
+        public string? Id { get; private set; }
 
         /// <summary>Lines that could not be read (a torn last line after a crash, cut; or a line someone edited, kept), skipped.</summary>
         public int SkippedLines { get; private set; }
@@ -128,7 +138,8 @@ namespace Kling.Core.Batches
                 stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1);
                 var journal = new SubmissionJournal(full, stream, held);
                 JournalContent content = journal.Load(stream);
-                Repair(stream, content);
+                journal.Id = content.JournalId ?? JournalFile.NewId();
+                Repair(stream, content, journal.Id);
                 return journal;
             }
             catch
@@ -147,7 +158,7 @@ namespace Kling.Core.Batches
             if (File.Exists(full))
             {
                 using var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                journal.Load(file);
+                journal.Id = journal.Load(file).JournalId;
             }
 
             return journal;
@@ -161,22 +172,33 @@ namespace Kling.Core.Batches
             return content;
         }
 
-        /// <summary>Cuts a torn last line (only that), ends the last line, or writes the header of a new journal.</summary>
-        private static void Repair(FileStream stream, JournalContent content)
+        /// <summary>
+        /// Cuts a torn last line (only that), ends the last line, or writes the header of a new journal; a journal without
+        /// an id (one an earlier version started) gets a meta line with <paramref name="id"/>, once.
+        /// </summary>
+        private static void Repair(FileStream stream, JournalContent content, string id)
         {
             if (content.KeepLength < stream.Length)
             {
                 stream.SetLength(content.KeepLength);
             }
 
-            byte[]? fix = stream.Length == 0 ? JournalFile.HeaderLine() : content.NeedsNewline ? new[] { (byte)'\n' } : null;
-            if (fix != null)
+            byte[] fix = Encoding.UTF8.GetBytes(JournalFile.Missing(stream.Length, content, id));
+            if (fix.Length > 0)
             {
                 stream.Seek(0, SeekOrigin.End);
                 stream.Write(fix, 0, fix.Length);
                 stream.Flush(flushToDisk: true);
             }
         }
+
+        /// <summary>
+        /// The Idempotency-Key of the row identity <paramref name="key"/> in this journal: the journal's <see cref="Id"/> and
+        /// the identity (see <see cref="IdempotencyKey.Within"/>), so a rerun sends a row under the key it had, and no
+        /// other row or journal shares it.
+        /// </summary>
+        public string IdempotencyKeyFor(string key) =>
+            IdempotencyKey.Within(Id ?? throw new InvalidOperationException($"The journal '{Path}' was opened read-only and has no id yet."), key);
 
         /// <summary>
         /// The identity of a row: its request's content plus how many identical requests came before it in this

@@ -86,16 +86,30 @@ namespace Kling.Core.Gateway
         }
 
         public Task<GatewayReply> SendAsync(HttpMethod method, Uri uri, string? json, CancellationToken cancellationToken) =>
-            SendAsync(method, uri, json == null ? null : () => new StringContent(json, new UTF8Encoding(false), "application/json"), cancellationToken);
+            SendAsync(method, uri, JsonContent(json), null, cancellationToken);
+
+        /// <summary>A submission: its JSON body under its <see cref="IdempotencyKey"/> (checked by the caller).</summary>
+        public Task<GatewayReply> SubmitAsync(Uri uri, string json, string idempotencyKey, CancellationToken cancellationToken) =>
+            SendAsync(HttpMethod.Post, uri, JsonContent(json), idempotencyKey, cancellationToken);
 
         /// <summary>One call to the gateway, with the key; the content is made afresh for every call.</summary>
-        public async Task<GatewayReply> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, CancellationToken cancellationToken)
+        public Task<GatewayReply> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, CancellationToken cancellationToken) =>
+            SendAsync(method, uri, content, null, cancellationToken);
+
+        private static Func<HttpContent>? JsonContent(string? json) =>
+            json == null ? null : () => new StringContent(json, new UTF8Encoding(false), "application/json");
+
+        private async Task<GatewayReply> SendAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, string? idempotencyKey, CancellationToken cancellationToken)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(settings.RequestTimeout);
             using var request = new HttpRequestMessage(method, uri);
             request.Headers.Authorization = AuthorizationFor(method, uri);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (idempotencyKey != null)
+            {
+                request.Headers.TryAddWithoutValidation(IdempotencyKey.Header, idempotencyKey);
+            }
             if (content != null)
             {
                 request.Content = content();

@@ -14,8 +14,11 @@ namespace Kling.Core.Gateway
         /// <summary>The retry rule its callers share (429 waits, backoff).</summary>
         RetryPolicy Retry { get; }
 
-        /// <summary>One submission attempt: the accepted task, or the 429 that refused it (see <see cref="SubmitAttempt"/>).</summary>
-        Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, CancellationToken cancellationToken);
+        /// <summary>
+        /// One POST under <paramref name="idempotencyKey"/> (the row's, the same on every re-send): the accepted task, or the
+        /// answer that executed nothing, to be sent again after a wait (see <see cref="SubmitAttempt"/>).
+        /// </summary>
+        Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, string idempotencyKey, CancellationToken cancellationToken);
 
         Task<KlingTask> GetTaskAsync(string taskId, CancellationToken cancellationToken);
 

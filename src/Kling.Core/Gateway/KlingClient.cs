@@ -14,7 +14,7 @@ namespace Kling.Core.Gateway
 {
     /// <summary>
     /// The gateway's calls, over one <see cref="GatewayTransport"/>: a submission (<see cref="SubmissionCall"/>, with
-    /// its billing rule), a task's status and an image upload (calls that bill nothing, retried by <see cref="Retry"/>),
+    /// its billing rule and its Idempotency-Key), a task's status and an image upload (calls that bill nothing, retried by <see cref="Retry"/>),
     /// and result downloads (<see cref="Downloads"/>, never with the key). Safe to use from several threads; the trace
     /// callback is called on them, so cmdlets queue its lines and write them on their own thread.
     /// </summary>
@@ -47,8 +47,8 @@ namespace Kling.Core.Gateway
         public ResultDownloader Downloads { get; }
 
         /// <inheritdoc cref="SubmissionCall"/>
-        public Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, CancellationToken cancellationToken) =>
-            SubmissionCall.SendAsync(transport, Retry, request, cancellationToken);
+        public Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
+            SubmissionCall.SendAsync(transport, request, idempotencyKey, cancellationToken);
 
         /// <summary>Reads a task's status, retrying transient failures (5xx, 429, timeouts, resets, unreadable bodies).</summary>
         public Task<KlingTask> GetTaskAsync(string taskId, CancellationToken cancellationToken)
