@@ -15,7 +15,7 @@ namespace Kling.Core.History
     /// </summary>
     public sealed class HistoryFile
     {
-        /// <summary>4 MB, about 15,000 tasks: past it, the newest 2 MB are kept.</summary>
+        /// <summary>4 MB, some 20,000 tasks (a line is 130 to 200 bytes): past it, the newest 2 MB are kept.</summary>
         public const long DefaultMaxBytes = 4L * 1024 * 1024;
 
         private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
