@@ -100,6 +100,8 @@ function Read-TrxCounts([string] $Directory) {
 
 function Invoke-Test {
     Invoke-Build
+    # No test writes the user's own task history (each Pester suite also takes a fresh one of its own, in common.ps1).
+    $env:KLING_HOME = Join-Path $out 'test-home'
     if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
     New-Item -ItemType Directory $resultsDir | Out-Null
     $summary = Join-Path $resultsDir 'summary.txt'
@@ -141,6 +143,7 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
+    $env:KLING_HOME = Join-Path $out 'demo-home'   # the emulator's tasks stay out of the user's task history
     $pwsh = @(Get-PwshCommand)
     $demoArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'examples/demo.ps1'))
     & $pwsh[0] @demoArgs
@@ -149,6 +152,7 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
+    $env:KLING_HOME = Join-Path $out 'bench-home'   # the emulator's tasks stay out of the user's task history
     $pwsh = @(Get-PwshCommand)
     $failedBenches = @()
     foreach ($bench in Get-ChildItem (Join-Path $root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name) {

@@ -49,6 +49,9 @@ namespace Kling.Core
         /// <summary>The 1-based pipeline row this task was submitted from (0 when unknown).</summary>
         public int Row { get; set; }
 
+        /// <summary>The batch (one New-KlingVideo command) that submitted it, as the task history names it; null when not known.</summary>
+        public string? BatchId { get; set; }
+
         /// <summary>The request body that was sent (null when the task was only looked up by id).</summary>
         public VideoRequest? Request { get; set; }
 

@@ -5,13 +5,15 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using Kling.Core;
 using Kling.Core.Batches;
+using Kling.Core.History;
 using Kling.Core.Requests;
 
 namespace Kling.Commands
 {
     /// <summary>
     /// What New-KlingVideo writes of its submissions, on the pipeline thread: each accepted task, each row's error
-    /// (led by the row's label), and the batch stop (401, 402) after every task already accepted.
+    /// (led by the row's label), the batch stop (401, 402) after every task already accepted, and, when the batch stopped
+    /// early, how to pick up the tasks it had accepted (see <see cref="StoppedBatchNotice"/>).
     /// </summary>
     internal sealed class SubmissionReporter
     {
@@ -31,6 +33,12 @@ namespace Kling.Commands
 
         /// <summary>The error that stopped the batch, once one did.</summary>
         internal ErrorRecord? Stop { get; private set; }
+
+        /// <summary>The batch's part of the task history, once the first row is sent.</summary>
+        internal BatchHistory? History { get; private set; }
+
+        /// <summary>The batch's history, made with the first row sent (one batch id per command).</summary>
+        internal BatchHistory StartHistory(string? journalPath) => History ??= BatchHistory.ForCurrentUser(journalPath);
 
         internal void Emit(KlingTask task)
         {
@@ -52,6 +60,11 @@ namespace Kling.Commands
 
         internal void Write(SubmissionOutcome outcome, BatchSubmitter submitter)
         {
+            if (History?.TakeProblem() is string problem)
+            {
+                cmdlet.WriteWarning(StoppedBatchNotice.Unwritable(problem));
+            }
+
             SubmissionItem item = outcome.Item;
             string label = RowLabel.Of(item.Row, item.Name);
             if (outcome.Task != null)
@@ -98,28 +111,47 @@ namespace Kling.Commands
             }
 
             stopWritten = true;
+            string? pickUp = History == null ? null : StoppedBatchNotice.PickUpCommand(History);
             Stop.ErrorDetails = new ErrorDetails(
-                $"{Stop.Exception.Message} The batch stopped here: no later row is sent. The {Accepted} task(s) accepted before it were written to the pipeline.")
+                $"{Stop.Exception.Message} The batch stopped here: no later row is sent. The {Accepted} task(s) accepted before it were written to the pipeline" +
+                (pickUp == null ? "." : "; pick them up again any time with: " + pickUp))
             {
                 RecommendedAction = "Fix the cause (key, balance), then run the rest of the batch again (with -Journal, rerun the same command: nothing is sent twice).",
             };
             cmdlet.WriteError(Stop);
         }
 
-        /// <summary>Names the tasks accepted while the command stopped; the pipeline is gone by then, the host is not.</summary>
-        internal static void TellHost(PSHost? host, IReadOnlyList<KlingTask> late, string? journalPath)
+        /// <summary>After a batch-stopping error (401, 402), the batch's last word: how many tasks it had accepted, and how to pick them up.</summary>
+        internal void WriteEnd()
         {
-            if (late.Count == 0)
+            if (Stop != null && History != null && StoppedBatchNotice.AcceptedTasks(History) is string accepted)
             {
-                return;
+                cmdlet.WriteWarning(accepted);
+            }
+        }
+
+        /// <summary>
+        /// Once the command is torn down (Ctrl+C, a terminating error here or further down the pipeline): the tasks accepted
+        /// while it stopped, the POSTs cut off without an answer, and last how to pick up every task the batch had accepted.
+        /// The pipeline is gone by then, the host is not.
+        /// </summary>
+        internal void TellHost(PSHost? host, IReadOnlyList<KlingTask> late, string? journalPath, bool stoppedEarly)
+        {
+            var lines = new List<string?> { StoppedBatchNotice.LateTasks(late, journalPath) };
+            if (History != null)
+            {
+                string? problem = History.TakeProblem();
+                lines.Add(problem == null ? null : StoppedBatchNotice.Unwritable(problem));
+                lines.Add(StoppedBatchNotice.CutOff(History));
+                lines.Add(stoppedEarly ? StoppedBatchNotice.AcceptedTasks(History) : null);
             }
 
-            string message = $"New-KlingVideo stopped; {late.Count} submission(s) already sent were accepted (and billed) while it stopped" +
-                             (journalPath != null ? $", and are in the journal {journalPath}" : string.Empty) + ": " +
-                             string.Join(", ", late.Select(t => RowLabel.Of(t.Row, t.Name) + " = " + t.TaskId));
             try
             {
-                host?.UI?.WriteWarningLine(message);
+                foreach (string line in lines.Where(l => l != null).Cast<string>())
+                {
+                    host?.UI?.WriteWarningLine(line);
+                }
             }
             catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is NotImplementedException)
             {

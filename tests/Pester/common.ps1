@@ -4,6 +4,9 @@ $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
 $script:ModulePath = if ($env:KLING_MODULE_PATH) { $env:KLING_MODULE_PATH } else { Join-Path $RepoRoot 'out/Kling/Kling.psd1' }
 Import-Module $ModulePath
 Import-Module (Join-Path $RepoRoot 'tests/Emulator.psm1') -Force
+# No suite writes the user's own task history: each gets a fresh one (a suite may set $env:KLING_HOME again after this).
+$env:KLING_HOME = Join-Path ([IO.Path]::GetTempPath()) ("kling-home-" + [guid]::NewGuid().ToString('n'))
+$env:KLING_HISTORY = $null
 
 function Use-Emulator {
     <# Points Kling at the emulator through the environment, as a scheduled task would. #>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Kling.Core.Gateway;
+using Kling.Core.History;
 using Kling.Core.Media;
 using Kling.Core.Requests;
 
@@ -105,6 +106,9 @@ namespace Kling.Core.Batches
         /// waits out before it is reported with the last of them.
         /// </summary>
         public int MaxRateLimitRetries { get; set; } = 10;
+
+        /// <summary>Where each accepted task (and each submission in doubt) is noted before it is handed out: the user's task history.</summary>
+        public BatchHistory? History { get; set; }
 
         /// <summary>Rows started whose outcome has not been taken yet.</summary>
         public int Outstanding => outcomes.Outstanding;
@@ -225,6 +229,11 @@ namespace Kling.Core.Batches
                     TimeSpan? delay = resend.WaitBefore(attempt, out GatewayException last);
                     if (delay == null)
                     {
+                        if (last.OutcomeUnknown)
+                        {
+                            History?.RecordInDoubt(item.Row, item.Name, item.Request.Model, HistoryEntry.NoAnswer);
+                        }
+
                         Finish(item, last, null, notSent: false, row.JournaledSending && !last.OutcomeUnknown);
                         return;
                     }
@@ -234,6 +243,11 @@ namespace Kling.Core.Batches
             }
             catch (GatewayException ex)
             {
+                if (ex.OutcomeUnknown)
+                {
+                    History?.RecordInDoubt(item.Row, item.Name, item.Request.Model, HistoryEntry.NoAnswer);
+                }
+
                 // Failures that provably billed nothing are journaled as not sent, so a rerun may send the row;
                 // an outcome-unknown failure keeps its "sending" line, so a rerun reports it instead of paying twice.
                 Finish(item, ex, null, notSent: false, row.JournaledSending && !ex.OutcomeUnknown);
@@ -241,6 +255,11 @@ namespace Kling.Core.Batches
             catch (OperationCanceledException)
             {
                 // Ctrl+C after the grace period. A POST cut off mid-way keeps its "sending" line (outcome unknown on rerun).
+                if (row.Posting)
+                {
+                    History?.RecordInDoubt(item.Row, item.Name, item.Request.Model, HistoryEntry.CutOff);
+                }
+
                 Enqueue(new SubmissionOutcome(item, null, null, notSent: true));
             }
             catch (Exception ex)
@@ -301,7 +320,10 @@ namespace Kling.Core.Batches
                 }
 
                 row.JournaledSending = true;
-                return await client.SubmitOnceAsync(row.ToSend, row.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+                row.Posting = true;
+                SubmitAttempt attempt = await client.SubmitOnceAsync(row.ToSend, row.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+                row.Posting = false;
+                return attempt;
             }
             catch (GatewayException ex) when (ex.StopsBatch)
             {
@@ -325,6 +347,9 @@ namespace Kling.Core.Batches
             {
                 journal.RecordSubmitted(item.JournalKey, item.Row, item.Name, row.ToSend!, task.TaskId);
             }
+
+            // In the history too before the task is handed out: whatever then throws it away, it can be found again.
+            History?.RecordAccepted(task, item.Request.Model);
 
             Enqueue(new SubmissionOutcome(item, task, null, notSent: false));
         }
@@ -386,6 +411,9 @@ namespace Kling.Core.Batches
             public VideoRequest? ToSend { get; set; }
 
             public bool JournaledSending { get; set; }
+
+            /// <summary>Its POST is on the wire: cut off now, it may have been accepted (and billed).</summary>
+            public bool Posting { get; set; }
         }
     }
 }

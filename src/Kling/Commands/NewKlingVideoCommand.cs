@@ -26,6 +26,7 @@ namespace Kling.Commands
         private bool multiShotOnCommandLine;
         private BatchSubmitter? submitter;
         private SubmissionJournal? journal;
+        private bool ended;
 
         public NewKlingVideoCommand()
         {
@@ -230,7 +231,7 @@ namespace Kling.Commands
                 return;
             }
 
-            submitter ??= new BatchSubmitter(Client, ThrottleLimit, journal);
+            submitter ??= new BatchSubmitter(Client, ThrottleLimit, journal) { History = report.StartHistory(journal?.Path) };
 
             // Bounded buffering: wait for room (writing finished rows meanwhile) before starting another.
             TakeUntil(submitter, ThrottleLimit * 2 - 1, Write, () => report.Stop != null);
@@ -255,6 +256,9 @@ namespace Kling.Commands
             {
                 WriteWarning($"{report.NotSent} row(s) after the stop were not sent.");
             }
+
+            report.WriteEnd();
+            ended = true;
         }
 
         protected override void StopProcessing()
@@ -265,14 +269,13 @@ namespace Kling.Commands
 
         /// <summary>
         /// Also runs after Ctrl+C or an exception: POSTs already on the wire get <see cref="BatchSubmitter.StopGrace"/>
-        /// to be answered, so their task ids reach the journal (and the host) instead of becoming "outcome unknown".
+        /// to be answered, so their task ids reach the journal, the history (and the host) instead of becoming "outcome
+        /// unknown"; a pipeline that stopped early is told how to pick up the batch's tasks.
         /// </summary>
         public void Dispose()
         {
-            if (submitter != null && submitter.Outstanding > 0)
-            {
-                SubmissionReporter.TellHost(Host, submitter.Shutdown(BatchSubmitter.StopGrace), journal?.Path);
-            }
+            bool early = submitter != null && (!ended || Stopping);
+            report.TellHost(Host, early ? submitter!.Shutdown(BatchSubmitter.StopGrace) : Array.Empty<KlingTask>(), journal?.Path, early);
 
             submitter?.Dispose();
             journal?.Dispose();
