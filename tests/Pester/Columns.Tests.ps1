@@ -44,7 +44,7 @@ Describe 'New-KlingVideo columns' {
             $csv = "prompt,$column,Name`nA lighthouse,10,one`nA kite,10,two"
             if ($column -eq 'Promt') { $csv = "Promt,Name`nA lighthouse,one`nA kite,two" }
             $r = Invoke-Rows ($csv | ConvertFrom-Csv)
-            Get-SubmitCount $emu | Should -Be 0
+            @(Get-EmulatorRequest $emu -HostName gateway -Method POST).Count | Should -Be 0
             $r.Output | Should -BeNullOrEmpty
             $r.Thrown | Should -Not -BeNullOrEmpty -Because 'nothing was accepted, so the stop is terminating'
             $r.Thrown.FullyQualifiedErrorId | Should -BeLike 'ColumnBindsToNothing,*'
