@@ -94,6 +94,12 @@ namespace Kling.Commands
         }
 
         /// <summary>
+        /// A stop found on the pipeline thread before its row was sent (a column that binds to nothing): the rows already
+        /// started still finish and are written first, as with any stop.
+        /// </summary>
+        internal void StopBefore(ErrorRecord record) => Stop ??= record;
+
+        /// <summary>
         /// After a batch-stopping error, once every outstanding outcome was written: with no task accepted the error is
         /// terminating; with some, it is written as an error and the command ends normally, so the paid tasks go on to
         /// Wait-KlingTask and Save-KlingVideo instead of being torn out of the pipeline with it.
@@ -116,7 +122,8 @@ namespace Kling.Commands
                 $"{Stop.Exception.Message} The batch stopped here: no later row is sent. The {Accepted} task(s) accepted before it were written to the pipeline" +
                 (pickUp == null ? "." : "; pick them up again any time with: " + pickUp))
             {
-                RecommendedAction = "Fix the cause (key, balance), then run the rest of the batch again (with -Journal, rerun the same command: nothing is sent twice).",
+                RecommendedAction = Stop.ErrorDetails?.RecommendedAction
+                    ?? "Fix the cause (key, balance), then run the rest of the batch again (with -Journal, rerun the same command: nothing is sent twice).",
             };
             cmdlet.WriteError(Stop);
         }

@@ -34,7 +34,8 @@ namespace Kling.Core.Requests
                 return;
             }
 
-            var extra = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            // In any case: "seed" and "Seed" would be one key to many JSON readers (see PlainJson).
+            var extra = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
             if (json != null && !ReadJson(row, json, extra))
             {
                 return;
@@ -42,6 +43,12 @@ namespace Kling.Core.Requests
 
             foreach (KeyValuePair<string, object?> entry in input.AdditionalBody ?? new Dictionary<string, object?>())
             {
+                if (extra.Keys.FirstOrDefault(k => string.Equals(k, entry.Key, StringComparison.OrdinalIgnoreCase)) is string first)
+                {
+                    row.Add(Field, PlainJson.Twice(entry.Key, first, entry.Key));
+                    return;
+                }
+
                 try
                 {
                     extra[entry.Key] = PlainJson.ToElement(entry.Value);
@@ -72,6 +79,13 @@ namespace Kling.Core.Requests
                     if (document.RootElement.ValueKind != JsonValueKind.Object)
                     {
                         row.Add(Field, $"is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object; give the fields as an object such as {{\"seed\": 42}}.");
+                        return false;
+                    }
+
+                    string? twice = PlainJson.DuplicateKey(document.RootElement);
+                    if (twice != null)
+                    {
+                        row.Add(Field, twice);
                         return false;
                     }
 

@@ -78,13 +78,7 @@ namespace Kling.Core.Requests
             {
                 if (Cells.Given(shot.Text) != null)
                 {
-                    foreach (string part in shot.Text!.Split('|').Select(p => p.Trim()).Where(p => p.Length > 0))
-                    {
-                        int colon = part.IndexOf(':');
-                        string? duration = colon > 0 ? part.Substring(0, colon) : null;
-                        string? prompt = colon > 0 ? part.Substring(colon + 1) : part;
-                        ok &= Add(row, shots, duration, prompt, colon > 0 ? null : part);
-                    }
+                    ok &= ParseCell(row, shots, shot.Text!.Trim());
                 }
                 else
                 {
@@ -93,6 +87,35 @@ namespace Kling.Core.Requests
             }
 
             return ok ? shots : null;
+        }
+
+        /// <summary>
+        /// A cell "3: The door opens | 5: A dog runs in": every part between the '|' is a shot, so an empty part (a doubled,
+        /// leading or trailing '|') is the row's error naming its position rather than a shot silently dropped.
+        /// </summary>
+        private static bool ParseCell(RowContext row, List<ShotPrompt> shots, string cell)
+        {
+            string[] parts = cell.Split('|');
+            bool ok = true;
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string part = parts[i].Trim();
+                if (part.Length == 0)
+                {
+                    string where = i == 0 ? "before the first '|'" : i == parts.Length - 1 ? "after the last '|'" : "between two '|'";
+                    row.Add("shots", $"shot {shots.Count + 1} is empty (nothing {where}); remove the extra '|', or write the shot as 'seconds: prompt'.");
+                    shots.Add(new ShotPrompt { Index = shots.Count + 1, Prompt = string.Empty });
+                    ok = false;
+                    continue;
+                }
+
+                int colon = part.IndexOf(':');
+                string? duration = colon > 0 ? part.Substring(0, colon) : null;
+                string? prompt = colon > 0 ? part.Substring(colon + 1) : part;
+                ok &= Add(row, shots, duration, prompt, colon > 0 ? null : part);
+            }
+
+            return ok;
         }
 
         private static bool Add(RowContext row, List<ShotPrompt> shots, string? durationText, string? promptText, string? unreadable)

@@ -27,6 +27,7 @@ namespace Kling.Commands
         private BatchSubmitter? submitter;
         private SubmissionJournal? journal;
         private bool ended;
+        private PipelineColumns? columns;
 
         public NewKlingVideoCommand()
         {
@@ -168,6 +169,11 @@ namespace Kling.Commands
         [Parameter]
         public SwitchParameter WaitForJournal { get; set; }
 
+        /// <summary>Columns of the piped rows meant to bind to nothing: neither the near-miss error nor the warning names them.</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[]? IgnoreColumn { get; set; }
+
         /// <summary>The whole pipeline row, kept only to be the target of that row's errors.</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
@@ -176,6 +182,7 @@ namespace Kling.Commands
         {
             // Before any row is bound, only the command line's parameters are: a -MultiShot there wins over any cell.
             multiShotOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot));
+            columns = new PipelineColumns(this, IgnoreColumn);
             if (Journal != null)
             {
                 // -WhatIf writes nothing anywhere: the journal is only read (no lock, no header, no repair).
@@ -195,13 +202,22 @@ namespace Kling.Commands
                 return;
             }
 
+            string? name = string.IsNullOrWhiteSpace(Name) ? null : Name!.Trim();
+            ErrorRecord? unbound = columns!.Check(InputObject, RowLabel.Of(row, name));
+            if (unbound != null)
+            {
+                // Before this row is read or sent: the rows already started finish and are written, then the stop.
+                report.StopBefore(unbound);
+                StopIfNeeded();
+                return;
+            }
+
             object target = InputObject ?? (object)new Hashtable(MyInvocation.BoundParameters);
             WarnIfUnknownModel();
             var source = multiShotOnCommandLine ? MultiShotSource.CommandLine
                 : MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot)) ? MultiShotSource.Row : MultiShotSource.None;
             VideoInput input = new VideoRowReader(GetUnresolvedProviderPathFromPSPath).Read(this, source);
             VideoRequest? request = VideoRequestValidator.TryBuild(input, out IReadOnlyList<ValidationProblem> problems);
-            string? name = string.IsNullOrWhiteSpace(Name) ? null : Name!.Trim();
             if (request == null)
             {
                 string model = string.IsNullOrWhiteSpace(Model) ? VideoRequest.DefaultModel : Model!.Trim();
@@ -298,7 +314,11 @@ namespace Kling.Commands
         {
             if (report.Stop != null)
             {
-                TakeUntil(submitter!, 0, Write);
+                if (submitter != null)
+                {
+                    TakeUntil(submitter, 0, Write);
+                }
+
                 report.WriteStop();
             }
         }
