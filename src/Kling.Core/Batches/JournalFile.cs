@@ -14,11 +14,17 @@ namespace Kling.Core.Batches
         /// <summary>Another run holds the journal (in this or another process).</summary>
         InUse,
 
-        /// <summary>The file is not a journal (its first line is neither a journal header nor a journal record).</summary>
+        /// <summary>
+        /// The file is not a journal: its first line is not a journal header, and it is not a journal of an earlier
+        /// version either (records of exactly the shape Kling writes, and nothing else).
+        /// </summary>
         NotAJournal,
 
         /// <summary>A journal written by a newer version of Kling.</summary>
         UnsupportedVersion,
+
+        /// <summary>The path is a folder, not a file.</summary>
+        Folder,
     }
 
     /// <summary>A journal that cannot be used; the file was left as it was and nothing was sent.</summary>
@@ -101,10 +107,13 @@ namespace Kling.Core.Batches
         {
             file.Seek(0, SeekOrigin.Begin);
             bool first = true;
+            bool headerless = false;
+            int number = 0;
             long length = 0;
             foreach (JournalLine line in Lines(file))
             {
                 length = line.End;
+                number++;
                 if (first)
                 {
                     first = false;
@@ -114,7 +123,7 @@ namespace Kling.Core.Batches
                         continue;
                     }
 
-                    if (TryRecord(line.Text) == null)
+                    if (!JournalRecordShape.Matches(line.Text))
                     {
                         if (!line.Complete && line.Text.StartsWith(HeaderPrefix, StringComparison.Ordinal))
                         {
@@ -124,13 +133,17 @@ namespace Kling.Core.Batches
                             yield break;
                         }
 
-                        throw new JournalException(
-                            JournalProblem.NotAJournal,
-                            path,
-                            $"'{path}' is not a Kling journal: its first line is neither a journal header nor a journal record. It was left as it was.");
+                        throw NotAJournal(path, "its first line is neither a journal header nor a journal record");
                     }
 
-                    // A journal of the previous version: records from the first line on, no header.
+                    // A journal of an earlier version: records from the first line on, no header.
+                    headerless = true;
+                }
+                else if (headerless && line.Complete && line.Text.Length > 0 && !JournalRecordShape.Matches(line.Text))
+                {
+                    // Without a header, only lines exactly as Kling writes them make a journal: another program's JSON lines
+                    // whose first line happens to look like a record are not appended to.
+                    throw NotAJournal(path, $"it has no journal header, and its line {number} is not a journal record");
                 }
 
                 JournalRecord? record = ParseRecord(line, content);
@@ -142,6 +155,26 @@ namespace Kling.Core.Batches
             }
 
             content.KeepLength = Math.Min(content.KeepLength, length);
+        }
+
+        private static JournalException NotAJournal(string path, string why) =>
+            new JournalException(JournalProblem.NotAJournal, path, $"'{path}' is not a Kling journal: {why}. It was left as it was.");
+
+        /// <summary>
+        /// Refuses a folder given as a journal (or a path that ends with a folder separator), before anything is created
+        /// in it or beside it.
+        /// </summary>
+        public static void RefuseFolder(string path)
+        {
+            bool exists = Directory.Exists(path);
+            if (exists || path.EndsWith(System.IO.Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) || path.EndsWith(System.IO.Path.AltDirectorySeparatorChar.ToString(), StringComparison.Ordinal))
+            {
+                string example = System.IO.Path.Combine(path, "batch.journal.jsonl");
+                throw new JournalException(
+                    JournalProblem.Folder,
+                    path,
+                    $"'{path}' {(exists ? "is a folder" : "names a folder (it ends with a separator)")}, not a journal file. -Journal takes the path of a file (a new name starts a journal), for example '{example}'. Nothing was created in it or beside it.");
+            }
         }
 
         private static JournalRecord? ParseRecord(JournalLine line, JournalContent content)

@@ -26,6 +26,8 @@ namespace Kling.Commands
         private bool multiShotOnCommandLine;
         private BatchSubmitter? submitter;
         private SubmissionJournal? journal;
+        private FailedTaskScan? failedEarlier;
+        private FailedTaskInput? pipedTasks;
 
         public NewKlingVideoCommand()
         {
@@ -167,7 +169,14 @@ namespace Kling.Commands
         [Parameter]
         public SwitchParameter WaitForJournal { get; set; }
 
-        /// <summary>The whole pipeline row, kept only to be the target of that row's errors.</summary>
+        /// <summary>With -Journal: rows whose earlier task failed or was cancelled (status read from the gateway) are sent again.</summary>
+        [Parameter]
+        public SwitchParameter RetryFailed { get; set; }
+
+        /// <summary>
+        /// The whole pipeline row, the target of that row's errors; a task piped in (see <see cref="FailedTaskInput"/>) is
+        /// read from here alone, whatever else PowerShell bound from its properties.
+        /// </summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
@@ -175,6 +184,12 @@ namespace Kling.Commands
         {
             // Before any row is bound, only the command line's parameters are: a -MultiShot there wins over any cell.
             multiShotOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot));
+            pipedTasks = new FailedTaskInput(this, MyInvocation.BoundParameters.Keys);
+            if (RetryFailed && Journal == null)
+            {
+                ThrowTerminatingError(FailedTaskInput.RetryFailedWithoutJournal());
+            }
+
             if (Journal != null)
             {
                 // -WhatIf writes nothing anywhere: the journal is only read (no lock, no header, no repair).
@@ -182,6 +197,10 @@ namespace Kling.Commands
                     ? LanguagePrimitives.IsTrue(bound)
                     : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
                 journal = JournalOpener.Open(this, GetUnresolvedProviderPathFromPSPath(Journal), whatIf, WaitForJournal);
+                if (RetryFailed)
+                {
+                    failedEarlier = FailedTaskReader.Read(this, Client, journal, Run<bool>, Cancellation);
+                }
             }
         }
 
@@ -195,6 +214,19 @@ namespace Kling.Commands
             }
 
             object target = InputObject ?? (object)new Hashtable(MyInvocation.BoundParameters);
+            KlingTask? piped = FailedTaskInput.From(InputObject);
+            if (piped != null)
+            {
+                // With a journal, the row sent again in the task's place is the one whose latest line is this task (a rerun
+                // of the same pipe finds the task that replaced it, and sends nothing).
+                if (pipedTasks!.MaySend(piped, row, target))
+                {
+                    Submit(piped.Request!, piped.Name, target, id => id == piped.TaskId, piped.TaskId);
+                }
+
+                return;
+            }
+
             WarnIfUnknownModel();
             var source = multiShotOnCommandLine ? MultiShotSource.CommandLine
                 : MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot)) ? MultiShotSource.Row : MultiShotSource.None;
@@ -208,8 +240,17 @@ namespace Kling.Commands
                 return;
             }
 
+            Submit(request, name, target, failedEarlier == null ? null : (Func<string, bool>)failedEarlier.IsFailed, null);
+        }
+
+        /// <summary>
+        /// One valid request: the task an earlier run submitted for it (written again), the error of a row in doubt, or
+        /// a submission (in place of the failed task <paramref name="replacing"/>, or one the journal names).
+        /// </summary>
+        private void Submit(VideoRequest request, string? name, object target, Func<string, bool>? mayReplace, string? replacing)
+        {
             string label = RowLabel.Of(row, name);
-            JournalRecall? recall = journal?.Recall(request, row, name);
+            JournalRecall? recall = journal?.Recall(request, row, name, mayReplace);
             if (recall?.Earlier != null)
             {
                 WriteVerbose($"{label} was submitted by an earlier run as {recall.Earlier.TaskId} (journal); not sent again.");
@@ -223,11 +264,18 @@ namespace Kling.Commands
                 return;
             }
 
+            string? replaces = recall?.Replaces ?? replacing;
+            string again = replaces == null ? string.Empty : $" (again, in place of the failed task {replaces})";
             string uploads = request.LocalImages == null ? string.Empty :
                 " after uploading " + string.Join(", ", request.LocalImages.Select(i => i.Path)) + " (each image once per session)";
-            if (!ShouldProcess(label + ": " + request + uploads, "Submit a Kling video generation (billed)"))
+            if (!ShouldProcess(label + ": " + request + uploads + again, "Submit a Kling video generation (billed)"))
             {
                 return;
+            }
+
+            if (replaces != null)
+            {
+                WriteVerbose($"{label}: its earlier task {replaces} failed or was cancelled; sending it again.");
             }
 
             submitter ??= new BatchSubmitter(Client, ThrottleLimit, journal);
@@ -275,6 +323,7 @@ namespace Kling.Commands
             }
 
             submitter?.Dispose();
+            failedEarlier?.Dispose();
             journal?.Dispose();
         }
 
