@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Kling.Core.Gateway;
 
 namespace Kling.Core.Batches
@@ -77,6 +78,13 @@ namespace Kling.Core.Batches
         // The header is serialised with its format first, so even a torn header is recognisable by this prefix.
         private const string HeaderPrefix = "{\"format\":\"" + FormatName + "\"";
 
+        // Records read for what resuming or listing needs of them have their request skipped, not built: a rerun reads
+        // every line of a big journal, and most lines again when their rows come, with little garbage.
+        private static readonly JsonSerializerOptions WithoutRequests = new JsonSerializerOptions(GatewayJson.Options)
+        {
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { SkipRequest } },
+        };
+
         public static byte[] HeaderLine() =>
             Encoding.UTF8.GetBytes(GatewayJson.Serialize(new JournalHeader { Created = DateTimeOffset.UtcNow }) + "\n");
 
@@ -88,13 +96,14 @@ namespace Kling.Core.Batches
         }
 
         /// <summary>
-        /// Parses a journal line by line from its start, handing each record to <paramref name="onRecord"/> (streamed: a
-        /// big journal is never all in memory); throws <see cref="JournalException"/> when it is not a journal this version reads.
+        /// Parses a journal line by line from its start, handing each record (without its request) to
+        /// <paramref name="onRecord"/> (streamed: a big journal is never all in memory); throws
+        /// <see cref="JournalException"/> when it is not a journal this version reads.
         /// </summary>
         public static JournalContent Parse(Stream file, string path, Action<JournalRecord>? onRecord)
         {
             var content = new JournalContent();
-            foreach (JournalRecord record in Records(file, path, content))
+            foreach (JournalRecord record in Records(file, path, content, requests: false))
             {
                 onRecord?.Invoke(record);
             }
@@ -102,8 +111,11 @@ namespace Kling.Core.Batches
             return content;
         }
 
-        /// <summary>The records of a journal, read lazily from its start; <paramref name="content"/> is complete once they are all read.</summary>
-        public static IEnumerable<JournalRecord> Records(Stream file, string path, JournalContent content)
+        /// <summary>
+        /// The records of a journal, read lazily from its start (with their requests when <paramref name="requests"/>);
+        /// <paramref name="content"/> is complete once they are all read.
+        /// </summary>
+        public static IEnumerable<JournalRecord> Records(Stream file, string path, JournalContent content, bool requests)
         {
             file.Seek(0, SeekOrigin.Begin);
             bool first = true;
@@ -146,7 +158,7 @@ namespace Kling.Core.Batches
                     throw NotAJournal(path, $"it has no journal header, and its line {number} is not a journal record");
                 }
 
-                JournalRecord? record = ParseRecord(line, content);
+                JournalRecord? record = ParseRecord(line, content, requests);
                 if (record != null)
                 {
                     record.Offset = line.Start;
@@ -177,7 +189,7 @@ namespace Kling.Core.Batches
             }
         }
 
-        private static JournalRecord? ParseRecord(JournalLine line, JournalContent content)
+        private static JournalRecord? ParseRecord(JournalLine line, JournalContent content, bool requests)
         {
             if (line.Text.Length == 0)
             {
@@ -185,7 +197,7 @@ namespace Kling.Core.Batches
                 return null;
             }
 
-            JournalRecord? record = TryRecord(line.Text);
+            JournalRecord? record = TryRecord(line.Text, requests);
             if (record != null)
             {
                 content.NeedsNewline = !line.Complete;
@@ -203,18 +215,21 @@ namespace Kling.Core.Batches
             return null;
         }
 
-        /// <summary>The record of the line that starts at <paramref name="offset"/> (read again: a journal is only appended to); null when it does not parse.</summary>
+        /// <summary>
+        /// The record of the line that starts at <paramref name="offset"/> (read again: a journal is only appended to),
+        /// without its request; null when it does not parse.
+        /// </summary>
         public static JournalRecord? RecordAt(Stream file, long offset)
         {
             file.Seek(offset, SeekOrigin.Begin);
-            var line = new MemoryStream();
+            var line = new MemoryStream(1024);
             int b;
             while ((b = file.ReadByte()) >= 0 && b != '\n')
             {
                 line.WriteByte((byte)b);
             }
 
-            JournalRecord? record = TryRecord(Text(line));
+            JournalRecord? record = TryRecord(Text(line), requests: false);
             if (record != null)
             {
                 record.Offset = offset;
@@ -291,7 +306,7 @@ namespace Kling.Core.Batches
             }
         }
 
-        private static JournalRecord? TryRecord(string line)
+        private static JournalRecord? TryRecord(string line, bool requests)
         {
             if (!line.StartsWith("{", StringComparison.Ordinal))
             {
@@ -300,12 +315,28 @@ namespace Kling.Core.Batches
 
             try
             {
-                JournalRecord? record = JsonSerializer.Deserialize<JournalRecord>(line, GatewayJson.Options);
+                JournalRecord? record = JsonSerializer.Deserialize<JournalRecord>(line, requests ? GatewayJson.Options : WithoutRequests);
                 return record == null || string.IsNullOrEmpty(record.Type) || string.IsNullOrEmpty(record.Key) ? null : record;
             }
             catch (Exception ex) when (ex is JsonException || ex is NotSupportedException)
             {
                 return null;
+            }
+        }
+
+        private static void SkipRequest(JsonTypeInfo info)
+        {
+            if (info.Type != typeof(JournalRecord))
+            {
+                return;
+            }
+
+            for (int i = info.Properties.Count - 1; i >= 0; i--)
+            {
+                if (info.Properties[i].Name == "request")
+                {
+                    info.Properties.RemoveAt(i);
+                }
             }
         }
 

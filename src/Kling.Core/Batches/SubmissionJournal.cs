@@ -219,7 +219,6 @@ namespace Kling.Core.Batches
                     return JournalState.OutcomeUnknown;
                 }
 
-                record.Request = null;
                 return entry.State;
             }
         }
@@ -348,7 +347,7 @@ namespace Kling.Core.Batches
             int at = 0;
 
             // The records come one by one from the parser; each accepted task is handed out before the next line is read.
-            foreach (JournalRecord record in JournalFile.Records(file, path, new JournalContent()))
+            foreach (JournalRecord record in JournalFile.Records(file, path, new JournalContent(), requests: true))
             {
                 if (at >= count)
                 {
