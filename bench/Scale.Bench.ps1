@@ -4,8 +4,9 @@
     against ForEach-Object -Parallel with Invoke-RestMethod; and the one-liner against a paced download host.
 .DESCRIPTION
     Scale: for each of -Sizes, a pwsh of its own (so nothing else counts in its memory) runs the whole pipeline with a
-    journal, then another waits for the same tasks with Wait-KlingTask -Journal, and a third only submits with a fresh
-    journal; all three -Repeat times, and the report takes the median of the runs. Each run first warms up on
+    journal, then another waits for the same tasks with Wait-KlingTask -Journal, a third only submits with a fresh
+    journal, and a fourth reruns that submission on its full journal (every row found there, nothing sent: the rerun
+    after a crash near the end); all four -Repeat times, and the report takes the median of the runs. Each run first warms up on
     -WarmUpRows rows through the same cmdlets (so the runtime's compiled code is in place at every size), then reports
     rows/s and two memory figures of the measured part (after a full collection): the process's peak working set
     (resident memory, its high-water mark reset after the warm-up where Linux allows) and how far the live managed heap
@@ -57,6 +58,7 @@ $warm = Join-Path $Out "../warm-up-$PID"
 $warmJournal = Join-Path $warm 'journal.jsonl'
 $null = 1..$WarmUpRows | ForEach-Object { [pscustomobject]@{ prompt = "warm-up $_" } } | New-KlingVideo -Journal $warmJournal | Wait-KlingTask -PollInterval 0.2 | Save-KlingVideo -Path $warm
 $null = Wait-KlingTask -Journal $warmJournal
+$null = 1..$WarmUpRows | ForEach-Object { [pscustomobject]@{ prompt = "warm-up $_" } } | New-KlingVideo -Journal $warmJournal
 $log = [IO.StreamWriter]::new($NoticeLog)
 $self = [Diagnostics.Process]::GetCurrentProcess()
 [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
@@ -74,7 +76,8 @@ switch ($Mode) {
             Wait-KlingTask | ForEach-Object { $log.WriteLine("$($_.TaskId) $([DateTimeOffset]::UtcNow.UtcTicks)"); $_ } |
             Save-KlingVideo -Path $Out | ForEach-Object { $rows++; if ($rows % 250 -eq 0) { $h = [GC]::GetTotalMemory($true); if ($h -gt $script:peakHeap) { $script:peakHeap = $h } } }
     }
-    'submit' {
+    { $_ -in 'submit', 'rerun' } {
+        # The same command both times: on a fresh journal (every row sent), then on the full one (every row found there).
         Import-Csv $Csv | New-KlingVideo -Journal $Journal | ForEach-Object { $rows++; if ($rows % 250 -eq 0) { $h = [GC]::GetTotalMemory($true); if ($h -gt $script:peakHeap) { $script:peakHeap = $h } } }
     }
     'wait' {
@@ -142,6 +145,12 @@ function Measure-Notice {
     [pscustomobject]@{ Seen = $seen.Count; Worst = $worst }
 }
 
+function Get-ScaleTaskCount {
+    <# The tasks the gateway accepted for the measured rows (not the warm-ups). #>
+    param($Emulator)
+    @(Get-BenchTasks $Emulator | Where-Object prompt -Like 'A scale benchmark clip*').Count
+}
+
 function Get-Median {
     param([double[]] $Values)
     $sorted = @($Values | Sort-Object)
@@ -181,14 +190,18 @@ try {
 
             Set-BenchEmulator $emu $scaleConfig
             $submit = Invoke-Child 'submit' $csv (Join-Path $at 'submit.jsonl') (Join-Path $at 'submit') (Join-Path $at 'submit.log')
+            $posts = Get-ScaleTaskCount $emu
+            $rerun = Invoke-Child 'rerun' $csv (Join-Path $at 'submit.jsonl') (Join-Path $at 'rerun') (Join-Path $at 'rerun.log')
+            $resent = (Get-ScaleTaskCount $emu) - $posts
             [pscustomobject]@{
                 Rows = $run.Rows; Seconds = $run.Seconds; Peak = $run.PeakMB; Heap = $run.HeapMB
                 CallsPerTask = $stats.statusCalls / [double] $stats.tasks; Worst = $notice.Worst; Seen = $notice.Seen
                 WaitPeak = $wait.PeakMB; WaitHeap = $wait.HeapMB; WaitRows = $wait.Rows; WaitSeconds = $wait.Seconds
                 SubmitPeak = $submit.PeakMB; SubmitHeap = $submit.HeapMB; SubmitRows = $submit.Rows; SubmitSeconds = $submit.Seconds
-                Jitted = $run.Jitted; WaitJitted = $wait.Jitted; SubmitJitted = $submit.Jitted
+                RerunPeak = $rerun.PeakMB; RerunHeap = $rerun.HeapMB; RerunRows = $rerun.Rows; RerunSeconds = $rerun.Seconds; Resent = $resent
+                Jitted = $run.Jitted; WaitJitted = $wait.Jitted; SubmitJitted = $submit.Jitted; RerunJitted = $rerun.Jitted
             }
-            Remove-Item (Join-Path $at 'out'), (Join-Path $at 'wait'), (Join-Path $at 'submit') -Recurse -Force -ErrorAction SilentlyContinue
+            Remove-Item (Join-Path $at 'out'), (Join-Path $at 'wait'), (Join-Path $at 'submit'), (Join-Path $at 'rerun') -Recurse -Force -ErrorAction SilentlyContinue
         }
         $results["Kling $size"] = [pscustomobject]@{
             Size = $size; Runs = @($runs)
@@ -196,6 +209,8 @@ try {
             CallsPerTask = Get-Median $runs.CallsPerTask; Worst = ($runs.Worst | Measure-Object -Maximum).Maximum; Seen = ($runs.Seen | Measure-Object -Minimum).Minimum
             WaitPeak = Get-Median $runs.WaitPeak; WaitHeap = Get-Median $runs.WaitHeap; WaitRows = ($runs.WaitRows | Measure-Object -Minimum).Minimum; WaitSeconds = Get-Median $runs.WaitSeconds
             SubmitPeak = Get-Median $runs.SubmitPeak; SubmitHeap = Get-Median $runs.SubmitHeap; SubmitRows = ($runs.SubmitRows | Measure-Object -Minimum).Minimum; SubmitSeconds = Get-Median $runs.SubmitSeconds
+            RerunPeak = Get-Median $runs.RerunPeak; RerunHeap = Get-Median $runs.RerunHeap; RerunRows = ($runs.RerunRows | Measure-Object -Minimum).Minimum; RerunSeconds = Get-Median $runs.RerunSeconds
+            Resent = ($runs.Resent | Measure-Object -Maximum).Maximum
         }
     }
 
@@ -236,6 +251,7 @@ try {
         $r = $results[$name]
         Write-BenchLine "Kling one-liner with -Journal, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.Rows / $r.Seconds)) ('{0:N1} s; peak working set {1} MB, live heap +{2:N1} MB; {3:N2} status calls/task; worst notice delay {4:N2} s' -f $r.Seconds, (Format-Runs $r.Runs.Peak '{0:N0}'), $r.Heap, $r.CallsPerTask, $r.Worst)
         Write-BenchLine "  New-KlingVideo -Journal alone, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.SubmitRows / $r.SubmitSeconds)) ('peak working set {0} MB, live heap +{1:N1} MB; {2:N0} methods compiled' -f (Format-Runs $r.Runs.SubmitPeak '{0:N0}'), $r.SubmitHeap, (Get-Median $r.Runs.SubmitJitted))
+        Write-BenchLine "  the same again on its full journal, $($r.Size) rows" ('{0:N0} rows/s' -f ($r.RerunRows / $r.RerunSeconds)) ('peak working set {0} MB ({1:+0.0;-0.0} MB over the first run), live heap +{2:N1} MB ({3:+0;-0} bytes a row over the first run); {4:N0} methods compiled' -f (Format-Runs $r.Runs.RerunPeak '{0:N0}'), ($r.RerunPeak - $r.SubmitPeak), $r.RerunHeap, (($r.RerunHeap - $r.SubmitHeap) * 1MB / $r.Size), (Get-Median $r.Runs.RerunJitted))
         Write-BenchLine "  Wait-KlingTask -Journal, $($r.Size) tasks" ('{0:N0} tasks/s' -f ($r.WaitRows / $r.WaitSeconds)) ('peak working set {0} MB, live heap +{1:N1} MB; {2:N0} methods compiled' -f (Format-Runs $r.Runs.WaitPeak '{0:N0}'), $r.WaitHeap, (Get-Median $r.Runs.WaitJitted))
     }
     Write-BenchLine "ForEach-Object -Parallel -ThrottleLimit $BaselineThrottle, $($baseline.Size) rows" ('{0:N0} rows/s' -f ($baseline.Rows / $baseline.Seconds)) ('{0:N1} s; peak working set {1:N0} MB, live heap +{2:N1} MB; {3:N2} status calls/task; worst notice delay {4:N2} s' -f $baseline.Seconds, $baseline.Peak, $baseline.Heap, $baseline.CallsPerTask, $baseline.Worst)
@@ -249,12 +265,18 @@ try {
     $ok = @(
         foreach ($r in $results.Values) {
             Write-Goal ("Kling saved all {0} rows ({1}), noticed all ({2})" -f $r.Size, $r.Rows, $r.Seen) ($r.Rows -eq $r.Size -and $r.Seen -eq $r.Size -and $r.WaitRows -eq $r.Size -and $r.SubmitRows -eq $r.Size)
+            Write-Goal ("the rerun on the full journal of {0} rows gave back all ({1}) and sent nothing ({2})" -f $r.Size, $r.RerunRows, $r.Resent) ($r.RerunRows -eq $r.Size -and $r.Resent -eq 0)
         }
         Write-Goal ('one-liner within 1.3x of the ideal ({0:N2}x)' -f ($paced['one-liner'] / $ideal)) ($paced['one-liner'] -le 1.3 * $ideal)
         Write-Goal ('whole pipeline: peak live heap at {0} rows within 5 MB of {1} rows ({2:+0.0;-0.0} MB)' -f $big.Size, $small.Size, ($big.Heap - $small.Heap)) ($big.Heap - $small.Heap -le 5)
         Write-Goal ('journaled submission: peak working set at {0} rows within 5 MB of {1} rows ({2:+0.0;-0.0} MB: {3:N1} against {4:N1})' -f $big.Size, $small.Size, ($big.SubmitPeak - $small.SubmitPeak), $big.SubmitPeak, $small.SubmitPeak) ($big.SubmitPeak - $small.SubmitPeak -le 5)
         Write-Goal ('Wait-KlingTask -Journal: peak working set at {0} tasks within 5 MB of {1} ({2:+0.0;-0.0} MB: {3:N1} against {4:N1})' -f $big.Size, $small.Size, ($big.WaitPeak - $small.WaitPeak), $big.WaitPeak, $small.WaitPeak) ($big.WaitPeak - $small.WaitPeak -le 5)
         Write-Goal ('journaled submission: peak live heap within 5 MB ({0:+0.0;-0.0} MB)' -f ($big.SubmitHeap - $small.SubmitHeap)) ($big.SubmitHeap - $small.SubmitHeap -le 5)
+        $perRow = ($big.RerunHeap - $small.RerunHeap) * 1MB / ($big.Size - $small.Size)
+        Write-Goal ('rerun on a full journal: peak live heap within 200 bytes a row of the journal''s size ({0:N0} bytes a row from {1} to {2} rows; the first run {3:N0})' -f $perRow, $small.Size, $big.Size, (($big.SubmitHeap - $small.SubmitHeap) * 1MB / ($big.Size - $small.Size))) ($perRow -le 200)
+        # The working set's allowance for the noise of identical runs (5 MB, as above), plus the 200 bytes a row.
+        $allowed = 5 + 200 * ($big.Size - $small.Size) / 1MB
+        Write-Goal ('rerun on a full journal: peak working set at {0} rows within 5 MB + 200 bytes a row ({5:N1} MB) of {1} rows ({2:+0.0;-0.0} MB: {3:N1} against {4:N1})' -f $big.Size, $small.Size, ($big.RerunPeak - $small.RerunPeak), $big.RerunPeak, $small.RerunPeak, $allowed) ($big.RerunPeak - $small.RerunPeak -le $allowed)
         Write-Goal ('Wait-KlingTask -Journal: peak live heap within 5 MB ({0:+0.0;-0.0} MB)' -f ($big.WaitHeap - $small.WaitHeap)) ($big.WaitHeap - $small.WaitHeap -le 5)
     )
     if ($ok -contains $false) { exit 1 }

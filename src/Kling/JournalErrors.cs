@@ -8,7 +8,7 @@ namespace Kling.Commands
     /// <summary>Maps a journal that cannot be used to its error record (New-KlingVideo and the -Journal readers).</summary>
     internal static class JournalErrors
     {
-        /// <summary>A journal the file system would not open (a folder that may not be written, a locked drive).</summary>
+        /// <summary>A journal the file system would not open (a folder that may not be written to, a locked drive).</summary>
         internal static ErrorRecord Unavailable(Exception error, string path) =>
             new ErrorRecord(error, "JournalUnavailable", ErrorCategory.OpenError, path);
 
@@ -23,6 +23,11 @@ namespace Kling.Commands
                     id = "JournalInUse";
                     category = ErrorCategory.ResourceBusy;
                     action = "Wait for the other run to finish, or add -WaitForJournal to wait for it. A run that was killed holds nothing: the lock goes with its process.";
+                    break;
+                case JournalProblem.Folder:
+                    id = "JournalIsAFolder";
+                    category = ErrorCategory.InvalidArgument;
+                    action = "Pass the path of a file to -Journal (a new name starts a journal), for example a file inside that folder.";
                     break;
                 case JournalProblem.UnsupportedVersion:
                     id = "JournalVersionUnsupported";

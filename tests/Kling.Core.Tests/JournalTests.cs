@@ -67,6 +67,19 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
+    public void A_row_identity_is_written_as_every_journal_on_disk_holds_it()
+    {
+        // The hex of the first 16 bytes of the SHA-256 of the request's JSON, '#', the occurrence: a rerun on an older journal finds its rows.
+        VideoRequest request = Request("a heron at dawn");
+        byte[] digest = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Gateway.GatewayJson.Serialize(request)));
+        string hex = Convert.ToHexString(digest, 0, 16).ToLowerInvariant();
+        using var journal = SubmissionJournal.Open(PathOf("keys.jsonl"));
+        Assert.Equal(hex + "#1", journal.KeyFor(request));
+        Assert.Equal(hex + "#2", journal.KeyFor(request));
+        Assert.Equal(hex + "#3", journal.KeyFor(Request("a heron at dawn")));
+    }
+
+    [Fact]
     public void An_empty_file_becomes_a_journal_with_a_header()
     {
         string path = PathOf("empty.jsonl");
@@ -149,6 +162,13 @@ public sealed class JournalTests : IDisposable
         "{\"format\":\"something-else\",\"version\":1}\n",
         "[1,2,3]\n",
         "\n{\"type\":\"sending\",\"key\":\"k#1\"}\n",
+
+        // Another program's JSON lines with "type" and "key": not a journal unless every line is a record exactly as Kling writes one.
+        "{\"type\":\"event\",\"key\":\"abc\",\"value\":1}\n{\"type\":\"event\",\"key\":\"def\",\"value\":2}\n",
+        "{\"type\":\"sending\",\"key\":\"k#1\",\"row\":1,\"at\":\"2026-01-01T00:00:00+00:00\",\"user\":\"someone\"}\n",
+        "{\"type\":\"sending\",\"key\":\"k#1\",\"row\":\"1\",\"at\":\"2026-01-01T00:00:00+00:00\"}\n",
+        "{\"type\":\"sending\",\"key\":\"k#1\"}\n",
+        "{\"type\":\"submitted\",\"key\":\"k#1\",\"row\":1,\"task_id\":\"t\",\"at\":\"2026-01-01T00:00:00+00:00\"}\n{\"type\":\"click\",\"key\":\"button-7\"}\n",
     };
 
     [Theory]
@@ -169,6 +189,47 @@ public sealed class JournalTests : IDisposable
 
         // Refused before the lock was taken: nothing was created beside it either.
         Assert.Equal(new[] { path }, Directory.GetFiles(folder));
+    }
+
+    [Fact]
+    public void A_folder_given_as_the_journal_is_refused_naming_it_and_nothing_is_created()
+    {
+        string dir = PathOf("out");
+        Directory.CreateDirectory(dir);
+        foreach (Action open in new Action[] { () => SubmissionJournal.Open(dir).Dispose(), () => SubmissionJournal.OpenReadOnly(dir).Dispose(), () => SubmissionJournal.ReadTasks(dir) })
+        {
+            JournalException error = Assert.Throws<JournalException>(open);
+            Assert.Contains(dir, error.Message);
+            Assert.Contains("is a folder", error.Message);
+        }
+
+        // Nothing in it, nothing beside it (no "out.lock").
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+        Assert.Equal(new[] { dir }, Directory.GetFileSystemEntries(folder));
+    }
+
+    [Fact]
+    public void A_header_less_journal_this_version_appended_to_is_still_a_journal()
+    {
+        // The lines this version appends to a journal of an earlier version, an in-doubt line with its reason among them.
+        string path = PathOf("legacy-appended.jsonl");
+        string key = new string('b', 32) + "#1";
+        File.WriteAllText(path, LegacyLines(key));
+        using (var journal = SubmissionJournal.Open(path))
+        {
+            journal.RecordSending("c#1", 2, null, Request("c"));
+            journal.RecordInDoubt("c#1", 2, null, new Gateway.GatewayException(Gateway.GatewayErrorKind.ServerError, "HTTP 502", System.Net.HttpStatusCode.BadGateway) { OutcomeUnknown = true });
+            journal.RecordNotSent("d#1", 3, "d", "HTTP 400");
+        }
+
+        using (var again = SubmissionJournal.Open(path))
+        {
+            Assert.Equal(0, again.SkippedLines);
+            Assert.Equal(JournalState.Submitted, again.StateOf(key, out _));
+            Assert.Equal(JournalState.OutcomeUnknown, again.StateOf("c#1", out _));
+        }
+
+        Assert.Equal(new[] { "task_old" }, SubmissionJournal.ReadTasks(path).Select(t => t.TaskId));
     }
 
     [Fact]

@@ -119,6 +119,44 @@ public sealed class ScaleTests : IDisposable
         Assert.Equal(rows, SubmissionJournal.ReadTasks(path).Count());
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int RecallEveryRow(SubmissionJournal journal, int rows)
+    {
+        int recalled = 0;
+        for (int i = 1; i <= rows; i++)
+        {
+            JournalRecall recall = journal.Recall(new VideoRequest { Prompt = "row " + i + new string('x', 1000) }, i, null);
+            recalled += recall.Earlier?.TaskId == "task_" + i && recall.Earlier.Name == "r" + i ? 1 : 0;
+        }
+
+        return recalled;
+    }
+
+    [Fact]
+    public void A_rerun_on_a_big_journal_holds_under_200_bytes_a_row()
+    {
+        const int rows = 5000;
+        string path = Path.Combine(folder, "rerun.jsonl");
+        using (var writer = SubmissionJournal.Open(path))
+        {
+            for (int i = 1; i <= rows; i++)
+            {
+                JournalRow(writer, i);
+            }
+        }
+
+        Collect();
+        long before = GC.GetTotalMemory(true);
+        using var journal = SubmissionJournal.Open(path);
+        int recalled = RecallEveryRow(journal, rows);
+        Collect();
+        long held = GC.GetTotalMemory(true) - before;
+
+        // The rerun of the whole batch, every row found in the journal: each row's identity and where its latest line is.
+        Assert.Equal(rows, recalled);
+        Assert.True(held < 200L * rows, $"a rerun on a journal of {rows} rows holds {held / rows} bytes a row ({held / 1e3:0} KB)");
+    }
+
     [Fact]
     public void Listing_a_big_journal_holds_a_few_dozen_bytes_per_row()
     {

@@ -206,6 +206,84 @@ Import-Module '$ModulePath'
         }
     }
 
+    Describe 'What is not a journal' {
+        It 'refuses another program''s JSON lines whose lines have type and key, leaving them byte for byte<whatIf>' -ForEach @(
+            @{ whatIf = '' }, @{ whatIf = ' (under -WhatIf)' }
+        ) {
+            $events = Join-Path $dir 'events.jsonl'
+            Set-Content -Path $events -Value "{""type"":""click"",""key"":""button-7"",""at"":""2026-01-01T00:00:00Z""}`n{""type"":""scroll"",""key"":""page-2""}" -NoNewline
+            $bytes = [IO.File]::ReadAllBytes($events)
+
+            $err = $null
+            try { New-Rows 'a' | New-KlingVideo -Journal $events -WhatIf:([bool] $whatIf) }
+            catch { $err = $_ }
+
+            $err.FullyQualifiedErrorId | Should -BeLike 'NotAJournal*'
+            $err.Exception.Message | Should -Match ([regex]::Escape($events))
+            { Get-KlingTask -Journal $events } | Should -Throw -ErrorId 'NotAJournal*'
+            [IO.File]::ReadAllBytes($events) | Should -Be $bytes
+            @(Get-ChildItem $dir).Name | Should -Be @('events.jsonl')
+            Get-SubmitCount $emu | Should -Be 0
+        }
+
+        It 'says a folder given as -Journal is a folder, naming it, for every cmdlet that takes -Journal (<command>)' -ForEach @(
+            @{ command = 'New-KlingVideo' }, @{ command = 'New-KlingVideo -WhatIf' }, @{ command = 'Get-KlingTask' }, @{ command = 'Wait-KlingTask' }, @{ command = 'Save-KlingVideo' }
+        ) {
+            $folder = Join-Path $dir 'out'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+
+            $err = $null
+            try {
+                switch ($command) {
+                    'New-KlingVideo' { New-Rows 'a' | New-KlingVideo -Journal $folder }
+                    'New-KlingVideo -WhatIf' { New-Rows 'a' | New-KlingVideo -Journal $folder -WhatIf }
+                    'Get-KlingTask' { Get-KlingTask -Journal $folder }
+                    'Wait-KlingTask' { Wait-KlingTask -Journal $folder }
+                    'Save-KlingVideo' { Save-KlingVideo -Journal $folder -Path (Join-Path $dir 'videos') }
+                }
+            }
+            catch { $err = $_ }
+
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -BeLike 'JournalIsAFolder*'
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err.TargetObject | Should -Be $folder
+            $err.Exception.Message | Should -BeLike "'$folder' is a folder, not a journal file*"
+            $err.Exception.Message | Should -Not -Match 'denied'
+            @(Get-ChildItem $dir).Name | Should -Be @('out')
+            @(Get-ChildItem $folder) | Should -BeNullOrEmpty
+            Get-SubmitCount $emu | Should -Be 0
+        }
+    }
+
+    Describe 'Rows in doubt on a rerun' {
+        It 'words a row whose POST got <what> by what happened, not as a stop' -ForEach @(
+            @{ what = 'a 502'; fault = @{ route = 'submit'; status = 502; times = 1; accepted = $true }; said = 'HTTP 502' }
+            @{ what = 'a 504'; fault = @{ route = 'submit'; status = 504; times = 1; accepted = $true }; said = 'HTTP 504' }
+            @{ what = 'a reset connection'; fault = @{ route = 'submit'; kind = 'reset'; times = 1 }; said = 'failed' }
+        ) {
+            Add-EmulatorFault $emu $fault
+            $null = New-Rows 'maybe billed', 'fine' | New-KlingVideo -Journal $journal -ThrottleLimit 1 -ErrorAction SilentlyContinue -ErrorVariable first
+            $first.Count | Should -Be 1
+            $posts = Get-SubmitCount $emu
+
+            $out = @(New-Rows 'maybe billed', 'fine' | New-KlingVideo -Journal $journal -ErrorAction SilentlyContinue -ErrorVariable errs)
+
+            $out.Name | Should -Be @('fine')
+            Get-SubmitCount $emu | Should -Be $posts
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'OutcomeUnknown*'
+            $errs[0].Exception.Message | Should -BeLike "Row 1 ('maybe billed') was sent by an earlier run*"
+            $errs[0].Exception.Message | Should -Match ([regex]::Escape($said))
+            $errs[0].Exception.Message | Should -Match 'may have been accepted and billed'
+            $errs[0].Exception.Message | Should -Not -Match 'stopped'
+            # The journal keeps why, on a "sending" line (a version without the reason still never re-sends it).
+            $last = @(Read-JournalLine $journal | Where-Object name -EQ 'maybe billed')[-1]
+            $last.type | Should -Be 'sending'
+            $last.error | Should -Match ([regex]::Escape($said))
+        }
+    }
+
     Describe '-WhatIf' {
         It 'creates no journal and nothing beside it' {
             $null = New-Rows 'a', 'b' | New-KlingVideo -Journal $journal -WhatIf

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Kling.Core.Gateway;
@@ -249,7 +250,8 @@ namespace Kling.Core.Batches
                 }
 
                 // Failures that provably billed nothing are journaled as not sent, so a rerun may send the row;
-                // an outcome-unknown failure keeps its "sending" line, so a rerun reports it instead of paying twice.
+                // an outcome-unknown failure keeps its "sending" state (with why), so a rerun reports it instead of paying twice.
+                RecordInDoubt(row, ex);
                 Finish(item, ex, null, notSent: false, row.JournaledSending && !ex.OutcomeUnknown);
             }
             catch (OperationCanceledException)
@@ -264,7 +266,27 @@ namespace Kling.Core.Batches
             }
             catch (Exception ex)
             {
-                Enqueue(new SubmissionOutcome(item, null, new GatewayException(GatewayErrorKind.InvalidResponse, ex.Message, inner: ex) { OutcomeUnknown = row.JournaledSending }, notSent: false));
+                var error = new GatewayException(GatewayErrorKind.InvalidResponse, ex.Message, inner: ex) { OutcomeUnknown = row.JournaledSending };
+                RecordInDoubt(row, error);
+                Enqueue(new SubmissionOutcome(item, null, error, notSent: false));
+            }
+        }
+
+        /// <summary>
+        /// A POST whose answer left its outcome unknown: the journal keeps why, for the rerun's message. Only words: if
+        /// the line cannot be written, the row's "sending" line still keeps it from being sent again.
+        /// </summary>
+        private void RecordInDoubt(RowState row, GatewayException error)
+        {
+            if (error.OutcomeUnknown && row.JournaledSending && journal != null && row.Item.JournalKey != null)
+            {
+                try
+                {
+                    journal.RecordInDoubt(row.Item.JournalKey, row.Item.Row, row.Item.Name, error);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                }
             }
         }
 

@@ -1,43 +1,55 @@
-using System;
-
 namespace Kling.Core.Batches
 {
-    /// <summary>
-    /// What a journal keeps in memory of one row identity: what resuming needs, never the request (a big batch's
-    /// requests would grow memory with every row).
-    /// </summary>
-    internal sealed class JournalEntry
+    /// <summary>What an identity's latest journal line says, as far as resuming goes.</summary>
+    internal enum JournalLineKind : byte
     {
-        public JournalEntry(JournalRecord record)
+        /// <summary>The journal has no line for the identity.</summary>
+        None = 0,
+
+        /// <summary>"sending" with no outcome after it (or with the error that left the outcome unknown): in doubt.</summary>
+        Sending,
+
+        /// <summary>"submitted", with a task id.</summary>
+        Submitted,
+
+        /// <summary>"not_sent", or a type this version does not know: nothing billed, the row may be sent.</summary>
+        Other,
+    }
+
+    /// <summary>
+    /// What a journal keeps in memory of one row identity: where its latest line starts and what kind of line it is.
+    /// The line itself (task id, name, request) is read again from the file when its row comes up, so a big journal
+    /// costs a few numbers a row, not its records.
+    /// </summary>
+    internal readonly struct JournalEntry
+    {
+        public JournalEntry(long offset, JournalLineKind kind)
         {
-            // The constants, not the parsed strings: one copy of each type name for the whole journal.
-            Type = record.Type == SubmissionJournal.Submitted ? SubmissionJournal.Submitted
-                : record.Type == SubmissionJournal.Sending ? SubmissionJournal.Sending
-                : record.Type == SubmissionJournal.NotSent ? SubmissionJournal.NotSent
-                : record.Type;
-            TaskId = record.TaskId;
-            Row = record.Row;
-            Name = record.Name;
-            At = record.At;
+            Offset = offset;
+            Kind = kind;
         }
 
-        public string Type { get; }
+        /// <summary>Where the latest line starts in the file.</summary>
+        public long Offset { get; }
 
-        public string? TaskId { get; }
-
-        public int Row { get; }
-
-        public string? Name { get; }
-
-        public DateTimeOffset At { get; }
+        public JournalLineKind Kind { get; }
 
         public JournalState State =>
-            Type == SubmissionJournal.Submitted ? JournalState.Submitted
-            : Type == SubmissionJournal.Sending ? JournalState.OutcomeUnknown
+            Kind == JournalLineKind.Submitted ? JournalState.Submitted
+            : Kind == JournalLineKind.Sending ? JournalState.OutcomeUnknown
             : JournalState.New;
 
-        /// <summary>The latest line of the identity, as read (without its request).</summary>
-        public JournalRecord ToRecord(string key) =>
-            new JournalRecord { Type = Type, Key = key, Row = Row, Name = Name, TaskId = TaskId, At = At };
+        /// <summary>
+        /// The entry of a record read from (or appended to) the journal. A "submitted" line without a task id (an edit)
+        /// names no task to give back and proves nothing was billed, so it counts as in doubt.
+        /// </summary>
+        public static JournalEntry Of(JournalRecord record)
+        {
+            JournalLineKind kind = record.Type == SubmissionJournal.Submitted
+                ? (string.IsNullOrEmpty(record.TaskId) ? JournalLineKind.Sending : JournalLineKind.Submitted)
+                : record.Type == SubmissionJournal.Sending ? JournalLineKind.Sending
+                : JournalLineKind.Other;
+            return new JournalEntry(record.Offset, kind);
+        }
     }
 }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Kling.Core.Gateway;
 
 namespace Kling.Core.Batches
@@ -14,11 +15,17 @@ namespace Kling.Core.Batches
         /// <summary>Another run holds the journal (in this or another process).</summary>
         InUse,
 
-        /// <summary>The file is not a journal (its first line is neither a journal header nor a journal record).</summary>
+        /// <summary>
+        /// The file is not a journal: its first line is not a journal header, and it is not a journal of an earlier
+        /// version either (records of exactly the shape Kling writes, and nothing else).
+        /// </summary>
         NotAJournal,
 
         /// <summary>A journal written by a newer version of Kling.</summary>
         UnsupportedVersion,
+
+        /// <summary>The path is a folder, not a file.</summary>
+        Folder,
     }
 
     /// <summary>A journal that cannot be used; the file was left as it was and nothing was sent.</summary>
@@ -133,6 +140,13 @@ namespace Kling.Core.Batches
             return true;
         }
 
+        // Records read for what resuming or listing needs of them have their request skipped, not built: a rerun reads
+        // every line of a big journal, and most lines again when their rows come, with little garbage.
+        private static readonly JsonSerializerOptions WithoutRequests = new JsonSerializerOptions(GatewayJson.Options)
+        {
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { SkipRequest } },
+        };
+
         /// <summary>Parses a file while another process may be appending to it (and without locking it).</summary>
         public static JournalContent ParseShared(string path, Action<JournalRecord>? onRecord)
         {
@@ -141,13 +155,14 @@ namespace Kling.Core.Batches
         }
 
         /// <summary>
-        /// Parses a journal line by line from its start, handing each record to <paramref name="onRecord"/> (streamed: a
-        /// big journal is never all in memory); throws <see cref="JournalException"/> when it is not a journal this version reads.
+        /// Parses a journal line by line from its start, handing each record (without its request) to
+        /// <paramref name="onRecord"/> (streamed: a big journal is never all in memory); throws
+        /// <see cref="JournalException"/> when it is not a journal this version reads.
         /// </summary>
         public static JournalContent Parse(Stream file, string path, Action<JournalRecord>? onRecord)
         {
             var content = new JournalContent();
-            foreach (JournalRecord record in Records(file, path, content))
+            foreach (JournalRecord record in Records(file, path, content, requests: false))
             {
                 onRecord?.Invoke(record);
             }
@@ -155,15 +170,21 @@ namespace Kling.Core.Batches
             return content;
         }
 
-        /// <summary>The records of a journal, read lazily from its start; <paramref name="content"/> is complete once they are all read.</summary>
-        public static IEnumerable<JournalRecord> Records(Stream file, string path, JournalContent content)
+        /// <summary>
+        /// The records of a journal, read lazily from its start (with their requests when <paramref name="requests"/>);
+        /// <paramref name="content"/> is complete once they are all read.
+        /// </summary>
+        public static IEnumerable<JournalRecord> Records(Stream file, string path, JournalContent content, bool requests)
         {
             file.Seek(0, SeekOrigin.Begin);
             bool first = true;
+            bool headerless = false;
+            int number = 0;
             long length = 0;
             foreach (JournalLine line in Lines(file))
             {
                 length = line.End;
+                number++;
                 if (first)
                 {
                     first = false;
@@ -173,7 +194,7 @@ namespace Kling.Core.Batches
                         continue;
                     }
 
-                    if (TryRecord(line.Text) == null)
+                    if (!JournalRecordShape.Matches(line.Text))
                     {
                         if (!line.Complete && line.Text.StartsWith(HeaderPrefix, StringComparison.Ordinal))
                         {
@@ -183,16 +204,20 @@ namespace Kling.Core.Batches
                             yield break;
                         }
 
-                        throw new JournalException(
-                            JournalProblem.NotAJournal,
-                            path,
-                            $"'{path}' is not a Kling journal: its first line is neither a journal header nor a journal record. It was left as it was.");
+                        throw NotAJournal(path, "its first line is neither a journal header nor a journal record");
                     }
 
-                    // A journal of the previous version: records from the first line on, no header.
+                    // A journal of an earlier version: records from the first line on, no header.
+                    headerless = true;
+                }
+                else if (headerless && line.Complete && line.Text.Length > 0 && !JournalRecordShape.Matches(line.Text))
+                {
+                    // Without a header, only lines exactly as Kling writes them make a journal: another program's JSON lines
+                    // whose first line happens to look like a record are not appended to.
+                    throw NotAJournal(path, $"it has no journal header, and its line {number} is not a journal record");
                 }
 
-                JournalRecord? record = ParseRecord(line, content);
+                JournalRecord? record = ParseRecord(line, content, requests);
                 if (record != null && record.Type == MetaType)
                 {
                     content.JournalId ??= IsId(record.JournalId) ? record.JournalId : null;
@@ -207,7 +232,27 @@ namespace Kling.Core.Batches
             content.KeepLength = Math.Min(content.KeepLength, length);
         }
 
-        private static JournalRecord? ParseRecord(JournalLine line, JournalContent content)
+        private static JournalException NotAJournal(string path, string why) =>
+            new JournalException(JournalProblem.NotAJournal, path, $"'{path}' is not a Kling journal: {why}. It was left as it was.");
+
+        /// <summary>
+        /// Refuses a folder given as a journal (or a path that ends with a folder separator), before anything is created
+        /// in it or beside it.
+        /// </summary>
+        public static void RefuseFolder(string path)
+        {
+            bool exists = Directory.Exists(path);
+            if (exists || path.EndsWith(System.IO.Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) || path.EndsWith(System.IO.Path.AltDirectorySeparatorChar.ToString(), StringComparison.Ordinal))
+            {
+                string example = System.IO.Path.Combine(path, "batch.journal.jsonl");
+                throw new JournalException(
+                    JournalProblem.Folder,
+                    path,
+                    $"'{path}' {(exists ? "is a folder" : "names a folder (it ends with a separator)")}, not a journal file. -Journal takes the path of a file (a new name starts a journal), for example '{example}'. Nothing was created in it or beside it.");
+            }
+        }
+
+        private static JournalRecord? ParseRecord(JournalLine line, JournalContent content, bool requests)
         {
             if (line.Text.Length == 0)
             {
@@ -215,7 +260,7 @@ namespace Kling.Core.Batches
                 return null;
             }
 
-            JournalRecord? record = TryRecord(line.Text);
+            JournalRecord? record = TryRecord(line.Text, requests);
             if (record != null)
             {
                 content.NeedsNewline = !line.Complete;
@@ -233,18 +278,21 @@ namespace Kling.Core.Batches
             return null;
         }
 
-        /// <summary>The record of the line that starts at <paramref name="offset"/> (read again: a journal is only appended to); null when it does not parse.</summary>
+        /// <summary>
+        /// The record of the line that starts at <paramref name="offset"/> (read again: a journal is only appended to),
+        /// without its request; null when it does not parse.
+        /// </summary>
         public static JournalRecord? RecordAt(Stream file, long offset)
         {
             file.Seek(offset, SeekOrigin.Begin);
-            var line = new MemoryStream();
+            var line = new MemoryStream(1024);
             int b;
             while ((b = file.ReadByte()) >= 0 && b != '\n')
             {
                 line.WriteByte((byte)b);
             }
 
-            JournalRecord? record = TryRecord(Text(line));
+            JournalRecord? record = TryRecord(Text(line), requests: false);
             if (record != null)
             {
                 record.Offset = offset;
@@ -326,7 +374,7 @@ namespace Kling.Core.Batches
             }
         }
 
-        private static JournalRecord? TryRecord(string line)
+        private static JournalRecord? TryRecord(string line, bool requests)
         {
             if (!line.StartsWith("{", StringComparison.Ordinal))
             {
@@ -335,12 +383,28 @@ namespace Kling.Core.Batches
 
             try
             {
-                JournalRecord? record = JsonSerializer.Deserialize<JournalRecord>(line, GatewayJson.Options);
+                JournalRecord? record = JsonSerializer.Deserialize<JournalRecord>(line, requests ? GatewayJson.Options : WithoutRequests);
                 return record == null || string.IsNullOrEmpty(record.Type) || string.IsNullOrEmpty(record.Key) ? null : record;
             }
             catch (Exception ex) when (ex is JsonException || ex is NotSupportedException)
             {
                 return null;
+            }
+        }
+
+        private static void SkipRequest(JsonTypeInfo info)
+        {
+            if (info.Type != typeof(JournalRecord))
+            {
+                return;
+            }
+
+            for (int i = info.Properties.Count - 1; i >= 0; i--)
+            {
+                if (info.Properties[i].Name == "request")
+                {
+                    info.Properties.RemoveAt(i);
+                }
             }
         }
 

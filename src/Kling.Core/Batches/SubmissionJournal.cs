@@ -75,8 +75,10 @@ namespace Kling.Core.Batches
         private readonly object gate = new object();
         private readonly FileStream? stream;
         private readonly JournalLock? fileLock;
-        private readonly Dictionary<string, JournalEntry> latest = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
-        private readonly Dictionary<(ulong, ulong), int> occurrences = new Dictionary<(ulong, ulong), int>();
+        private readonly RowIdentities identities = new RowIdentities();
+
+        // Reads an identity's latest line again when its row comes up (buffered; the writer above is not).
+        private FileStream? reader;
 
         private SubmissionJournal(string path, FileStream? stream, JournalLock? fileLock)
         {
@@ -99,25 +101,15 @@ namespace Kling.Core.Batches
         /// <summary>False when opened with <see cref="OpenReadOnly"/>: nothing is ever written.</summary>
         public bool IsWritable => stream != null;
 
-        public IEnumerable<JournalRecord> Records
-        {
-            get
-            {
-                lock (gate)
-                {
-                    return latest.Select(pair => pair.Value.ToRecord(pair.Key)).ToList();
-                }
-            }
-        }
-
         /// <summary>
         /// Opens (or starts) a journal for a run: takes its lock, cuts a torn last line, writes the header of a new
-        /// journal. Throws <see cref="JournalException"/> when another run holds it or the file is not a journal;
-        /// such a file is refused before anything is created or written.
+        /// journal. Throws <see cref="JournalException"/> when another run holds it, the file is not a journal or the
+        /// path is a folder; such a path is refused before anything is created or written.
         /// </summary>
         public static SubmissionJournal Open(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
+            JournalFile.RefuseFolder(full);
             if (File.Exists(full))
             {
                 // Refuse a file that is not a journal before creating a lock file beside it.
@@ -140,6 +132,7 @@ namespace Kling.Core.Batches
                 JournalContent content = journal.Load(stream);
                 journal.Id = content.JournalId ?? JournalFile.NewId();
                 Repair(stream, content, journal.Id);
+                journal.reader = OpenReader(full);
                 return journal;
             }
             catch
@@ -154,20 +147,32 @@ namespace Kling.Core.Batches
         public static SubmissionJournal OpenReadOnly(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
+            JournalFile.RefuseFolder(full);
             var journal = new SubmissionJournal(full, null, null);
             if (File.Exists(full))
             {
-                using var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                journal.Id = journal.Load(file).JournalId;
+                journal.reader = OpenReader(full);
+                try
+                {
+                    journal.Id = journal.Load(journal.reader).JournalId;
+                }
+                catch
+                {
+                    journal.Dispose();
+                    throw;
+                }
             }
 
             return journal;
         }
 
-        /// <summary>Reads the journal's lines, keeping of each row identity only what resuming needs (never its request).</summary>
+        private static FileStream OpenReader(string path) =>
+            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096);
+
+        /// <summary>Reads the journal's lines, keeping of each row identity only where its latest line is and what it says.</summary>
         private JournalContent Load(FileStream file)
         {
-            JournalContent content = JournalFile.Parse(file, Path, record => latest[record.Key] = new JournalEntry(record));
+            JournalContent content = JournalFile.Parse(file, Path, record => identities.Note(record.Key, JournalEntry.Of(record)));
             SkippedLines = content.SkippedLines;
             return content;
         }
@@ -206,54 +211,56 @@ namespace Kling.Core.Batches
         /// </summary>
         public string KeyFor(VideoRequest request)
         {
-            byte[] digest = Digest(GatewayJson.Serialize(request));
-
-            // Counted by the digest's two halves, not its text: a quarter of the memory per row of a big batch.
-            (ulong, ulong) content = (BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
+            RowContent content = RowContent.Of(Digest(GatewayJson.Serialize(request)));
             lock (gate)
             {
-                occurrences.TryGetValue(content, out int seen);
-                occurrences[content] = seen + 1;
-                return Hex(digest) + "#" + (seen + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return identities.Next(content).ToString();
             }
         }
 
         /// <summary>
         /// The state of a row identity as the journal held it when opened (kept current for those identities);
-        /// <paramref name="record"/> is its latest line, without the request. Rows this run journaled first are not in
-        /// memory: reopen the journal to see them.
+        /// <paramref name="record"/> is its latest line, read again from the file, without the request. Rows this run
+        /// journaled first are not in memory: reopen the journal to see them. A line that cannot be read again (the
+        /// file was changed under the run) leaves the row in doubt.
         /// </summary>
         public JournalState StateOf(string key, out JournalRecord? record)
         {
             lock (gate)
             {
-                if (!latest.TryGetValue(key, out JournalEntry? entry))
+                record = null;
+                if (!identities.TryGet(key, out JournalEntry entry))
                 {
-                    record = null;
                     return JournalState.New;
                 }
 
-                record = entry.ToRecord(key);
+                record = reader == null ? null : JournalFile.RecordAt(reader, entry.Offset);
+                if (record == null || record.Key != key)
+                {
+                    record = null;
+                    return JournalState.OutcomeUnknown;
+                }
+
                 return entry.State;
             }
         }
 
         /// <summary>
         /// What to do with a row about to be sent: <see cref="JournalRecall.MustSend"/>, or the task an earlier run
-        /// submitted for it, or the error for a POST an earlier run left in flight (never re-sent: it may be billed).
+        /// submitted for it, or the error for a POST an earlier run left in doubt (never re-sent: it may be billed). An
+        /// earlier task that <paramref name="mayReplace"/> accepts (by its id: one that failed) is sent again instead.
         /// </summary>
-        public JournalRecall Recall(VideoRequest request, int row, string? name)
+        public JournalRecall Recall(VideoRequest request, int row, string? name, Func<string, bool>? mayReplace = null)
         {
             string key = KeyFor(request);
             switch (StateOf(key, out JournalRecord? earlier))
             {
+                case JournalState.Submitted when mayReplace != null && mayReplace(earlier!.TaskId!):
+                    return JournalRecall.Replace(key, earlier!.TaskId!);
                 case JournalState.Submitted:
                     return JournalRecall.Submitted(key, TaskOf(earlier!, row, name ?? earlier!.Name, request));
                 case JournalState.OutcomeUnknown:
-                    return JournalRecall.OutcomeUnknown(key, new GatewayException(
-                        GatewayErrorKind.Network,
-                        $"{RowLabel.Of(row, name)} was being submitted when an earlier run stopped (journal {Path}); it may have been accepted and billed, so it is not sent again. Look for it on the gateway; to send it anyway, delete its lines from the journal.")
-                    { OutcomeUnknown = true });
+                    return JournalRecall.OutcomeUnknown(key, InDoubt.Error(RowLabel.Of(row, name), earlier, Path));
                 default:
                     return JournalRecall.Send(key);
             }
@@ -269,6 +276,34 @@ namespace Kling.Core.Batches
                 Status = KlingTaskStatus.Submitted,
             };
 
+        /// <summary>
+        /// The tasks the journal's identities were last submitted as (not their requests), in file order of their latest
+        /// lines, read one at a time: what -RetryFailed reads the status of.
+        /// </summary>
+        public IEnumerable<KlingTask> LatestTasks()
+        {
+            long[] offsets;
+            lock (gate)
+            {
+                offsets = identities.Entries().Where(e => e.Kind == JournalLineKind.Submitted).Select(e => e.Offset).ToArray();
+            }
+
+            Array.Sort(offsets);
+            foreach (long offset in offsets)
+            {
+                JournalRecord? record;
+                lock (gate)
+                {
+                    record = reader == null ? null : JournalFile.RecordAt(reader, offset);
+                }
+
+                if (record?.TaskId != null)
+                {
+                    yield return TaskOf(record, record.Row, record.Name, null);
+                }
+            }
+        }
+
         public void RecordSending(string key, int row, string? name, VideoRequest request) =>
             Append(new JournalRecord { Type = Sending, Key = key, Row = row, Name = name, Request = request, At = DateTimeOffset.UtcNow });
 
@@ -278,6 +313,13 @@ namespace Kling.Core.Batches
         /// <summary>The POST provably billed nothing (refused, 4xx): a rerun may send the row again.</summary>
         public void RecordNotSent(string key, int row, string? name, string reason) =>
             Append(new JournalRecord { Type = NotSent, Key = key, Row = row, Name = name, Error = reason, At = DateTimeOffset.UtcNow });
+
+        /// <summary>
+        /// The POST's answer left its outcome unknown (a 5xx, a timeout, a connection lost after sending): a second
+        /// "sending" line, with why, so a rerun still never re-sends the row (earlier versions too) and says what happened.
+        /// </summary>
+        public void RecordInDoubt(string key, int row, string? name, GatewayException error) =>
+            Append(new JournalRecord { Type = Sending, Key = key, Row = row, Name = name, Error = InDoubt.Reason(error), At = DateTimeOffset.UtcNow });
 
         /// <summary>Appends one whole line with one write, flushed to disk, under the journal's lock.</summary>
         private void Append(JournalRecord record)
@@ -290,17 +332,12 @@ namespace Kling.Core.Batches
             byte[] line = Encoding.UTF8.GetBytes(GatewayJson.Serialize(record) + "\n");
             lock (gate)
             {
-                stream.Seek(0, SeekOrigin.End);
+                record.Offset = stream.Seek(0, SeekOrigin.End);
                 stream.Write(line, 0, line.Length);
                 stream.Flush(flushToDisk: true);
 
-                // Only identities an earlier run left are kept current: a row first journaled by this run is never
-                // recalled again in it (its occurrence number makes its identity unique), so keeping it would only
-                // grow memory with the batch.
-                if (latest.ContainsKey(record.Key))
-                {
-                    latest[record.Key] = new JournalEntry(record);
-                }
+                // Only identities an earlier run left are kept current (see RowIdentities.Update).
+                identities.Update(record.Key, JournalEntry.Of(record));
             }
         }
 
@@ -318,6 +355,7 @@ namespace Kling.Core.Batches
         public static IEnumerable<KlingTask> StreamTasks(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
+            JournalFile.RefuseFolder(full);
             var index = new JournalTaskIndex();
             JournalFile.ParseShared(full, index.Add);
             return TasksAtFirstLines(full, index);
@@ -331,7 +369,7 @@ namespace Kling.Core.Batches
             int at = 0;
 
             // The records come one by one from the parser; each accepted task is handed out before the next line is read.
-            foreach (JournalRecord record in JournalFile.Records(file, path, new JournalContent()))
+            foreach (JournalRecord record in JournalFile.Records(file, path, new JournalContent(), requests: true))
             {
                 if (at >= count)
                 {
@@ -357,23 +395,12 @@ namespace Kling.Core.Batches
             return sha.ComputeHash(Encoding.UTF8.GetBytes(text));
         }
 
-        /// <summary>The identity's text: the first 16 bytes of the digest in hex (what every journal on disk holds).</summary>
-        private static string Hex(byte[] digest)
-        {
-            var builder = new StringBuilder(32);
-            for (int i = 0; i < 16; i++)
-            {
-                builder.Append(digest[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-
-            return builder.ToString();
-        }
-
         public void Dispose()
         {
             lock (gate)
             {
                 stream?.Dispose();
+                reader?.Dispose();
                 fileLock?.Dispose();
             }
         }

@@ -28,6 +28,8 @@ namespace Kling.Commands
         private SubmissionJournal? journal;
         private bool ended;
         private PipelineColumns? columns;
+        private FailedTaskScan? failedEarlier;
+        private FailedTaskInput? pipedTasks;
 
         public NewKlingVideoCommand()
         {
@@ -174,7 +176,14 @@ namespace Kling.Commands
         [AllowEmptyCollection]
         public string[]? IgnoreColumn { get; set; }
 
-        /// <summary>The whole pipeline row, kept only to be the target of that row's errors.</summary>
+        /// <summary>With -Journal: rows whose earlier task failed or was cancelled (status read from the gateway) are sent again.</summary>
+        [Parameter]
+        public SwitchParameter RetryFailed { get; set; }
+
+        /// <summary>
+        /// The whole pipeline row, the target of that row's errors; a task piped in (see <see cref="FailedTaskInput"/>) is
+        /// read from here alone, whatever else PowerShell bound from its properties.
+        /// </summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
@@ -183,6 +192,12 @@ namespace Kling.Commands
             // Before any row is bound, only the command line's parameters are: a -MultiShot there wins over any cell.
             multiShotOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot));
             columns = new PipelineColumns(this, IgnoreColumn);
+            pipedTasks = new FailedTaskInput(this, MyInvocation.BoundParameters.Keys);
+            if (RetryFailed && Journal == null)
+            {
+                ThrowTerminatingError(FailedTaskInput.RetryFailedWithoutJournal());
+            }
+
             if (Journal != null)
             {
                 // -WhatIf writes nothing anywhere: the journal is only read (no lock, no header, no repair).
@@ -190,6 +205,10 @@ namespace Kling.Commands
                     ? LanguagePrimitives.IsTrue(bound)
                     : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
                 journal = JournalOpener.Open(this, GetUnresolvedProviderPathFromPSPath(Journal), whatIf, WaitForJournal);
+                if (RetryFailed)
+                {
+                    failedEarlier = FailedTaskReader.Read(this, Client, journal, Run<bool>, Cancellation);
+                }
             }
         }
 
@@ -213,6 +232,19 @@ namespace Kling.Commands
             }
 
             object target = InputObject ?? (object)new Hashtable(MyInvocation.BoundParameters);
+            KlingTask? piped = FailedTaskInput.From(InputObject);
+            if (piped != null)
+            {
+                // With a journal, the row sent again in the task's place is the one whose latest line is this task (a rerun
+                // of the same pipe finds the task that replaced it, and sends nothing).
+                if (pipedTasks!.MaySend(piped, row, target))
+                {
+                    Submit(piped.Request!, piped.Name, target, id => id == piped.TaskId, piped.TaskId);
+                }
+
+                return;
+            }
+
             WarnIfUnknownModel();
             var source = multiShotOnCommandLine ? MultiShotSource.CommandLine
                 : MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot)) ? MultiShotSource.Row : MultiShotSource.None;
@@ -225,8 +257,17 @@ namespace Kling.Commands
                 return;
             }
 
+            Submit(request, name, target, failedEarlier == null ? null : (Func<string, bool>)failedEarlier.IsFailed, null);
+        }
+
+        /// <summary>
+        /// One valid request: the task an earlier run submitted for it (written again), the error of a row in doubt, or
+        /// a submission (in place of the failed task <paramref name="replacing"/>, or one the journal names).
+        /// </summary>
+        private void Submit(VideoRequest request, string? name, object target, Func<string, bool>? mayReplace, string? replacing)
+        {
             string label = RowLabel.Of(row, name);
-            JournalRecall? recall = journal?.Recall(request, row, name);
+            JournalRecall? recall = journal?.Recall(request, row, name, mayReplace);
             if (recall?.Earlier != null)
             {
                 WriteVerbose($"{label} was submitted by an earlier run as {recall.Earlier.TaskId} (journal); not sent again.");
@@ -240,11 +281,18 @@ namespace Kling.Commands
                 return;
             }
 
+            string? replaces = recall?.Replaces ?? replacing;
+            string again = replaces == null ? string.Empty : $" (again, in place of the failed task {replaces})";
             string uploads = request.LocalImages == null ? string.Empty :
                 " after uploading " + string.Join(", ", request.LocalImages.Select(i => i.Path)) + " (each image once per session)";
-            if (!ShouldProcess(label + ": " + request + uploads, "Submit a Kling video generation (billed)"))
+            if (!ShouldProcess(label + ": " + request + uploads + again, "Submit a Kling video generation (billed)"))
             {
                 return;
+            }
+
+            if (replaces != null)
+            {
+                WriteVerbose($"{label}: its earlier task {replaces} failed or was cancelled; sending it again.");
             }
 
             submitter ??= new BatchSubmitter(Client, ThrottleLimit, journal) { History = report.StartHistory(journal?.Path) };
@@ -253,7 +301,14 @@ namespace Kling.Commands
             TakeUntil(submitter, ThrottleLimit * 2 - 1, Write, () => report.Stop != null);
             if (report.Stop == null)
             {
-                submitter.Start(new SubmissionItem(row, name, request, recall?.Key, target));
+                // A row sent in place of a failed task needs a key of its own: under the old one, a gateway that honours
+                // keys would answer with the failed task again. Journaled, the key stays the same on a rerun of this retry.
+                submitter.Start(new SubmissionItem(row, name, request, recall?.Key, target)
+                {
+                    IdempotencyKey = replaces != null && journal != null && recall?.Key != null
+                        ? journal.IdempotencyKeyFor(recall.Key + "/" + replaces)
+                        : replaces != null ? IdempotencyKey.NewRandom() : null,
+                });
             }
 
             TakeReady(submitter, TimeSpan.Zero, Write);
@@ -294,6 +349,7 @@ namespace Kling.Commands
             report.TellHost(Host, early ? submitter!.Shutdown(BatchSubmitter.StopGrace) : Array.Empty<KlingTask>(), journal?.Path, early);
 
             submitter?.Dispose();
+            failedEarlier?.Dispose();
             journal?.Dispose();
         }
 

@@ -1,0 +1,48 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Kling.Core.Batches;
+using Kling.Core.Gateway;
+
+namespace Kling.Commands
+{
+    /// <summary>
+    /// New-KlingVideo -RetryFailed, before any row is sent: reads the status of every task the journal's rows were last
+    /// submitted as (<see cref="FailedTaskScan"/>, free calls, many at once) with a progress bar, and says what it found.
+    /// </summary>
+    internal static class FailedTaskReader
+    {
+        private const int StatusCallsAtOnce = 8;
+
+        /// <param name="run">The cmdlet's wait at its edge (writes the client's trace lines meanwhile).</param>
+        internal static FailedTaskScan Read(Cmdlet cmdlet, IKlingGateway client, SubmissionJournal journal, Func<Task<bool>, bool> run, CancellationToken cancellation)
+        {
+            var scan = new FailedTaskScan(client, journal, StatusCallsAtOnce);
+            var progress = new ProgressRecord(2, "Reading the status of the journal's tasks (-RetryFailed)", "Starting");
+            try
+            {
+                while (run(scan.ReadNextAsync(cancellation)))
+                {
+                    progress.StatusDescription = $"{scan.Read + scan.Unreadable} read, {scan.Failed} failed or cancelled";
+                    cmdlet.WriteProgress(progress);
+                }
+            }
+            catch (GatewayException ex)
+            {
+                scan.Dispose();
+                cmdlet.ThrowTerminatingError(KlingErrors.FromGateway(ex, journal.Path));
+            }
+
+            progress.RecordType = ProgressRecordType.Completed;
+            cmdlet.WriteProgress(progress);
+            cmdlet.WriteVerbose($"-RetryFailed: {scan.Read} task(s) of the journal {journal.Path} read, {scan.Failed} failed or cancelled; their rows are sent again.");
+            if (scan.Unreadable > 0)
+            {
+                cmdlet.WriteWarning($"The status of {scan.Unreadable} task(s) of the journal could not be read ({scan.FirstProblem!.Message}); their rows come out as before and are not sent again. Run again with -RetryFailed to retry those that failed.");
+            }
+
+            return scan;
+        }
+    }
+}
