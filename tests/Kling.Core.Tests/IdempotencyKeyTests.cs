@@ -96,7 +96,7 @@ public sealed class JournalIdTests : IDisposable
             Assert.Equal(id, again.Id);
             Assert.Equal(keys, KeysOf(again, "a", "b"));
             Assert.Equal(0, again.SkippedLines);
-            Assert.Equal("task_a", Assert.Single(again.Records).TaskId);
+            Assert.Equal("task_a", Assert.Single(again.LatestTasks()).TaskId);
         }
 
         Assert.Equal(text, File.ReadAllText(path));

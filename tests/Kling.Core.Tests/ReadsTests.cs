@@ -39,7 +39,7 @@ public sealed class ReadsTests
         const string key = @"sk-back\slash-9f3e";
         await using GatewayEmulator emulator = await GatewayEmulator.StartAsync(new EmulatorOptions { ApiKey = key, TaskSeconds = 0.05, FailMessage = "refused {key}", FailCode = "{key}" });
         var client = new KlingClient(new GatewaySettings(emulator.GatewayUri, GatewaySettings.ToSecureString(key), "test"));
-        KlingTask submitted = (await client.SubmitOnceAsync(new VideoRequest { Prompt = "doomed [fail]" }, CancellationToken.None)).Task!;
+        KlingTask submitted = (await client.SubmitOnceAsync(new VideoRequest { Prompt = "doomed [fail]" }, IdempotencyKey.NewRandom(), CancellationToken.None)).Task!;
         KlingTask task = submitted;
         for (int i = 0; i < 100 && !task.IsFinished; i++)
         {

@@ -236,7 +236,7 @@ public sealed class TaskWatcherTests : IAsyncLifetime
 
         public Kling.Core.Downloads.ResultDownloader Downloads => client.Downloads;
 
-        public Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, CancellationToken cancellationToken) => client.SubmitOnceAsync(request, cancellationToken);
+        public Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, string idempotencyKey, CancellationToken cancellationToken) => client.SubmitOnceAsync(request, idempotencyKey, cancellationToken);
 
         public Task<ImageUpload> UploadImageAsync(Kling.Core.Media.LocalImage image, CancellationToken cancellationToken) => client.UploadImageAsync(image, cancellationToken);
 
