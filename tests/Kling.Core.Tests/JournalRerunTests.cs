@@ -148,7 +148,7 @@ public sealed class JournalRerunTests : IAsyncLifetime
             Assert.True(retry.MustSend);
             Assert.Equal(failedId, retry.Replaces);
             using var submitter = new BatchSubmitter(Client(), 1, journal);
-            submitter.Start(new SubmissionItem(1, "bad", Request("bad [fail]"), retry.Key, null));
+            submitter.Start(new SubmissionItem(1, "bad", Request("bad [fail]"), retry.Key, null) { Replaces = retry.Replaces });
             retriedId = Drain(submitter).Single().Task!.TaskId;
         }
 

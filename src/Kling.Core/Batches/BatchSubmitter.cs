@@ -10,58 +10,6 @@ using Kling.Core.Requests;
 
 namespace Kling.Core.Batches
 {
-    /// <summary>One validated row waiting to be submitted.</summary>
-    public sealed class SubmissionItem
-    {
-        public SubmissionItem(int row, string? name, VideoRequest request, string? journalKey, object? target)
-        {
-            Row = row;
-            Name = name;
-            Request = request;
-            JournalKey = journalKey;
-            Target = target;
-        }
-
-        public int Row { get; }
-
-        public string? Name { get; }
-
-        public VideoRequest Request { get; }
-
-        public string? JournalKey { get; }
-
-        /// <summary>Whatever the caller wants back with the outcome (the pipeline row).</summary>
-        public object? Target { get; }
-
-        /// <summary>
-        /// The row's Idempotency-Key, when the caller has its own (a row sent again as a new task needs a key of its own);
-        /// null: the journal's key for <see cref="JournalKey"/> (<see cref="SubmissionJournal.IdempotencyKeyFor"/>), else a random one.
-        /// </summary>
-        public string? IdempotencyKey { get; set; }
-    }
-
-    /// <summary>What became of one submission.</summary>
-    public sealed class SubmissionOutcome
-    {
-        internal SubmissionOutcome(SubmissionItem item, KlingTask? task, GatewayException? error, bool notSent)
-        {
-            Item = item;
-            Task = task;
-            Error = error;
-            NotSent = notSent;
-        }
-
-        public SubmissionItem Item { get; }
-
-        /// <summary>The accepted task (with Row and Name filled in).</summary>
-        public KlingTask? Task { get; }
-
-        public GatewayException? Error { get; }
-
-        /// <summary>True when the batch was stopped or cancelled before this row was sent.</summary>
-        public bool NotSent { get; }
-    }
-
     /// <summary>
     /// Submits rows concurrently under an adaptive (AIMD) limit, journaling each POST before and after it is sent, each
     /// row under one Idempotency-Key however often it is sent again. Once the batch stops, rows waiting (for a turn, out
@@ -290,10 +238,12 @@ namespace Kling.Core.Batches
             }
         }
 
-        /// <summary>The row's Idempotency-Key: the caller's, else the journal's for the row, else a random one.</summary>
+        /// <summary>The row's Idempotency-Key: the caller's, else the journal's for the row (and the task it replaces), else a random one.</summary>
         private string KeyFor(SubmissionItem item) =>
             item.IdempotencyKey ??
-            (journal != null && item.JournalKey != null ? journal.IdempotencyKeyFor(item.JournalKey) : IdempotencyKey.NewRandom());
+            (journal != null && item.JournalKey != null
+                ? journal.IdempotencyKeyFor(item.Replaces == null ? item.JournalKey : item.JournalKey + "/" + item.Replaces)
+                : IdempotencyKey.NewRandom());
 
         /// <summary>A backoff, then a turn at the gateway: both end at once when the batch stops.</summary>
         private async Task WaitThenTurnAsync(TimeSpan delay)

@@ -10,55 +10,6 @@ using Kling.Core.Requests;
 
 namespace Kling.Core.Batches
 {
-    /// <summary>What the journal knows of one row identity.</summary>
-    public enum JournalState
-    {
-        /// <summary>Never sent (or refused in a way that provably billed nothing): safe to send.</summary>
-        New,
-
-        /// <summary>A "sending" record with no outcome: the POST may have been accepted; never re-send automatically.</summary>
-        OutcomeUnknown,
-
-        /// <summary>Accepted by the gateway; the task id is known.</summary>
-        Submitted,
-    }
-
-    /// <summary>One line of the journal (JSON lines). Holds no secrets: requests and task ids only.</summary>
-    public sealed class JournalRecord
-    {
-        [JsonPropertyName("type")]
-        public string Type { get; set; } = string.Empty;
-
-        [JsonPropertyName("key")]
-        public string Key { get; set; } = string.Empty;
-
-        [JsonPropertyName("row")]
-        public int Row { get; set; }
-
-        [JsonPropertyName("name")]
-        public string? Name { get; set; }
-
-        [JsonPropertyName("task_id")]
-        public string? TaskId { get; set; }
-
-        [JsonPropertyName("request")]
-        public VideoRequest? Request { get; set; }
-
-        [JsonPropertyName("error")]
-        public string? Error { get; set; }
-
-        [JsonPropertyName("at")]
-        public DateTimeOffset At { get; set; }
-
-        /// <summary>On a meta line only: the journal's id (see <see cref="SubmissionJournal.IdempotencyKeyFor"/>).</summary>
-        [JsonPropertyName("id")]
-        public string? JournalId { get; set; }
-
-        /// <summary>Where the line starts in its file, when read from one.</summary>
-        [JsonIgnore]
-        internal long Offset { get; set; }
-    }
-
     /// <summary>
     /// An append-only, crash-safe record of submissions: a "sending" line is on disk before each POST and a
     /// "submitted" line (with the task id) after it, each flushed to disk as it is written. Re-running a batch

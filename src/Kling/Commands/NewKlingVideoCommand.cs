@@ -301,14 +301,7 @@ namespace Kling.Commands
             TakeUntil(submitter, ThrottleLimit * 2 - 1, Write, () => report.Stop != null);
             if (report.Stop == null)
             {
-                // A row sent in place of a failed task needs a key of its own: under the old one, a gateway that honours
-                // keys would answer with the failed task again. Journaled, the key stays the same on a rerun of this retry.
-                submitter.Start(new SubmissionItem(row, name, request, recall?.Key, target)
-                {
-                    IdempotencyKey = replaces != null && journal != null && recall?.Key != null
-                        ? journal.IdempotencyKeyFor(recall.Key + "/" + replaces)
-                        : replaces != null ? IdempotencyKey.NewRandom() : null,
-                });
+                submitter.Start(new SubmissionItem(row, name, request, recall?.Key, target) { Replaces = replaces });
             }
 
             TakeReady(submitter, TimeSpan.Zero, Write);
