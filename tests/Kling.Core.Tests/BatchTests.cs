@@ -92,36 +92,11 @@ public sealed class SubmissionJournalTests : IDisposable
 }
 
 /// <summary>Concurrent submission against the emulator.</summary>
-public sealed class BatchSubmitterTests : IAsyncLifetime
+public sealed class BatchSubmitterTests : SubmitterSuite
 {
-    private GatewayEmulator emulator = null!;
-    private readonly string journalPath = Path.Combine(Path.GetTempPath(), $"kling-batch-{Guid.NewGuid():n}.jsonl");
-
-    public async Task InitializeAsync() => emulator = await GatewayEmulator.StartAsync(new EmulatorOptions { TaskSeconds = 1 });
-
-    public async Task DisposeAsync()
+    public BatchSubmitterTests()
+        : base("batch")
     {
-        await emulator.DisposeAsync();
-        File.Delete(journalPath);
-        File.Delete(JournalLock.PathFor(journalPath));
-    }
-
-    private KlingClient Client() =>
-        new(new GatewaySettings(emulator.GatewayUri, GatewaySettings.ToSecureString(emulator.ApiKey), "test")) { Retry = { BaseDelay = TimeSpan.FromMilliseconds(20) } };
-
-    private static List<SubmissionOutcome> Drain(BatchSubmitter submitter)
-    {
-        var outcomes = new List<SubmissionOutcome>();
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (submitter.Outstanding > 0 && DateTimeOffset.UtcNow < deadline)
-        {
-            if (submitter.TryTake(TimeSpan.FromMilliseconds(100), out SubmissionOutcome? o))
-            {
-                outcomes.Add(o!);
-            }
-        }
-
-        return outcomes;
     }
 
     [Fact]

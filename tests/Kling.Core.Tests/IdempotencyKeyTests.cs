@@ -129,22 +129,12 @@ public sealed class JournalIdTests : IDisposable
 }
 
 /// <summary>What goes on the wire for a submission: its key, and what each answer that executed nothing (or a refusal) makes of the row.</summary>
-public sealed class SubmissionWireTests : IAsyncLifetime
+public sealed class SubmissionWireTests : SubmitterSuite
 {
-    private GatewayEmulator emulator = null!;
-    private readonly string journalPath = Path.Combine(Path.GetTempPath(), $"kling-wire-{Guid.NewGuid():n}.jsonl");
-
-    public async Task InitializeAsync() => emulator = await GatewayEmulator.StartAsync(new EmulatorOptions { TaskSeconds = 1 });
-
-    public async Task DisposeAsync()
+    public SubmissionWireTests()
+        : base("wire")
     {
-        await emulator.DisposeAsync();
-        File.Delete(journalPath);
-        File.Delete(JournalLock.PathFor(journalPath));
     }
-
-    private KlingClient Client() =>
-        new(new GatewaySettings(emulator.GatewayUri, GatewaySettings.ToSecureString(emulator.ApiKey), "test")) { Retry = { BaseDelay = TimeSpan.FromMilliseconds(20) } };
 
     private static VideoRequest Request(string prompt = "a fox") => new() { Prompt = prompt };
 

@@ -27,21 +27,6 @@ public sealed class JournalRerunTests : IAsyncLifetime
 
     private KlingClient Client() => new(new GatewaySettings(emulator.GatewayUri, GatewaySettings.ToSecureString(emulator.ApiKey), "test"));
 
-    private static List<SubmissionOutcome> Drain(BatchSubmitter submitter)
-    {
-        var outcomes = new List<SubmissionOutcome>();
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (submitter.Outstanding > 0 && DateTimeOffset.UtcNow < deadline)
-        {
-            if (submitter.TryTake(TimeSpan.FromMilliseconds(100), out SubmissionOutcome? o))
-            {
-                outcomes.Add(o!);
-            }
-        }
-
-        return outcomes;
-    }
-
     /// <summary>Submits the rows with the journal (one at a time, in order); returns each row's outcome by prompt.</summary>
     private Dictionary<string, SubmissionOutcome> Submit(params string[] prompts)
     {
@@ -55,7 +40,7 @@ public sealed class JournalRerunTests : IAsyncLifetime
             submitter.Start(new SubmissionItem(row, prompt, Request(prompt), recall.Key, null));
         }
 
-        return Drain(submitter).ToDictionary(o => o.Item.Request.Prompt!);
+        return SubmitterSuite.Drain(submitter).ToDictionary(o => o.Item.Request.Prompt!);
     }
 
     private async Task WaitFinishedAsync(IEnumerable<string> taskIds)
@@ -149,7 +134,7 @@ public sealed class JournalRerunTests : IAsyncLifetime
             Assert.Equal(failedId, retry.Replaces);
             using var submitter = new BatchSubmitter(Client(), 1, journal);
             submitter.Start(new SubmissionItem(1, "bad", Request("bad [fail]"), retry.Key, null) { Replaces = retry.Replaces });
-            retriedId = Drain(submitter).Single().Task!.TaskId;
+            retriedId = SubmitterSuite.Drain(submitter).Single().Task!.TaskId;
         }
 
         Assert.NotEqual(failedId, retriedId);

@@ -9,22 +9,12 @@ using Xunit;
 namespace Kling.Core.Tests;
 
 /// <summary>A stopped batch ends the waits of its rows at once; only POSTs on the wire get the grace.</summary>
-public sealed class SubmissionWaitTests : IAsyncLifetime
+public sealed class SubmissionWaitTests : SubmitterSuite
 {
-    private GatewayEmulator emulator = null!;
-    private readonly string journalPath = Path.Combine(Path.GetTempPath(), $"kling-wait-{Guid.NewGuid():n}.jsonl");
-
-    public async Task InitializeAsync() => emulator = await GatewayEmulator.StartAsync(new EmulatorOptions { TaskSeconds = 1 });
-
-    public async Task DisposeAsync()
+    public SubmissionWaitTests()
+        : base("wait")
     {
-        await emulator.DisposeAsync();
-        File.Delete(journalPath);
-        File.Delete(JournalLock.PathFor(journalPath));
     }
-
-    private KlingClient Client() =>
-        new(new GatewaySettings(emulator.GatewayUri, GatewaySettings.ToSecureString(emulator.ApiKey), "test")) { Retry = { BaseDelay = TimeSpan.FromMilliseconds(20) } };
 
     private void WaitFor(Func<bool> condition, string what)
     {

@@ -1,29 +1,8 @@
 Describe 'New-KlingVideo columns' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'common.ps1')
+        . (Join-Path $PSScriptRoot 'ModelHelpers.ps1')
         $script:emu = Start-KlingEmulator -TaskSeconds 1
-
-        function Invoke-Rows {
-            <# Pipes rows into New-KlingVideo; returns what came out, the non-terminating errors, the warnings and any terminating error. #>
-            param([Parameter(Mandatory)] $Rows, [hashtable] $Extra = @{})
-            $out = [System.Collections.Generic.List[object]]::new()
-            $errs = $null
-            $warns = $null
-            $thrown = $null
-            try {
-                $Rows | New-KlingVideo @Extra -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warns -WarningAction SilentlyContinue |
-                    ForEach-Object { $out.Add($_) }
-            }
-            catch {
-                $thrown = $_
-            }
-            [pscustomobject]@{
-                Output   = $out.ToArray()
-                Errors   = @($errs | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
-                Warnings = @($warns | ForEach-Object { "$_" })
-                Thrown   = $thrown
-            }
-        }
     }
 
     AfterAll {

@@ -1,4 +1,4 @@
-# Helpers of the model suites (Models.Tests.ps1, Models.Rules.Tests.ps1): dot-source it from BeforeAll after common.ps1,
+# Helpers of the suites that pipe rows into New-KlingVideo (Models.Tests.ps1, Models.Rules.Tests.ps1, Columns.Tests.ps1): dot-source it from BeforeAll after common.ps1,
 # with the suite's emulator in $emu.
 
 function Invoke-Rows {
