@@ -5,7 +5,10 @@ using static Kling.Core.Tests.ModelRows;
 
 namespace Kling.Core.Tests;
 
-/// <summary>-AdditionalBody says each key once: a key given twice, at any depth, is the row's error naming it, never "the last one wins".</summary>
+/// <summary>
+/// -AdditionalBody and an element's JSON cell say each key once: a key given twice, at any depth, is the row's error naming
+/// it, never "the last one wins".
+/// </summary>
 public class AdditionalBodyReaderTests
 {
     [Theory]
@@ -33,4 +36,10 @@ public class AdditionalBodyReaderTests
         VideoRequest request = Build(new VideoInput { Prompt = "x", Model = "kling-v9", AdditionalBodyJson = """{"a": {"id": 1}, "b": {"id": 2}, "list": [{"id": 1}, {"id": 2}]}""" });
         Assert.Equal(3, request.Extra!.Count);
     }
+
+    [Theory]
+    [InlineData("""{"name": "cat", "Name": "dog", "images": "https://img.example/c1.png;https://img.example/c2.png"}""", "'Name'")]
+    [InlineData("""[{"name": "cat", "images": "https://img.example/c1.png;https://img.example/c2.png", "images": "https://img.example/d.png"}]""", "'[0].images'")]
+    public void An_element_cell_with_a_key_given_twice_is_the_rows_error_naming_the_key(string cell, string key) =>
+        Refused(new VideoInput { Prompt = "x", Model = "kling-v3-omni", Elements = new[] { new ElementInput { Json = cell } } }, "elements", key, "twice");
 }

@@ -72,6 +72,14 @@ namespace Kling.Core.Requests
                 using (JsonDocument document = JsonDocument.Parse(json))
                 {
                     JsonElement root = document.RootElement;
+                    string? twice = PlainJson.DuplicateKey(root);
+                    if (twice != null)
+                    {
+                        // "name" and "Name" (read alike here) or an image list given twice: which one was meant is unknown.
+                        row.Add(Field, twice);
+                        return result;
+                    }
+
                     IEnumerable<JsonElement> items = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : new List<JsonElement> { root };
                     foreach (JsonElement item in items)
                     {
