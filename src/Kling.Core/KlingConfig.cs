@@ -32,5 +32,8 @@ namespace Kling.Core
         public string UserAgent { get; set; } = string.Empty;
 
         public string ModuleVersion { get; set; } = string.Empty;
+
+        /// <summary>The task history's file ($env:KLING_HOME or the local application data folder), or why there is none ("off").</summary>
+        public string History { get; set; } = string.Empty;
     }
 }

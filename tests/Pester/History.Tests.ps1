@@ -352,6 +352,12 @@ Get-KlingTask -History | ForEach-Object { 'TASK {0} {1} {2} {3}' -f `$_.TaskId, 
             $readWarned[0].Message | Should -Match 'KLING_HISTORY'
         }
 
+        It 'is shown by Get-KlingConfig: the file KLING_HOME puts it in, or off' {
+            (Get-KlingConfig).History | Should -Be (Join-Path ([IO.Path]::GetFullPath($env:KLING_HOME)) 'history.jsonl')
+            $env:KLING_HISTORY = 'off'
+            (Get-KlingConfig).History | Should -BeLike 'off*KLING_HISTORY*'
+        }
+
         It 'goes on with one warning per batch when the history cannot be written' {
             $blocker = Join-Path $dir 'a-file'
             Set-Content -Path $blocker -Value 'not a folder'

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using Kling.Core;
 using Kling.Core.Downloads;
 using Kling.Core.Gateway;
+using Kling.Core.History;
 
 namespace Kling.Commands
 {
@@ -34,7 +35,25 @@ namespace Kling.Commands
                 LanguageSource = KlingSession.LanguageSource(),
                 UserAgent = KlingClient.UserAgent,
                 ModuleVersion = KlingClient.ModuleVersion,
+                History = HistoryText(),
             });
+        }
+
+        private static string HistoryText()
+        {
+            if (HistoryLocation.IsOff)
+            {
+                return $"off ($env:{HistoryLocation.SwitchVariable})";
+            }
+
+            try
+            {
+                return HistoryLocation.FilePath();
+            }
+            catch (InvalidOperationException ex)
+            {
+                return "none: " + ex.Message;
+            }
         }
     }
 }
