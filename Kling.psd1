@@ -22,6 +22,7 @@
         'Send-KlingImage'
         'Test-KlingVideoInput'
         'Get-KlingModel'
+        'Measure-KlingCost'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -29,6 +29,12 @@ namespace Kling.Core
         /// <summary>Rules between fields and unconfirmed points, in words.</summary>
         public string[] Notes { get; set; } = new string[0];
 
+        /// <summary>USD per second by tier, in words ("default 0.0672 · pro 0.0896"); empty when the list in force has no price for the model.</summary>
+        public string Prices { get; set; } = string.Empty;
+
+        /// <summary>The price list in force: the built-in list with its date, or a price file's path.</summary>
+        public string PriceList { get; set; } = string.Empty;
+
         public override string ToString() => Name;
     }
 }

@@ -50,12 +50,7 @@ namespace Kling.Commands
         /// <summary>A row that breaks the rules: its error names the row and every field at fault; nothing was sent.</summary>
         internal void WriteInvalid(InvalidRowException invalid, object target)
         {
-            var record = new ErrorRecord(invalid, "InvalidRow", ErrorCategory.InvalidArgument, target);
-            record.ErrorDetails = new ErrorDetails(invalid.Message)
-            {
-                RecommendedAction = "Fix the field(s) " + string.Join(", ", invalid.Fields) + " in that row; nothing was sent for it.",
-            };
-            cmdlet.WriteError(record);
+            cmdlet.WriteError(VideoRowCmdlet.InvalidRowRecord(invalid, target));
         }
 
         internal void Write(SubmissionOutcome outcome, BatchSubmitter submitter)

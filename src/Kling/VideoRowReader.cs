@@ -20,7 +20,7 @@ namespace Kling.Commands
     }
 
     /// <summary>
-    /// Turns New-KlingVideo's bound parameters (one pipeline row or one call) into a <see cref="VideoInput"/> for the
+    /// Turns a video row cmdlet's bound parameters (New-KlingVideo, Measure-KlingCost) (one pipeline row or one call) into a <see cref="VideoInput"/> for the
     /// core: PowerShell values become plain .NET values (PSObject unwrapped, hashtables and objects dictionaries,
     /// arrays lists), and a CSV cell stays the text the core reads (a shot list, an element's JSON, a JSON body).
     /// </summary>
@@ -36,7 +36,7 @@ namespace Kling.Commands
             this.resolvePath = resolvePath;
         }
 
-        internal VideoInput Read(NewKlingVideoCommand row, MultiShotSource multiShot) => new VideoInput
+        internal VideoInput Read(VideoRowCmdlet row, MultiShotSource multiShot) => new VideoInput
         {
             // A plain string piped in ('A cat' | New-KlingVideo) is the prompt.
             Prompt = row.Prompt ?? (row.InputObject?.BaseObject as string),

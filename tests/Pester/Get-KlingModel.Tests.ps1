@@ -148,4 +148,34 @@ Describe 'Get-KlingModel' {
             }
         }
     }
+
+    Context 'prices' {
+        It 'shows each model''s prices and the built-in list with its date' {
+            $v3 = Get-KlingModel kling-v3
+            $v3.Prices | Should -Be 'default 0.0672 · sound 0.1008 · pro 0.0896 · pro-sound 0.1344 · 4k 0.42856 · 4k-sound 0.42856'
+            $v3.PriceList | Should -BeLike 'built-in*2026-09*'
+            (Get-KlingModel kling-3.0-turbo).Prices | Should -Be '720p 0.1144 · 1080p 0.1432'
+            (Get-KlingModel kling-v3 | Format-List | Out-String) | Should -BeLike '*Prices (USD/s)*0.0672*'
+        }
+
+        It 'shows a price file''s prices and path ($env:KLING_PRICE_FILE), and refuses a malformed one naming the file and the entry' {
+            $file = Join-Path $TestDrive 'prices.json'
+            Set-Content $file '{ "kling-v3": { "pro": 0.5 } }'
+            $bad = Join-Path $TestDrive 'bad.json'
+            Set-Content $bad '{ "kling-v3": { "8k": 0.5 } }'
+            try {
+                $env:KLING_PRICE_FILE = $file
+                $v3 = Get-KlingModel kling-v3
+                $thrown = $null
+                try { Get-KlingModel -PriceFile $bad } catch { $thrown = $_ }
+            }
+            finally {
+                $env:KLING_PRICE_FILE = $null
+            }
+            $v3.Prices | Should -Be 'pro 0.5'
+            $v3.PriceList | Should -Be "price file $file"
+            $thrown.FullyQualifiedErrorId | Should -BeLike 'PriceFileInvalid,*'
+            "$thrown" | Should -BeLike "*$bad*'kling-v3.8k' is not a tier of kling-v3*"
+        }
+    }
 }

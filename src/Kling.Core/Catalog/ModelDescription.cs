@@ -6,7 +6,7 @@ namespace Kling.Core.Catalog
     /// <summary>A catalog entry in the words Get-KlingModel writes (<see cref="KlingModel"/>).</summary>
     internal static class ModelDescription
     {
-        internal static KlingModel Of(ModelSpec spec) => new KlingModel
+        internal static KlingModel Of(ModelSpec spec, PriceList prices) => new KlingModel
         {
             Name = spec.Name,
             Summary = spec.Summary,
@@ -18,6 +18,8 @@ namespace Kling.Core.Catalog
             Audio = spec.Audio,
             MultiShot = spec.MultiShot,
             Notes = Notes(spec).ToArray(),
+            Prices = prices.Describe(spec.Name),
+            PriceList = prices.Source,
         };
 
         private static IEnumerable<string> Inputs(ModelSpec spec)

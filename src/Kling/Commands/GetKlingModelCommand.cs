@@ -21,6 +21,18 @@ namespace Kling.Commands
         [ArgumentCompleter(typeof(ModelCompleter))]
         public string[]? Name { get; set; }
 
+        /// <summary>A price file (JSON: model → tier → USD per second) whose prices are shown instead of the built-in list; default $env:KLING_PRICE_FILE.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PriceFile { get; set; }
+
+        private PriceList prices = PriceList.BuiltIn;
+
+        protected override void BeginProcessing()
+        {
+            prices = PriceFileOption.Resolve(this, PriceFile);
+        }
+
         protected override void ProcessRecord()
         {
             if (Name == null)
@@ -47,7 +59,7 @@ namespace Kling.Commands
         {
             foreach (ModelSpec model in models.Where(m => written.Add(m.Name)))
             {
-                WriteObject(model.Describe());
+                WriteObject(model.Describe(prices));
             }
         }
 

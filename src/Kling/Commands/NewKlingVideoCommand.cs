@@ -18,16 +18,13 @@ namespace Kling.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "KlingVideo", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KlingTask))]
-    public sealed class NewKlingVideoCommand : KlingCmdlet, IDisposable
+    public sealed class NewKlingVideoCommand : VideoRowCmdlet, IDisposable
     {
         private readonly SubmissionReporter report;
-        private readonly HashSet<string> unknownModelsWarned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private int row;
-        private bool multiShotOnCommandLine;
         private BatchSubmitter? submitter;
         private SubmissionJournal? journal;
         private bool ended;
-        private PipelineColumns? columns;
         private FailedTaskScan? failedEarlier;
         private FailedTaskInput? pipedTasks;
 
@@ -35,127 +32,6 @@ namespace Kling.Commands
         {
             report = new SubmissionReporter(this);
         }
-
-        // Not Mandatory: a row without a prompt must still reach ProcessRecord, so it becomes that row's error and the
-        // rows after it keep their numbers (a binding failure would skip the row without counting it).
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [AllowEmptyString]
-        [AllowNull]
-        public string? Prompt { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(ModeCompleter))]
-        public string? Mode { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(DurationCompleter))]
-        public string? Duration { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("aspect_ratio")]
-        [ArgumentCompleter(typeof(AspectRatioCompleter))]
-        public string? AspectRatio { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("image_urls", "ImageUrls")]
-        [AllowEmptyCollection]
-        public string[]? ImageUrl { get; set; }
-
-        /// <summary>Images by path or URL: local files are checked, uploaded once per session, and their URLs sent.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("images")]
-        [AllowEmptyCollection]
-        public string[]? Image { get; set; }
-
-        /// <summary>The first frame (image_urls[0]), a local path or a URL.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("first_frame")]
-        public string? FirstFrame { get; set; }
-
-        /// <summary>The last frame (image_urls[1]), a local path or a URL; needs a first frame.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("last_frame")]
-        public string? LastFrame { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("video_url")]
-        public string? VideoUrl { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("refer_type")]
-        [ArgumentCompleter(typeof(ReferTypeCompleter))]
-        public string? ReferType { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("keep_original_sound")]
-        [ArgumentCompleter(typeof(YesNoCompleter))]
-        public string? KeepOriginalSound { get; set; }
-
-        /// <summary>The model: one of the catalog's (Get-KlingModel), or any other name, sent as given with the generic checks only.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(ModelCompleter))]
-        public string? Model { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("negative_prompt")]
-        [AllowEmptyString]
-        public string? NegativePrompt { get; set; }
-
-        /// <summary>yes/no/true/false, sent as a JSON boolean.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(YesNoCompleter))]
-        public string? Audio { get; set; }
-
-        /// <summary>yes/no/true/false: watermark, or watermark_info.enabled on motion control.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(YesNoCompleter))]
-        public string? Watermark { get; set; }
-
-        /// <summary>720p or 1080p (kling-3.0-turbo, which has no -Mode).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(ResolutionCompleter))]
-        public string? Resolution { get; set; }
-
-        /// <summary>Reference images (kling-v3-omni), paths or URLs; a cell is ';'-separated.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("reference_images", "ReferenceImages")]
-        [AllowEmptyCollection]
-        public string[]? ReferenceImage { get; set; }
-
-        /// <summary>image or video (motion control).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("character_orientation")]
-        [ArgumentCompleter(typeof(CharacterOrientationCompleter))]
-        public string? CharacterOrientation { get; set; }
-
-        /// <summary>The shots: a cell "3: The door opens | 5: A dog runs in", or hashtables/objects with Prompt and Duration.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("shots")]
-        [AllowEmptyCollection]
-        [AllowNull]
-        public object[]? Shot { get; set; }
-
-        /// <summary>Multi-shot; alone (no -Shot) the model cuts the shots itself (shot_type intelligence). A cell: yes/no/true/false.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("multi_shot")]
-        [SwitchCell]
-        public SwitchParameter MultiShot { get; set; }
-
-        /// <summary>Elements (kling-v3-omni): hashtables/objects with Name, Description and Image (2 to 4), or a JSON cell.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("elements", "element_list")]
-        [AllowEmptyCollection]
-        [AllowNull]
-        public object[]? Element { get; set; }
-
-        /// <summary>Body fields the module has no parameter for: a hashtable/object, or a JSON object in the cell.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("extra")]
-        [AllowNull]
-        public object? AdditionalBody { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Name { get; set; }
 
         /// <summary>Submissions in flight at once (lowered automatically while the gateway answers 429).</summary>
         [Parameter]
@@ -171,27 +47,13 @@ namespace Kling.Commands
         [Parameter]
         public SwitchParameter WaitForJournal { get; set; }
 
-        /// <summary>Columns of the piped rows meant to bind to nothing: neither the near-miss error nor the warning names them.</summary>
-        [Parameter]
-        [AllowEmptyCollection]
-        public string[]? IgnoreColumn { get; set; }
-
         /// <summary>With -Journal: rows whose earlier task failed or was cancelled (status read from the gateway) are sent again.</summary>
         [Parameter]
         public SwitchParameter RetryFailed { get; set; }
 
-        /// <summary>
-        /// The whole pipeline row, the target of that row's errors; a task piped in (see <see cref="FailedTaskInput"/>) is
-        /// read from here alone, whatever else PowerShell bound from its properties.
-        /// </summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public PSObject? InputObject { get; set; }
-
         protected override void BeginProcessing()
         {
-            // Before any row is bound, only the command line's parameters are: a -MultiShot there wins over any cell.
-            multiShotOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot));
-            columns = new PipelineColumns(this, IgnoreColumn);
+            BeginRows();
             pipedTasks = new FailedTaskInput(this, MyInvocation.BoundParameters.Keys);
             if (RetryFailed && Journal == null)
             {
@@ -221,8 +83,8 @@ namespace Kling.Commands
                 return;
             }
 
-            string? name = string.IsNullOrWhiteSpace(Name) ? null : Name!.Trim();
-            ErrorRecord? unbound = columns!.Check(InputObject, RowLabel.Of(row, name));
+            string? name = RowName;
+            ErrorRecord? unbound = CheckColumns(row, name);
             if (unbound != null)
             {
                 // Before this row is read or sent: the rows already started finish and are written, then the stop.
@@ -231,7 +93,7 @@ namespace Kling.Commands
                 return;
             }
 
-            object target = InputObject ?? (object)new Hashtable(MyInvocation.BoundParameters);
+            object target = RowTarget;
             KlingTask? piped = FailedTaskInput.From(InputObject);
             if (piped != null)
             {
@@ -245,15 +107,11 @@ namespace Kling.Commands
                 return;
             }
 
-            WarnIfUnknownModel();
-            var source = multiShotOnCommandLine ? MultiShotSource.CommandLine
-                : MyInvocation.BoundParameters.ContainsKey(nameof(MultiShot)) ? MultiShotSource.Row : MultiShotSource.None;
-            VideoInput input = new VideoRowReader(GetUnresolvedProviderPathFromPSPath).Read(this, source);
-            VideoRequest? request = VideoRequestValidator.TryBuild(input, out IReadOnlyList<ValidationProblem> problems);
+            WarnIfUnknownModel("it is sent as given, and only the generic checks are made (a prompt, http(s) URLs)");
+            VideoRequest? request = BuildRequest(row, name, out InvalidRowException? invalid);
             if (request == null)
             {
-                string model = string.IsNullOrWhiteSpace(Model) ? VideoRequest.DefaultModel : Model!.Trim();
-                report.WriteInvalid(new InvalidRowException(row, name, problems, ModelCatalog.Find(model)?.Name ?? model), target);
+                report.WriteInvalid(invalid!, target);
                 return;
             }
 
@@ -344,16 +202,6 @@ namespace Kling.Commands
             submitter?.Dispose();
             failedEarlier?.Dispose();
             journal?.Dispose();
-        }
-
-        /// <summary>A model outside the catalog is sent as given: said once per batch per name.</summary>
-        private void WarnIfUnknownModel()
-        {
-            string? model = string.IsNullOrWhiteSpace(Model) ? null : Model!.Trim();
-            if (model != null && ModelCatalog.Find(model) == null && unknownModelsWarned.Add(model))
-            {
-                WriteWarning($"The model '{model}' is not in the module's catalog: it is sent as given, and only the generic checks are made (a prompt, http(s) URLs). Get-KlingModel lists the models the module knows.");
-            }
         }
 
         private void Write(SubmissionOutcome outcome) => report.Write(outcome, submitter!);
