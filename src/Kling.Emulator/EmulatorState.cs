@@ -54,6 +54,13 @@ internal sealed class EmulatorState
     /// <summary>Submissions billed since the start or the last reset (the balance endpoints' used_balance).</summary>
     public int Spent => Volatile.Read(ref spent);
 
+    /// <summary>The credits charged on tasks finished by now (failed ones are refunded: 0).</summary>
+    public double CreditsCharged()
+    {
+        DateTimeOffset now = Clock.Now;
+        return Tasks.Values.Where(t => t.FinishesAt <= now).Sum(t => t.Billed ?? 0) * Models.PriceTable.CreditsPerUsd;
+    }
+
     public EmulatorOptions Snapshot()
     {
         lock (Gate)
