@@ -89,4 +89,35 @@ Describe 'What it did cost' {
             ($lines | Where-Object taskId -eq $old.TaskId).PSObject.Properties.Name | Should -Not -Contain 'cost'
         }
     }
+
+    Describe 'Get-KlingBalance''s unit and credits' {
+        It 'says USD when the gateway names no unit, and shows remain_credits and used_credits when sent' {
+            Reset-Emulator $emu @{ balance = 5; taskSeconds = 0.2 }
+            $null = New-KlingVideo -Model kling-v3 -Prompt 'one' -Duration 5 | Wait-KlingTask -PollInterval 0.1
+            $balance = Get-KlingBalance
+            $balance.Unit | Should -Be 'USD'
+            $balance.Remaining | Should -Be 4
+            $balance.RemainingCredits | Should -Be 40
+            $balance.UsedCredits | Should -Be 3.36
+            $table = $balance | Format-Table | Out-String
+            $table | Should -BeLike '*Remaining*Used*Unit*CreditsLeft*CreditsUsed*Unlimited*Scope*'
+            $table | Should -BeLike '*USD*40*3.36*'
+        }
+
+        It 'takes the unit the gateway names, and leaves the credits empty when it sends none' {
+            Reset-Emulator $emu @{ balanceCurrency = 'cny'; balanceCredits = $false }
+            $balance = Get-KlingBalance -Account
+            $balance.Unit | Should -Be 'CNY'
+            $balance.RemainingCredits | Should -BeNullOrEmpty
+            $balance.UsedCredits | Should -BeNullOrEmpty
+        }
+
+        It 'refuses credits it cannot read rather than showing none' {
+            Add-EmulatorFault $emu @{ route = 'balance'; kind = 'reply'; body = '{"success":true,"remain_balance":5,"used_balance":1,"remain_credits":"N/A"}' }
+            $err = $null
+            $balance = Get-KlingBalance -ErrorVariable err -ErrorAction SilentlyContinue
+            $balance | Should -BeNullOrEmpty
+            "$($err[0])" | Should -BeLike '*remain_credits "N/A" is not a number*'
+        }
+    }
 }
