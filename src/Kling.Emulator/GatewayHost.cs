@@ -22,6 +22,7 @@ internal sealed class GatewayHost
     private readonly ControlEndpoints control;
     private readonly UploadRoute upload;
     private readonly BalanceRoute balance;
+    private readonly UsageRoute usage;
     private int submitsInFlight;
     private int maxSubmitsInFlight;
     private int statusCalls;
@@ -34,6 +35,7 @@ internal sealed class GatewayHost
         this.control = control;
         upload = new UploadRoute(state, storageUri);
         balance = new BalanceRoute(state);
+        usage = new UsageRoute(state);
     }
 
     public int Accepted => Volatile.Read(ref acceptedSubmits);
@@ -81,6 +83,7 @@ internal sealed class GatewayHost
         app.MapPost("/v1/uploads/images", upload.HandleAsync);
         app.MapGet("/v1/balance", balance.KeyAsync);
         app.MapGet("/v1/user/balance", balance.AccountAsync);
+        app.MapGet("/v1/usage", usage.HandleAsync);
         control.Map(app);
     }
 
