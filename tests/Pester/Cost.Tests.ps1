@@ -59,6 +59,32 @@ Describe 'What it did cost' {
             "$($lines[0].MessageData)" | Should -Be '2 completed, 1 failed, 1.008 USD spent.'
         }
 
+        It 'shows the spend so far in its progress while tasks still run' {
+            Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 1 } | Out-Null
+            Invoke-EmulatorControl $emu clock -Body @{ freeze = $true } | Out-Null
+            $first = New-KlingVideo -Model kling-v3 -Prompt 'first' -Duration 5
+            Invoke-EmulatorControl $emu clock -Body @{ advanceSeconds = 2 } | Out-Null
+            $second = New-KlingVideo -Model kling-v3 -Prompt 'second' -Duration 5
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($Module, $Tasks)
+                        Import-Module $Module
+                        $Tasks | Wait-KlingTask -PollInterval 0.1 -InformationAction Ignore
+                    }).AddArgument($ModulePath).AddArgument(@($first, $second))
+                $running = $ps.BeginInvoke()
+                # The first task is done and the second cannot finish until the clock moves: the bar must say what the first cost.
+                Wait-Until -Seconds 30 -Because 'a progress record with the first task''s cost' {
+                    @($ps.Streams.Progress | Where-Object { $_.StatusDescription -like '*1 running, 1 completed, 0 failed, 0.336 USD spent*' }).Count -gt 0
+                }
+                Invoke-EmulatorControl $emu clock -Body @{ advanceSeconds = 2 } | Out-Null
+                @($ps.EndInvoke($running)).Count | Should -Be 2
+            }
+            finally {
+                $ps.Dispose()
+            }
+        }
+
         It 'says the spend is not reported when the gateway gives no cost, never 0 USD' {
             Invoke-EmulatorControl $emu config -Body @{ costOnStatus = $false } | Out-Null
             $null = New-KlingVideo -Prompt 'one' | Wait-KlingTask -PollInterval 0.1 -InformationVariable info
