@@ -47,14 +47,13 @@ internal sealed class UsageRoute
         }
 
         IQueryCollection query = context.Request.Query;
-        (string code, string message)? problem = null;
         DateTimeOffset? end = query.ContainsKey("end") ? Instant(query["end"]) : now;
         DateTimeOffset? start = query.ContainsKey("start") ? Instant(query["start"]) : end?.AddDays(-1);
         string groupBy = ((string?)query["group_by"] ?? "none").Trim().ToLowerInvariant().Replace(" ", string.Empty, StringComparison.Ordinal);
         string scope = ((string?)query["scope"] ?? "key").Trim().ToLowerInvariant();
         string[] models = ((string?)query["model"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         TimeZoneInfo? zone = Zone((string?)query["tz"] ?? "Asia/Shanghai");
-        problem =
+        (string Code, string Message)? problem =
             start == null ? ("invalid_start", "start: 无效的时间 (Unix seconds or RFC 3339)") :
             end == null ? ("invalid_end", "end: 无效的时间 (Unix seconds or RFC 3339)") :
             end <= start ? ("invalid_range", "end 必须晚于 start (end must be after start)") :
