@@ -15,6 +15,7 @@
         'Disconnect-Kling'
         'Get-KlingConfig'
         'Get-KlingBalance'
+        'Get-KlingUsage'
         'New-KlingVideo'
         'Get-KlingTask'
         'Wait-KlingTask'

@@ -40,6 +40,15 @@ namespace Kling.Core
         public string? ErrorCode { get; set; }
 
         /// <summary>
+        /// What the gateway charged for the finished task, in USD (its status's <c>cost</c>); null while it runs or when the
+        /// gateway does not say. A failed task the gateway refunded shows its 0.
+        /// </summary>
+        public double? Cost { get; set; }
+
+        /// <summary>The same charge in the gateway's credits (its status's <c>credits_cost</c>; 10 credits = 1 USD); null when not said.</summary>
+        public double? Credits { get; set; }
+
+        /// <summary>
         /// For a failed task, which kind of failure it was when the gateway's code or message tells: the content refused
         /// (moderation, safety, policy) or the gateway failing (internal error, timeout, upstream); null otherwise.
         /// </summary>
@@ -80,6 +89,8 @@ namespace Kling.Core
             Completed = fresh.Completed;
             Error = fresh.Error;
             ErrorCode = fresh.ErrorCode;
+            Cost = fresh.Cost ?? Cost;
+            Credits = fresh.Credits ?? Credits;
             LastChecked = fresh.LastChecked;
         }
 

@@ -83,5 +83,5 @@ internal sealed class ControlEndpoints
     private object Clock() => new { now = state.Clock.Now, frozen = state.Clock.IsFrozen, sleepers = state.Clock.Sleepers };
 
     private object[] Tasks() =>
-        state.Tasks.Values.Select(t => (object)new { id = t.Id, model = t.Request["model"]?.ToString(), prompt = t.Request["prompt"]?.ToString(), extraFields = t.ExtraFields, created = t.Created, finishesAt = t.FinishesAt, fails = t.Fails }).ToArray();
+        state.Tasks.Values.Select(t => (object)new { id = t.Id, model = t.Request["model"]?.ToString(), prompt = t.Request["prompt"]?.ToString(), extraFields = t.ExtraFields, created = t.Created, finishesAt = t.FinishesAt, fails = t.Fails, cost = t.Billed }).ToArray();
 }

@@ -18,6 +18,12 @@ internal sealed class EmulatedTask
     public string[] ExtraFields { get; init; } = Array.Empty<string>();
     public double ResultTtl { get; init; }
     public int ResultCount { get; init; } = 1;
+
+    /// <summary>What the task is charged (USD) if it completes, fixed when accepted; null for a model without a price. A failed task costs 0.</summary>
+    public double? Cost { get; init; }
+
+    /// <summary>The charge as billed: <see cref="Cost"/> when it completed, 0 when it failed (refunded), null when unpriced.</summary>
+    public double? Billed => Cost == null ? null : Fails ? 0 : Cost;
     public DateTimeOffset FinishesAt => Created.AddSeconds(Seconds);
 
     /// <summary>A task for a valid submission body made at <paramref name="now"/>, timed and doomed (or not) by the options of the moment.</summary>
@@ -37,6 +43,7 @@ internal sealed class EmulatedTask
             ExtraFields = Models.ModelTable.ExtraFields(body),
             ResultTtl = options.ResultTtl,
             ResultCount = Math.Max(1, options.ResultCount),
+            Cost = Models.PriceTable.CostOf(body),
         };
     }
 

@@ -89,5 +89,23 @@ public sealed class EmulatorOptions
     /// <summary>Share of tasks that fail at random, besides those with the fail marker.</summary>
     public double TaskFailRate { get; set; }
 
+    /// <summary>When false, finished tasks carry no cost or credits_cost, as a gateway that does not say.</summary>
+    public bool CostOnStatus { get; set; } = true;
+
+    /// <summary>When true, cost and credits_cost are sent as numeric text ("0.336") instead of JSON numbers.</summary>
+    public bool CostAsText { get; set; }
+
+    /// <summary>When false, the balance answers leave out remain_credits and used_credits.</summary>
+    public bool BalanceCredits { get; set; } = true;
+
+    /// <summary>A unit the balance answers name in a "currency" field (a white-label gateway's); null = no such field (USD).</summary>
+    public string? BalanceCurrency { get; set; }
+
+    /// <summary>When true, GET /v1/usage answers 503 usage_unavailable.</summary>
+    public bool UsageUnavailable { get; set; }
+
+    /// <summary>Calls to GET /v1/usage allowed per key in a minute before 429 (the gateway's 60).</summary>
+    public int UsagePerMinute { get; set; } = 60;
+
     public EmulatorOptions Clone() => (EmulatorOptions)MemberwiseClone();
 }

@@ -17,6 +17,7 @@ internal sealed class EmulatorState
     private readonly List<RecordedRequest> requests = new();
     private readonly List<Fault> faults = new();
     private readonly byte[] secret = RandomNumberGenerator.GetBytes(32);
+    private readonly Queue<DateTimeOffset> usageCalls = new();
     private int spent;
 
     public EmulatorState(EmulatorOptions options)
@@ -54,6 +55,36 @@ internal sealed class EmulatorState
     /// <summary>Submissions billed since the start or the last reset (the balance endpoints' used_balance).</summary>
     public int Spent => Volatile.Read(ref spent);
 
+    /// <summary>
+    /// Counts a call to GET /v1/usage at <paramref name="now"/> against <paramref name="perMinute"/> calls in the last
+    /// minute: null when it may go ahead, else the seconds until a call leaves the window (not counted).
+    /// </summary>
+    public double? CountUsageCall(DateTimeOffset now, int perMinute)
+    {
+        lock (Gate)
+        {
+            while (usageCalls.Count > 0 && now - usageCalls.Peek() >= TimeSpan.FromMinutes(1))
+            {
+                usageCalls.Dequeue();
+            }
+
+            if (perMinute > 0 && usageCalls.Count >= perMinute)
+            {
+                return (usageCalls.Peek().AddMinutes(1) - now).TotalSeconds;
+            }
+
+            usageCalls.Enqueue(now);
+            return null;
+        }
+    }
+
+    /// <summary>The credits charged on tasks finished by now (failed ones are refunded: 0).</summary>
+    public double CreditsCharged()
+    {
+        DateTimeOffset now = Clock.Now;
+        return Tasks.Values.Where(t => t.FinishesAt <= now).Sum(t => t.Billed ?? 0) * Models.PriceTable.CreditsPerUsd;
+    }
+
     public EmulatorOptions Snapshot()
     {
         lock (Gate)
@@ -72,6 +103,7 @@ internal sealed class EmulatorState
             faults.Clear();
             Options = initial.Clone();
             spent = 0;
+            usageCalls.Clear();
         }
 
         Tasks.Clear();

@@ -22,6 +22,7 @@ internal sealed class GatewayHost
     private readonly ControlEndpoints control;
     private readonly UploadRoute upload;
     private readonly BalanceRoute balance;
+    private readonly UsageRoute usage;
     private int submitsInFlight;
     private int maxSubmitsInFlight;
     private int statusCalls;
@@ -34,6 +35,7 @@ internal sealed class GatewayHost
         this.control = control;
         upload = new UploadRoute(state, storageUri);
         balance = new BalanceRoute(state);
+        usage = new UsageRoute(state);
     }
 
     public int Accepted => Volatile.Read(ref acceptedSubmits);
@@ -81,6 +83,7 @@ internal sealed class GatewayHost
         app.MapPost("/v1/uploads/images", upload.HandleAsync);
         app.MapGet("/v1/balance", balance.KeyAsync);
         app.MapGet("/v1/user/balance", balance.AccountAsync);
+        app.MapGet("/v1/usage", usage.HandleAsync);
         control.Map(app);
     }
 
@@ -303,14 +306,32 @@ internal sealed class GatewayHost
         int actual = (int)Math.Max(1, Math.Round(task.Seconds));
         if (task.Fails)
         {
-            return new { id = task.Id, status = "failed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = (object?)null, error = failure() };
+            return WithCost(new { id = task.Id, status = "failed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = (object?)null, error = failure() }, task);
         }
 
         // Links expire resultTtl after completion, or (freshLinks) after this very read, like a gateway that signs on read.
         DateTimeOffset signedAt = state.Snapshot().FreshLinks ? now : completedAt;
         long expires = (long)Math.Floor((signedAt.ToUnixTimeMilliseconds() / 1000.0) + task.ResultTtl);
         string[] urls = Enumerable.Range(1, task.ResultCount).Select(n => ResultLink(task, n, expires)).ToArray();
-        return new { id = task.Id, status = "completed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = new { videos = new[] { new { url = urls, expires_at = expires } } }, error = (object?)null };
+        return WithCost(new { id = task.Id, status = "completed", progress = 100, created, completed, estimated_time = estimated, actual_time = actual, result = new { videos = new[] { new { url = urls, expires_at = expires } } }, error = (object?)null }, task);
+    }
+
+    /// <summary>
+    /// A finished task's data with its charge (MODELS.md): <c>cost</c> in USD and <c>credits_cost</c> (cost × 10), 0 on a
+    /// failed task; left out for an unpriced model or with the option costOnStatus false; as numeric text with costAsText.
+    /// </summary>
+    private JsonNode WithCost(object data, EmulatedTask task)
+    {
+        JsonObject node = JsonSerializer.SerializeToNode(data, Json)!.AsObject();
+        EmulatorOptions now = state.Snapshot();
+        if (task.Billed is double usd && now.CostOnStatus)
+        {
+            double credits = Math.Round(usd * Models.PriceTable.CreditsPerUsd, 4);
+            node["cost"] = now.CostAsText ? JsonValue.Create(usd.ToString(CultureInfo.InvariantCulture)) : JsonValue.Create(usd);
+            node["credits_cost"] = now.CostAsText ? JsonValue.Create(credits.ToString(CultureInfo.InvariantCulture)) : JsonValue.Create(credits);
+        }
+
+        return node;
     }
 
     /// <summary>The signed storage link to result file <paramref name="n"/> (1-based) of a task.</summary>

@@ -197,7 +197,7 @@ namespace Kling.Core.Downloads
         {
             try
             {
-                index.Append(locked, name, slot.TaskId, slot.ResultIndex, bytes);
+                index.Append(locked, name, slot.TaskId, slot.ResultIndex, bytes, slot.Cost, slot.Credits);
             }
             catch (Exception ex) when (LocalFileException.IsLocal(ex))
             {

@@ -29,6 +29,12 @@ namespace Kling.Core.Downloads
 
         public int ResultIndex { get; }
 
+        /// <summary>What the task cost (USD), noted with the file in the index; set for the task's first file only, null when unknown.</summary>
+        public double? Cost { get; set; }
+
+        /// <summary>The same in credits, noted beside it.</summary>
+        public double? Credits { get; set; }
+
         /// <summary>The name picked.</summary>
         public string FileName { get; }
 

@@ -25,6 +25,17 @@ namespace Kling.Core.Downloads
 
         [JsonPropertyName("at")]
         public DateTimeOffset At { get; set; }
+
+        /// <summary>
+        /// What the task that made the file cost in USD, when the gateway said; on the task's first file only, so that adding
+        /// up the column counts each task once. Absent on lines written before costs were noted, and when unknown.
+        /// </summary>
+        [JsonPropertyName("cost"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public double? Cost { get; set; }
+
+        /// <summary>The same charge in credits, when the gateway said.</summary>
+        [JsonPropertyName("credits"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public double? Credits { get; set; }
     }
 
     /// <summary>
@@ -104,11 +115,11 @@ namespace Kling.Core.Downloads
         public SavedFile? Entry(string fileName) => files.TryGetValue(fileName, out SavedFile? entry) ? entry : null;
 
         /// <summary>Notes that a file now holds a task's result.</summary>
-        public void Record(string fileName, string taskId, int index, long bytes)
+        public void Record(string fileName, string taskId, int index, long bytes, double? cost = null, double? credits = null)
         {
             using FileStream stream = Lock(create: true)!;
             ReadNew(stream);
-            Append(stream, fileName, taskId, index, bytes);
+            Append(stream, fileName, taskId, index, bytes, cost, credits);
         }
 
         /// <summary>
@@ -186,8 +197,8 @@ namespace Kling.Core.Downloads
         }
 
         /// <summary>Appends one whole line (after a newline if a crash left the last line torn), in one write.</summary>
-        internal void Append(FileStream stream, string fileName, string taskId, int index, long bytes) =>
-            Append(stream, new SavedFile { File = fileName, TaskId = taskId, Index = index, Bytes = bytes, At = DateTimeOffset.UtcNow });
+        internal void Append(FileStream stream, string fileName, string taskId, int index, long bytes, double? cost = null, double? credits = null) =>
+            Append(stream, new SavedFile { File = fileName, TaskId = taskId, Index = index, Bytes = bytes, At = DateTimeOffset.UtcNow, Cost = cost, Credits = credits });
 
         /// <summary>
         /// Notes that <paramref name="fileName"/> holds no known task's result (after a line was written for a move that

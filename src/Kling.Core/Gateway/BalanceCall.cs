@@ -9,7 +9,9 @@ namespace Kling.Core.Gateway
     /// the whole account. The fields are read at the top of the answer or nested under "data", as numbers or as plain
     /// numeric text in invariant form ("12.5", "-1", "1e3"). Anything else is an error quoting what came back, never a
     /// balance of nothing: a script's <c>if ($b.Remaining -gt 100)</c> must not go the wrong way on an answer it cannot
-    /// read. HTTP 200 with "success": false is a failed lookup: an error carrying the gateway's message.
+    /// read. HTTP 200 with "success": false is a failed lookup: an error carrying the gateway's message. The unit is the
+    /// answer's "currency" or "unit" text (USD when absent: MODELS.md, "Balance units"); remain_credits and used_credits
+    /// are read when sent, under the same rule (present and not a number is an error, not a missing figure).
     /// </summary>
     internal static class BalanceCall
     {
@@ -54,6 +56,8 @@ namespace Kling.Core.Gateway
                     { Unsuccessful = true };
                 }
 
+                JsonElement? remainCredits = Field(root, "remain_credits");
+                JsonElement? usedCredits = Field(root, "used_credits");
                 JsonElement? remain = Field(root, "remain_balance");
                 JsonElement? used = Field(root, "used_balance");
                 double? remaining = Number(remain);
@@ -63,6 +67,8 @@ namespace Kling.Core.Gateway
                     remain == null && !unlimited ? "it has no remain_balance" :
                     remain != null && remaining == null && !unlimited ? $"remain_balance {Quoted(remain.Value)} is not a number" :
                     used != null && used.Value.ValueKind != JsonValueKind.Null && spent == null ? $"used_balance {Quoted(used.Value)} is not a number" :
+                    Unreadable(remainCredits) ? $"remain_credits {Quoted(remainCredits!.Value)} is not a number" :
+                    Unreadable(usedCredits) ? $"used_credits {Quoted(usedCredits!.Value)} is not a number" :
                     null;
                 if (problem != null)
                 {
@@ -79,9 +85,23 @@ namespace Kling.Core.Gateway
                     Remaining = unlimited ? null : remaining,
                     Used = spent,
                     Unlimited = unlimited,
+                    Unit = UnitOf(root),
+                    RemainingCredits = unlimited || Number(remainCredits) == -1 ? null : Number(remainCredits),
+                    UsedCredits = Number(usedCredits),
                     Scope = account ? "Account" : "Key",
                 };
             }
+        }
+
+        /// <summary>A field present with a value (not JSON null) that is no number.</summary>
+        private static bool Unreadable(JsonElement? value) =>
+            value != null && value.Value.ValueKind != JsonValueKind.Null && Number(value) == null;
+
+        /// <summary>The unit the answer names ("currency", else "unit", trimmed and upper-cased when short), else USD.</summary>
+        private static string UnitOf(JsonElement root)
+        {
+            string? unit = (Text(Field(root, "currency")) ?? Text(Field(root, "unit")))?.Trim();
+            return string.IsNullOrEmpty(unit) || unit!.Length > 16 ? "USD" : unit.ToUpperInvariant();
         }
 
         /// <summary>A field at the top of the answer or, when it is not there, in its "data" object; null when in neither.</summary>

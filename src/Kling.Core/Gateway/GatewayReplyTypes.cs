@@ -46,6 +46,14 @@ namespace Kling.Core.Gateway
         [JsonPropertyName("actual_time"), JsonConverter(typeof(NumberConverter))]
         public double? ActualTime { get; set; }
 
+        /// <summary>What the finished task cost in USD (MODELS.md: data.cost), a number or numeric text.</summary>
+        [JsonPropertyName("cost"), JsonConverter(typeof(NumberConverter))]
+        public double? Cost { get; set; }
+
+        /// <summary>The same in credits (data.credits_cost).</summary>
+        [JsonPropertyName("credits_cost"), JsonConverter(typeof(NumberConverter))]
+        public double? CreditsCost { get; set; }
+
         /// <summary>The result's files, from all its groups; null when there is no result object.</summary>
         [JsonPropertyName("result"), JsonConverter(typeof(ResultFilesConverter))]
         public List<ResultFile>? Result { get; set; }
@@ -63,6 +71,8 @@ namespace Kling.Core.Gateway
                 Completed = GatewayReplies.UnixTime(Completed),
                 EstimatedTime = Seconds(EstimatedTime),
                 ActualTime = Seconds(ActualTime),
+                Cost = Money(Cost),
+                Credits = Money(CreditsCost),
                 LastChecked = DateTimeOffset.UtcNow,
             };
 
@@ -81,6 +91,10 @@ namespace Kling.Core.Gateway
 
             return task;
         }
+
+        /// <summary>A charge as said: a finite, non-negative number; anything else reads as not said.</summary>
+        private static double? Money(double? value) =>
+            value is double v && !double.IsNaN(v) && !double.IsInfinity(v) && v >= 0 ? v : (double?)null;
 
         private static TimeSpan? Seconds(double? seconds) => seconds.HasValue ? TimeSpan.FromSeconds(seconds.Value) : (TimeSpan?)null;
     }

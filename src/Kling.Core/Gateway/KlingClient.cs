@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -135,6 +136,37 @@ namespace Kling.Core.Gateway
                 },
                 failure => failure,
                 cancellationToken);
+        }
+
+        /// <summary>
+        /// The spend report (GET /v1/usage) for <paramref name="query"/>: a range longer than the gateway's 31 days is read
+        /// in pieces, one after another, and added up. Reads bill nothing: 429 is waited out and 5xx tried again as
+        /// <see cref="Retry"/> says; a 503 usage_unavailable that persists is an error, never a spend of 0.
+        /// </summary>
+        public async Task<IReadOnlyList<KlingUsage>> GetUsageAsync(UsageQuery query, CancellationToken cancellationToken)
+        {
+            var answers = new List<(KlingUsage, List<KlingUsage>)>();
+            foreach ((DateTimeOffset start, DateTimeOffset end) in query.Pieces())
+            {
+                Uri uri = transport.UriFor(query.PathFor(start, end));
+                answers.Add(await CallAsync(
+                    $"GET {Describe(uri)} ({start:u} to {end:u})",
+                    "The usage report",
+                    async ct =>
+                    {
+                        GatewayReply reply = await transport.SendAsync(HttpMethod.Get, uri, (string?)null, ct).ConfigureAwait(false);
+                        if (reply.Status != 200)
+                        {
+                            throw transport.ErrorFrom(reply);
+                        }
+
+                        return UsageCall.Read(reply, transport);
+                    },
+                    failure => failure,
+                    cancellationToken).ConfigureAwait(false));
+            }
+
+            return UsageCall.Combine(query, answers);
         }
 
         /// <summary>A URL for logs: scheme, host and path, without the query (signed URLs carry their own credentials).</summary>

@@ -195,6 +195,13 @@ namespace Kling.Commands
                 }
 
                 SaveSlot slot = saveFolder.Pick(stem, task.VideoUrl.Length > 1 ? $"-{i + 1}" : string.Empty, ".mp4", task.TaskId, i);
+                if (i == 0)
+                {
+                    // The task's charge goes with its first file only: the index's costs add up to what the tasks cost.
+                    slot.Cost = task.Cost;
+                    slot.Credits = task.Credits;
+                }
+
                 if (slot.PassedOver != null)
                 {
                     WriteWarning($"{System.IO.Path.Combine(folder!, slot.PassedOver)} already exists and is not the video of task {task.TaskId}; it is kept, and the video goes to {slot.FileName} (use -Force to overwrite).");

@@ -14,7 +14,9 @@ namespace Kling.Commands
     /// <summary>
     /// Waits for many tasks at once and writes each one the moment it completes. Waiting starts with the first
     /// task piped in, while later rows are still being submitted upstream. Failed or cancelled tasks become
-    /// non-terminating errors; tasks still unfinished at -Timeout become OperationTimeout errors.
+    /// non-terminating errors; tasks still unfinished at -Timeout become OperationTimeout errors. The progress shows what
+    /// the finished tasks cost so far, and the end one line for a person (an information record shown on the host, not
+    /// pipeline output): completed, failed, spent.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "KlingTask", DefaultParameterSetName = TaskSet)]
     [OutputType(typeof(KlingTask))]
@@ -29,8 +31,7 @@ namespace Kling.Commands
         private readonly Stopwatch clock = new Stopwatch();
         private readonly Stopwatch progressClock = new Stopwatch();
         private TaskWatcher? watcher;
-        private int completed;
-        private int failed;
+        private readonly SpendTally tally = new SpendTally();
 
         /// <summary>Seconds to wait in all (from the first task received) before giving up on unfinished tasks.</summary>
         [Parameter]
@@ -104,6 +105,7 @@ namespace Kling.Commands
             Drain(TimeSpan.Zero);
             WriteVerbose($"{watcher.StatusCalls} status calls for {watcher.Total} tasks.");
             WriteProgress(new ProgressRecord(ProgressId, "Waiting for Kling tasks", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteInformation(new HostInformationMessage { Message = tally.Summary() }, new[] { "PSHOST", "KlingSpend" });
         }
 
         public void Dispose()
@@ -131,17 +133,17 @@ namespace Kling.Commands
         {
             if (outcome.Error != null)
             {
-                failed++;
+                tally.Add(outcome.Task, completed: false);
                 WriteGatewayError(outcome.Error, outcome.Task);
             }
             else if (outcome.Task.IsCompleted)
             {
-                completed++;
+                tally.Add(outcome.Task, completed: true);
                 WriteObject(outcome.Task);
             }
             else
             {
-                failed++;
+                tally.Add(outcome.Task, completed: false);
                 WriteError(KlingErrors.TaskFailed(outcome.Task));
             }
         }
@@ -157,9 +159,9 @@ namespace Kling.Commands
                 eta = $", expected in {(end.Value - DateTimeOffset.UtcNow):hh\\:mm\\:ss}";
             }
 
-            var record = new ProgressRecord(ProgressId, "Waiting for Kling tasks", $"{total} submitted: {running} running, {completed} completed, {failed} failed ({clock.Elapsed:hh\\:mm\\:ss} elapsed{eta})")
+            var record = new ProgressRecord(ProgressId, "Waiting for Kling tasks", $"{total} submitted: {running} running, {tally.Completed} completed, {tally.Failed} failed, {tally.SpentText()} ({clock.Elapsed:hh\\:mm\\:ss} elapsed{eta})")
             {
-                PercentComplete = total == 0 ? 0 : (int)((completed + failed) * 100L / total),
+                PercentComplete = total == 0 ? 0 : (int)((tally.Completed + tally.Failed) * 100L / total),
             };
             WriteProgress(record);
         }

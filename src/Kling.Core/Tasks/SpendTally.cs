@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace Kling.Core.Tasks
+{
+    /// <summary>
+    /// What a wait has seen finish: tasks completed and failed, and what the gateway says they cost (the sum of the
+    /// <see cref="KlingTask.Cost"/> it gave; tasks it gave none for are counted apart, never as free).
+    /// </summary>
+    public sealed class SpendTally
+    {
+        public int Completed { get; private set; }
+
+        public int Failed { get; private set; }
+
+        /// <summary>USD charged on the finished tasks that carry a cost.</summary>
+        public double Spent { get; private set; }
+
+        /// <summary>Finished tasks whose cost the gateway did not say.</summary>
+        public int Unpriced { get; private set; }
+
+        /// <summary>Counts a finished task (completed when <paramref name="completed"/>, else failed) and its cost.</summary>
+        public void Add(KlingTask task, bool completed)
+        {
+            if (completed)
+            {
+                Completed++;
+            }
+            else
+            {
+                Failed++;
+            }
+
+            if (task.Cost is double cost)
+            {
+                Spent += cost;
+            }
+            else
+            {
+                Unpriced++;
+            }
+        }
+
+        /// <summary>The spend for the progress line: "1.344 USD spent", with the tasks that had no cost when there are any.</summary>
+        public string SpentText()
+        {
+            int priced = Completed + Failed - Unpriced;
+            if (priced == 0)
+            {
+                return Unpriced == 0 ? "nothing spent yet" : "spent not reported by the gateway";
+            }
+
+            string text = Usd(Spent) + " spent";
+            return Unpriced == 0 ? text : $"{text} ({Unpriced} without a cost from the gateway)";
+        }
+
+        /// <summary>The one line for a person at the end: "3 completed, 1 failed, 1.344 USD spent."</summary>
+        public string Summary() => $"{Completed} completed, {Failed} failed, {SpentText()}.";
+
+        /// <summary>An amount in USD as a person reads it: up to 4 decimals, invariant ("1.344 USD").</summary>
+        public static string Usd(double amount) => amount.ToString("0.####", CultureInfo.InvariantCulture) + " USD";
+    }
+}
