@@ -18,7 +18,7 @@ namespace Kling.Core.Batches
     public sealed class AdaptiveConcurrency
     {
         private readonly object gate = new object();
-        private readonly Queue<TaskCompletionSource<bool>> waiters = new Queue<TaskCompletionSource<bool>>();
+        private readonly Queue<Waiter> waiters = new Queue<Waiter>();
         private double limit;
         private int inFlight;
         private DateTimeOffset lastDecrease = DateTimeOffset.MinValue;
@@ -79,16 +79,16 @@ namespace Kling.Core.Batches
                     return Task.CompletedTask;
                 }
 
-                var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var waiter = new Waiter();
                 waiters.Enqueue(waiter);
                 if (cancellationToken.CanBeCanceled)
                 {
-                    // Disposed when the wait ends, or the token would hold every waiter of a long batch.
-                    CancellationTokenRegistration registration = cancellationToken.Register(() => waiter.TrySetCanceled());
-                    waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    // Disposed when the turn is given (Pump), or the token would hold every waiter of a long batch.
+                    TaskCompletionSource<bool> done = waiter.Done;
+                    waiter.Registration = cancellationToken.Register(() => done.TrySetCanceled());
                 }
 
-                return waiter.Task;
+                return waiter.Done.Task;
             }
         }
 
@@ -209,12 +209,24 @@ namespace Kling.Core.Batches
         {
             while (waiters.Count > 0 && inFlight < Math.Floor(limit))
             {
-                TaskCompletionSource<bool> next = waiters.Dequeue();
-                if (next.TrySetResult(true))
+                Waiter next = waiters.Dequeue();
+
+                // At once, not in a continuation: one queued to the thread pool may run after the batch's token was
+                // looked at (a busy machine), so a finished wait would still hang from it meanwhile.
+                next.Registration.Dispose();
+                if (next.Done.TrySetResult(true))
                 {
                     Enter();
                 }
             }
+        }
+
+        /// <summary>A row waiting for its turn, and its hold on the batch's token (none when the token cannot be cancelled).</summary>
+        private sealed class Waiter
+        {
+            public TaskCompletionSource<bool> Done { get; } = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public CancellationTokenRegistration Registration { get; set; }
         }
     }
 }
