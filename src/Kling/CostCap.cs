@@ -140,7 +140,7 @@ namespace Kling.Commands
             : estimate.MinUsd == estimate.MaxUsd ? $" (estimate {Usd(estimate.MaxUsd!.Value)})"
             : $" (estimate {Usd(estimate.MinUsd!.Value)} to {Usd(estimate.MaxUsd!.Value)})";
 
-        internal static string Usd(decimal amount) => amount.ToString("0.####", CultureInfo.InvariantCulture) + " USD";
+        internal static string Usd(decimal amount) => amount.ToString("0.######", CultureInfo.InvariantCulture) + " USD"; // prices have 5 decimals: show them whole
 
         private static bool BilledNothing(GatewayException error)
         {

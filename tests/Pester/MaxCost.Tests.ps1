@@ -129,6 +129,30 @@ Describe 'New-KlingVideo -MaxCost' {
         Get-SubmitCount $emu | Should -Be 0
     }
 
+    It 'prices the demo CSV as the README works it by hand, and -MaxCost 5 stops it at row 5 (bloom); 11 sends the rest' {
+        Push-Location $RepoRoot
+        try {
+            $rows = @(Import-Csv examples/prompts.csv)
+            $cost = $rows | Measure-KlingCost -ErrorAction SilentlyContinue
+            $cost.MinUsd | Should -Be ([decimal] '8.13112')
+            $cost.MaxUsd | Should -Be ([decimal] '10.90888')
+            $cost.Seconds | Should -Be '55-82'
+
+            $first = Invoke-Capped $rows @{ MaxCost = 5; Journal = $journal }
+            @($first.Output.Name | Sort-Object) | Should -Be @('cat-wave', 'dancer', 'morph', 'sunrise')
+            $stop = @($first.Errors | Where-Object { $_.FullyQualifiedErrorId -like 'BudgetExceeded,*' })
+            $stop[0].Exception.Message | Should -BeLike "Row 5 ('bloom')*3.42848 USD*-MaxCost 5 USD*committed 2.2848 USD*"
+
+            $second = Invoke-Capped $rows @{ MaxCost = 11; Journal = $journal }
+            @($second.Errors | Where-Object { $_.FullyQualifiedErrorId -like 'BudgetExceeded,*' }).Count | Should -Be 0
+            @($second.Output).Count | Should -Be 8
+            @(Get-SubmitBody $emu).Count | Should -Be 8
+        }
+        finally {
+            Pop-Location
+        }
+    }
+
     It '-WhatIf gives each row''s estimate and ends with the total' {
         $script = @"
 Import-Module '$ModulePath'
