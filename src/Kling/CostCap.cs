@@ -28,6 +28,12 @@ namespace Kling.Commands
             budget = maxCost == null ? null : new Budget(maxCost.Value);
         }
 
+        /// <summary>True once a row did not fit under -MaxCost (the batch stopped there).</summary>
+        internal bool Exceeded { get; private set; }
+
+        /// <summary>The reason journaled for the rows the cap kept from being sent.</summary>
+        internal string NotSentReason => $"not sent: -MaxCost {Usd(budget?.Cap ?? 0)} reached";
+
         internal CostEstimate Estimate(VideoRequest request) => CostRule.Estimate(request, prices);
 
         /// <summary>Under -MaxCost, a row the list cannot price is refused before it is sent: its error; null otherwise.</summary>
@@ -67,6 +73,8 @@ namespace Kling.Commands
                 item.Reserved = max;
                 return true;
             }
+
+            Exceeded = true;
 
             // QuotaExceeded: the run's spending quota, set by the user, is used up (LimitsExceeded is for sizes and counts).
             var ex = new InvalidOperationException(

@@ -67,6 +67,11 @@ Describe 'New-KlingVideo -MaxCost' {
         $stop[0].Exception.Message | Should -BeLike "Row 30 ('row-30')*0.336 USD*-MaxCost 10 USD*committed 9.744 USD*"
         $stop[0].ErrorDetails.RecommendedAction | Should -BeLike '*Raise -MaxCost*same -Journal*'
 
+        # The rows the cap kept back are journaled as not sent: rows 30 to 200, each once.
+        $notSent = @(Get-Content $journal | ForEach-Object { $_ | ConvertFrom-Json } | Where-Object { $_.type -eq 'not_sent' })
+        @($notSent.row | Sort-Object) | Should -Be @(30..200)
+        $notSent[0].error | Should -BeLike '*-MaxCost 10 USD*'
+
         # Rerun, same journal, higher cap: the 29 paid tasks come out again (not counted: 200 x 0.336 = 67.2 would pass 58),
         # and exactly rows 30..200 are sent.
         $again = Invoke-Capped $rows @{ MaxCost = 58; ThrottleLimit = 16; Journal = $journal }

@@ -95,6 +95,7 @@ namespace Kling.Commands
             if (report.Stop != null)
             {
                 report.NotSent++;
+                JournalNotSentOverBudget();
                 return;
             }
 
@@ -192,11 +193,35 @@ namespace Kling.Commands
                 else
                 {
                     report.StopBefore(overBudget!);
+                    if (journal != null && recall != null)
+                    {
+                        journal.RecordNotSent(recall.Key, row, name, costs.NotSentReason);
+                    }
                 }
             }
 
             TakeReady(submitter, TimeSpan.Zero, Write);
             StopIfNeeded();
+        }
+
+        /// <summary>
+        /// A row after the -MaxCost stop, with -Journal: journaled as not sent (a rerun with a higher cap sends it), unless
+        /// the journal already has it (paid, or in doubt) or it is not a valid row (its error comes with the rerun).
+        /// </summary>
+        private void JournalNotSentOverBudget()
+        {
+            if (journal == null || !costs.Exceeded || FailedTaskInput.From(InputObject) != null)
+            {
+                return;
+            }
+
+            string? name = RowName;
+            VideoRequest? request = BuildRequest(row, name, out _);
+            JournalRecall? recall = request == null ? null : journal.Recall(request, row, name, failedEarlier == null ? null : (Func<string, bool>)failedEarlier.IsFailed);
+            if (recall != null && recall.MustSend)
+            {
+                journal.RecordNotSent(recall.Key, row, name, costs.NotSentReason);
+            }
         }
 
         protected override void EndProcessing()
