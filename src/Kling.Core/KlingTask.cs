@@ -49,6 +49,12 @@ namespace Kling.Core
         public double? Credits { get; set; }
 
         /// <summary>
+        /// What the price list in force said the task would cost at most, in USD, when New-KlingVideo submitted it (tier and
+        /// seconds by the catalog's rule); null when the list had no price for it or the task was not submitted by this run.
+        /// </summary>
+        public double? EstimatedCost { get; set; }
+
+        /// <summary>
         /// For a failed task, which kind of failure it was when the gateway's code or message tells: the content refused
         /// (moderation, safety, policy) or the gateway failing (internal error, timeout, upstream); null otherwise.
         /// </summary>
@@ -90,6 +96,7 @@ namespace Kling.Core
             Error = fresh.Error;
             ErrorCode = fresh.ErrorCode;
             Cost = fresh.Cost ?? Cost;
+            EstimatedCost = fresh.EstimatedCost ?? EstimatedCost;
             Credits = fresh.Credits ?? Credits;
             LastChecked = fresh.LastChecked;
         }

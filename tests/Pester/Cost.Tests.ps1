@@ -45,7 +45,7 @@ Describe 'What it did cost' {
     }
 
     Describe 'Wait-KlingTask''s spend' {
-        It 'ends with one line for a person on the information stream, not the pipeline: completed, failed, spent' {
+        It 'ends with one line for a person on the information stream, not the pipeline: completed, failed, spent, estimated' {
             $rows = @(
                 [pscustomobject]@{ prompt = 'one'; model = 'kling-v3'; duration = 5 }
                 [pscustomobject]@{ prompt = 'two'; model = 'kling-v3'; duration = 10 }
@@ -56,7 +56,7 @@ Describe 'What it did cost' {
             $out | ForEach-Object { $_ | Should -BeOfType ([Kling.Core.KlingTask]) }
             $lines = @($info | Where-Object { $_.Tags -contains 'KlingSpend' })
             $lines.Count | Should -Be 1
-            "$($lines[0].MessageData)" | Should -Be '2 completed, 1 failed, 1.008 USD spent.'
+            "$($lines[0].MessageData)" | Should -Be '2 completed, 1 failed, 1.008 USD spent, 1.344 USD estimated.'
         }
 
         It 'shows the spend so far in its progress while tasks still run' {
@@ -85,10 +85,17 @@ Describe 'What it did cost' {
             }
         }
 
+        It 'says nothing estimated for tasks New-KlingVideo did not price (looked up by id)' {
+            $task = New-KlingVideo -Model kling-v3 -Prompt 'one' -Duration 5
+            $task.EstimatedCost | Should -Be 0.336
+            $null = $task.TaskId | Wait-KlingTask -PollInterval 0.1 -InformationVariable info
+            "$(@($info | Where-Object { $_.Tags -contains 'KlingSpend' })[0].MessageData)" | Should -Be '1 completed, 0 failed, 0.336 USD spent.'
+        }
+
         It 'says the spend is not reported when the gateway gives no cost, never 0 USD' {
             Invoke-EmulatorControl $emu config -Body @{ costOnStatus = $false } | Out-Null
             $null = New-KlingVideo -Prompt 'one' | Wait-KlingTask -PollInterval 0.1 -InformationVariable info
-            "$(@($info | Where-Object { $_.Tags -contains 'KlingSpend' })[0].MessageData)" | Should -Be '1 completed, 0 failed, spent not reported by the gateway.'
+            "$(@($info | Where-Object { $_.Tags -contains 'KlingSpend' })[0].MessageData)" | Should -Be '1 completed, 0 failed, spent not reported by the gateway, 0.672 USD estimated.'
         }
     }
 

@@ -39,4 +39,12 @@ Describe 'Help' {
             $about | Should -BeLike "*$topic*"
         }
     }
+
+    It 'has an about_Kling_Costs topic covering the estimate, the cap, the actual cost, usage and the limits' {
+        $about = Get-Help about_Kling_Costs | Out-String
+        foreach ($topic in 'THE ESTIMATE', 'Measure-KlingCost', 'THE CAP', '-MaxCost', 'BudgetExceeded', 'WHAT IT DID COST', 'EstimatedCost',
+            'Get-KlingUsage', 'THE LIMITS', 'drift', 'own measure', 'Motion control', 'Refunds', 'KLING_PRICE_FILE') {
+            $about | Should -BeLike "*$topic*"
+        }
+    }
 }

@@ -37,6 +37,12 @@ namespace Kling.Core.Batches
         /// first key a gateway that honours keys would answer with the failed task again.
         /// </summary>
         public string? Replaces { get; set; }
+
+        /// <summary>The row's highest estimate by the price list in USD (the task's EstimatedCost); null when unpriced.</summary>
+        public decimal? EstimatedUsd { get; set; }
+
+        /// <summary>What the row holds of the run's <see cref="Budget"/> (under -MaxCost) until its outcome is settled.</summary>
+        public decimal? Reserved { get; set; }
     }
 
     /// <summary>What became of one submission.</summary>

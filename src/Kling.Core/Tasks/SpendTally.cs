@@ -18,6 +18,12 @@ namespace Kling.Core.Tasks
         /// <summary>Finished tasks whose cost the gateway did not say.</summary>
         public int Unpriced { get; private set; }
 
+        /// <summary>USD the price list gave for the finished tasks that carry an <see cref="KlingTask.EstimatedCost"/>.</summary>
+        public double Estimated { get; private set; }
+
+        /// <summary>Finished tasks that carry an estimate.</summary>
+        public int EstimatedTasks { get; private set; }
+
         /// <summary>Counts a finished task (completed when <paramref name="completed"/>, else failed) and its cost.</summary>
         public void Add(KlingTask task, bool completed)
         {
@@ -28,6 +34,12 @@ namespace Kling.Core.Tasks
             else
             {
                 Failed++;
+            }
+
+            if (task.EstimatedCost is double estimate)
+            {
+                Estimated += estimate;
+                EstimatedTasks++;
             }
 
             if (task.Cost is double cost)
@@ -53,8 +65,17 @@ namespace Kling.Core.Tasks
             return Unpriced == 0 ? text : $"{text} ({Unpriced} without a cost from the gateway)";
         }
 
-        /// <summary>The one line for a person at the end: "3 completed, 1 failed, 1.344 USD spent."</summary>
-        public string Summary() => $"{Completed} completed, {Failed} failed, {SpentText()}.";
+        /// <summary>
+        /// The one line for a person at the end: "3 completed, 1 failed, 1.344 USD spent", then, when the tasks carry
+        /// New-KlingVideo's estimate, ", 1.4 USD estimated" (with how many had one when not all did).
+        /// </summary>
+        public string Summary()
+        {
+            string estimated = EstimatedTasks == 0 ? string.Empty
+                : EstimatedTasks == Completed + Failed ? $", {Usd(Estimated)} estimated"
+                : $", {Usd(Estimated)} estimated for {EstimatedTasks} of them";
+            return $"{Completed} completed, {Failed} failed, {SpentText()}{estimated}.";
+        }
 
         /// <summary>An amount in USD as a person reads it: up to 4 decimals, invariant ("1.344 USD").</summary>
         public static string Usd(double amount) => amount.ToString("0.####", CultureInfo.InvariantCulture) + " USD";

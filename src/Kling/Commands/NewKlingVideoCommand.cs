@@ -27,6 +27,7 @@ namespace Kling.Commands
         private bool ended;
         private FailedTaskScan? failedEarlier;
         private FailedTaskInput? pipedTasks;
+        private CostCap costs = null!;
 
         public NewKlingVideoCommand()
         {
@@ -51,8 +52,22 @@ namespace Kling.Commands
         [Parameter]
         public SwitchParameter RetryFailed { get; set; }
 
+        /// <summary>
+        /// The most this run may commit, in USD: a row is sent only when its highest estimate fits beside the rows accepted
+        /// and in flight; the first that does not stops the batch (BudgetExceeded). Rows with no price are refused.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0.0001, 1000000000)]
+        public decimal? MaxCost { get; set; }
+
+        /// <summary>A price file (JSON: model → tier → USD per second) that replaces the built-in list; default $env:KLING_PRICE_FILE.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PriceFile { get; set; }
+
         protected override void BeginProcessing()
         {
+            costs = new CostCap(PriceFileOption.Resolve(this, PriceFile), MaxCost);
             BeginRows();
             pipedTasks = new FailedTaskInput(this, MyInvocation.BoundParameters.Keys);
             if (RetryFailed && Journal == null)
@@ -80,6 +95,7 @@ namespace Kling.Commands
             if (report.Stop != null)
             {
                 report.NotSent++;
+                JournalNotSentOverBudget();
                 return;
             }
 
@@ -139,12 +155,21 @@ namespace Kling.Commands
                 return;
             }
 
+            CostEstimate estimate = costs.Estimate(request);
+            ErrorRecord? unpriced = costs.RefuseUnpriced(estimate, label, target);
+            if (unpriced != null)
+            {
+                WriteError(unpriced);
+                return;
+            }
+
             string? replaces = recall?.Replaces ?? replacing;
             string again = replaces == null ? string.Empty : $" (again, in place of the failed task {replaces})";
             string uploads = request.LocalImages == null ? string.Empty :
                 " after uploading " + string.Join(", ", request.LocalImages.Select(i => i.Path)) + " (each image once per session)";
-            if (!ShouldProcess(label + ": " + request + uploads + again, "Submit a Kling video generation (billed)"))
+            if (!ShouldProcess(label + ": " + request + uploads + again + CostCap.Text(estimate), "Submit a Kling video generation (billed)"))
             {
+                costs.AddWhatIf(estimate);
                 return;
             }
 
@@ -157,13 +182,46 @@ namespace Kling.Commands
 
             // Bounded buffering: wait for room (writing finished rows meanwhile) before starting another.
             TakeUntil(submitter, ThrottleLimit * 2 - 1, Write, () => report.Stop != null);
+            var item = new SubmissionItem(row, name, request, recall?.Key, target) { Replaces = replaces, EstimatedUsd = estimate.MaxUsd };
             if (report.Stop == null)
             {
-                submitter.Start(new SubmissionItem(row, name, request, recall?.Key, target) { Replaces = replaces });
+                // The check and the reservation, here on the pipeline thread, before the row can be in flight.
+                if (costs.TryReserve(item, estimate, label, out ErrorRecord? overBudget))
+                {
+                    submitter.Start(item);
+                }
+                else
+                {
+                    report.StopBefore(overBudget!);
+                    if (journal != null && recall != null)
+                    {
+                        journal.RecordNotSent(recall.Key, row, name, costs.NotSentReason);
+                    }
+                }
             }
 
             TakeReady(submitter, TimeSpan.Zero, Write);
             StopIfNeeded();
+        }
+
+        /// <summary>
+        /// A row after the -MaxCost stop, with -Journal: journaled as not sent (a rerun with a higher cap sends it), unless
+        /// the journal already has it (paid, or in doubt) or it is not a valid row (its error comes with the rerun).
+        /// </summary>
+        private void JournalNotSentOverBudget()
+        {
+            if (journal == null || !costs.Exceeded || FailedTaskInput.From(InputObject) != null)
+            {
+                return;
+            }
+
+            string? name = RowName;
+            VideoRequest? request = BuildRequest(row, name, out _);
+            JournalRecall? recall = request == null ? null : journal.Recall(request, row, name, failedEarlier == null ? null : (Func<string, bool>)failedEarlier.IsFailed);
+            if (recall != null && recall.MustSend)
+            {
+                journal.RecordNotSent(recall.Key, row, name, costs.NotSentReason);
+            }
         }
 
         protected override void EndProcessing()
@@ -180,6 +238,11 @@ namespace Kling.Commands
             }
 
             report.WriteEnd();
+            if (costs.WhatIfTotal() is string total)
+            {
+                WriteInformation(new HostInformationMessage { Message = total }, new[] { "PSHOST" });
+            }
+
             ended = true;
         }
 
@@ -204,7 +267,16 @@ namespace Kling.Commands
             journal?.Dispose();
         }
 
-        private void Write(SubmissionOutcome outcome) => report.Write(outcome, submitter!);
+        private void Write(SubmissionOutcome outcome)
+        {
+            costs.Settle(outcome);
+            if (outcome.Task != null)
+            {
+                outcome.Task.EstimatedCost = (double?)outcome.Item.EstimatedUsd;
+            }
+
+            report.Write(outcome, submitter!);
+        }
 
         /// <summary>After a batch-stopping error: every outstanding outcome first, then the stop (see <see cref="SubmissionReporter.WriteStop"/>).</summary>
         private void StopIfNeeded()
