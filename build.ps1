@@ -3,8 +3,9 @@
     Builds, tests and demonstrates the Kling module.
 .DESCRIPTION
     Build (default): leaves the importable module in out/Kling and the gateway emulator in out/emulator.
-    Test:  Build, then every suite (xunit for the core and the emulator, Pester for the cmdlets against the
-           emulator) and a closing line "N passed, N failed" summing them all.
+    Test:  Build, then every suite (each xunit project tests/*/*.Tests.csproj, then Pester for the cmdlets against
+           the emulator) and a closing line "N passed, N failed" summing them all. -Filter runs a slice of them;
+           -NoBuild runs them on what the last build left (out/ and the test projects' bin/).
     Demo:  Build, start the emulator, and run the README's CSV example end to end into out/demo.
     Bench: Build, then every benchmark under bench/ (not run by CI): each prints its ratios against baselines
            measured in the same run and fails when a goal does not hold.
@@ -12,8 +13,24 @@
            repository (registered only for the moment of publishing), ready for the PowerShell Gallery, and beside
            it out/package/Kling.Emulator.<version>.nupkg, the emulator as a .NET tool (command kling-emulator) for
            NuGet: dotnet tool install --global Kling.Emulator.
+.PARAMETER Filter
+    Test only: a slice of the suites by test or file name, matched as part of the name, case-insensitively. In
+    xunit, the tests whose fully qualified name (namespace.Class.Method; a class is named like its file) contains
+    it (dotnet test --filter "FullyQualifiedName~<Filter>"); in Pester, every test of the files whose name contains
+    it, and in the other files the tests whose full name (Describe, Context, It) contains it. A filter that matches
+    no test at all fails, so a typo cannot pass for a green run.
+.PARAMETER NoBuild
+    Test only: no build and no restore; the suites run on the module and emulator in out/ and the test projects'
+    last build (dotnet test --no-build). For running a slice again after a build; a stale out/ tests stale code.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Test -Filter Journal
+    The journal's xunit classes (JournalTests, JournalRerunTests, ...), tests/Pester/Journal.Tests.ps1 and every
+    other test whose name says Journal.
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Test -Filter 'never re-sends' -NoBuild
+    The tests with those words in their name, on the last build.
 #>
 [CmdletBinding()]
 param(
@@ -22,7 +39,12 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [ValidateNotNullOrEmpty()]
+    [string] $Filter,
+
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -32,6 +54,7 @@ $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'Kling'
 $emulatorOut = Join-Path $out 'emulator'
 $resultsDir = Join-Path $out 'test-results'
+if ($Task -ne 'Test' -and ($Filter -or $NoBuild)) { throw "-Filter and -NoBuild are for the Test task, not $Task." }
 
 function Invoke-Dotnet {
     # A plain function (no CmdletBinding) so switches like -c and -o pass through to dotnet untouched.
@@ -74,16 +97,35 @@ function Get-PwshCommand {
 }
 
 function Get-PesterModulePath {
-    $proj = Join-Path $root 'tests/tools/Pester.proj'
-    Invoke-Dotnet restore $proj --nologo -v quiet
-    [xml] $p = Get-Content -Raw $proj
-    $version = ($p.Project.PropertyGroup | Where-Object { $_['PesterVersion'] } | Select-Object -First 1).PesterVersion
+    # Pester's version is in Directory.Packages.props, with every other package's; tests/tools/Pester.proj downloads it.
+    [xml] $packageVersions = Get-Content -Raw (Join-Path $root 'Directory.Packages.props')
+    $version = $packageVersions.SelectSingleNode("//PackageVersion[@Include='Pester']").Version
+    if (-not $version) { throw 'Directory.Packages.props has no PackageVersion for Pester.' }
+    if (-not $NoBuild) { Invoke-Dotnet restore (Join-Path $root 'tests/tools/Pester.proj') --nologo -v quiet }
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
         ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
     }
     $psd1 = Join-Path $packages "pester/$version/tools/Pester.psd1"
-    if (-not (Test-Path $psd1)) { throw "Pester $version was restored but $psd1 is missing." }
+    if (-not (Test-Path $psd1)) { throw "Pester $version is not in the NuGet package folder ($psd1); run build.ps1 Test without -NoBuild once." }
     return $psd1
+}
+
+function Get-TestProject {
+    # Every xunit project, found by name: a new tests/<Name>.Tests/<Name>.Tests.csproj joins without editing this file.
+    $projects = @(Get-ChildItem -Path (Join-Path $root 'tests/*/*.Tests.csproj') -File | Sort-Object Name)
+    if (-not $projects) { throw 'No test project matches tests/*/*.Tests.csproj.' }
+    return $projects
+}
+
+function ConvertTo-TestFilterValue([string] $Text) {
+    # dotnet test --filter reads \ ( ) & | = ! ~ as syntax; escaped, they are matched as written.
+    return [regex]::Replace($Text, '[\\()&|=!~]', { param($m) '\' + $m.Value })
+}
+
+function Assert-Built {
+    foreach ($built in (Join-Path $moduleOut 'Kling.psd1'), (Join-Path $emulatorOut 'Kling.Emulator.dll')) {
+        if (-not (Test-Path $built)) { throw "-NoBuild runs on the last build, but $built is missing: run build.ps1 Build (or Test without -NoBuild) first." }
+    }
 }
 
 function Read-TrxCounts([string] $Directory) {
@@ -99,7 +141,7 @@ function Read-TrxCounts([string] $Directory) {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    if ($NoBuild) { Assert-Built } else { Invoke-Build }
     # No test writes the user's own task history (each Pester suite also takes a fresh one of its own, in common.ps1).
     $env:KLING_HOME = Join-Path $out 'test-home'
     if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
@@ -107,10 +149,13 @@ function Invoke-Test {
     $summary = Join-Path $resultsDir 'summary.txt'
     $passed = 0; $failed = 0; $skipped = 0
 
-    foreach ($project in 'tests/Kling.Core.Tests/Kling.Core.Tests.csproj', 'tests/Kling.Emulator.Tests/Kling.Emulator.Tests.csproj') {
-        $name = [IO.Path]::GetFileNameWithoutExtension($project)
+    foreach ($project in Get-TestProject) {
+        $name = $project.BaseName
         $dir = Join-Path $resultsDir $name
-        & dotnet test (Join-Path $root $project) -c $Configuration --nologo --logger "trx;LogFileName=$name.trx" --results-directory $dir
+        $testArgs = @('test', $project.FullName, '-c', $Configuration, '--nologo', '--logger', "trx;LogFileName=$name.trx", '--results-directory', $dir)
+        if ($NoBuild) { $testArgs += '--no-build' }
+        if ($Filter) { $testArgs += '--filter', "FullyQualifiedName~$(ConvertTo-TestFilterValue $Filter)" }
+        & dotnet @testArgs
         $counts = Read-TrxCounts $dir
         if ($LASTEXITCODE -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }  # a build or host failure counts as a failure
         Write-Host "${name}: $($counts.Passed) passed, $($counts.Failed) failed, $($counts.Skipped) skipped"
@@ -122,6 +167,7 @@ function Invoke-Test {
     $pwsh = @(Get-PwshCommand)
     $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/Invoke-PesterSuite.ps1'),
         '-PesterPath', $pester, '-ResultPath', $pesterResult)
+    if ($Filter) { $pwshArgs += '-Filter', $Filter }
     & $pwsh[0] @pwshArgs
     if (Test-Path $pesterResult) {
         $p = Get-Content -Raw $pesterResult | ConvertFrom-Json
@@ -131,6 +177,11 @@ function Invoke-Test {
     }
     else {
         Write-Host 'Pester did not report results.'
+        $failed++
+    }
+
+    if ($Filter -and $passed + $failed + $skipped -eq 0) {
+        Write-Host "No test matches -Filter '$Filter'."
         $failed++
     }
 

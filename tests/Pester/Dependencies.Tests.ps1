@@ -7,8 +7,8 @@ Describe 'Dependency isolation' {
         $script:moduleDir = Split-Path $ModulePath
 
         # Another module that ships an older System.Text.Json and loads it on import.
-        [xml] $proj = Get-Content -Raw (Join-Path $RepoRoot 'tests/tools/Pester.proj')
-        $decoyVersion = ($proj.Project.PropertyGroup | Where-Object { $_['DecoyJsonVersion'] } | Select-Object -First 1).DecoyJsonVersion
+        [xml] $packages = Get-Content -Raw (Join-Path $RepoRoot 'Directory.Packages.props')
+        $decoyVersion = $packages.SelectSingleNode("//DecoyPackage[@Include='System.Text.Json']").Version
         $script:decoyJson = Join-Path (Get-NuGetPackageFolder) "system.text.json/$decoyVersion/lib/netstandard2.0/System.Text.Json.dll"
         $script:otherModule = Join-Path $TestDrive 'OtherModule'
         New-Item -ItemType Directory $otherModule | Out-Null
