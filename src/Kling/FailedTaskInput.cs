@@ -20,6 +20,7 @@ namespace Kling.Commands
         private readonly string[] videoParametersOnCommandLine;
         private bool warned;
 
+        /// <param name="cmdlet">New-KlingVideo: its parameters, and where the refusals and the warning are written.</param>
         /// <param name="commandLine">The parameters bound before the first row (the command line's).</param>
         internal FailedTaskInput(Cmdlet cmdlet, IEnumerable<string> commandLine)
         {

@@ -15,7 +15,11 @@ namespace Kling.Commands
     {
         private const int StatusCallsAtOnce = 8;
 
+        /// <param name="cmdlet">Where the progress, the verbose line, the warning and a terminating error are written.</param>
+        /// <param name="client">The gateway the status calls go to.</param>
+        /// <param name="journal">The journal whose rows' last tasks are read.</param>
         /// <param name="run">The cmdlet's wait at its edge (writes the client's trace lines meanwhile).</param>
+        /// <param name="cancellation">Stops the reading (Ctrl+C).</param>
         internal static FailedTaskScan Read(Cmdlet cmdlet, IKlingGateway client, SubmissionJournal journal, Func<Task<bool>, bool> run, CancellationToken cancellation)
         {
             var scan = new FailedTaskScan(client, journal, StatusCallsAtOnce);

@@ -23,6 +23,7 @@ namespace Kling.Commands
         private readonly List<string> names = new List<string>();
         private string[] last = Array.Empty<string>();
 
+        /// <param name="cmdlet">The cmdlet whose parameters and aliases are the known columns, and where the warning is written.</param>
         /// <param name="ignored">-IgnoreColumn: columns the user says are meant.</param>
         internal PipelineColumns(PSCmdlet cmdlet, IEnumerable<string>? ignored)
         {

@@ -34,6 +34,14 @@ Describe 'The module manifest' {
         Test-Path (Join-Path (Split-Path $built) 'LICENSE') | Should -BeTrue
     }
 
+    It 'ships the module''s own files only: no XML doc file, no deps.json (help is en-US/Kling.dll-Help.xml)' {
+        $folder = Split-Path $built
+        @(Get-ChildItem $folder -File | ForEach-Object Name | Sort-Object) |
+            Should -Be @('Kling.Core.dll', 'Kling.Core.pdb', 'Kling.dll', 'Kling.format.ps1xml', 'Kling.pdb', 'Kling.psd1', 'LICENSE')
+        @(Get-ChildItem $folder -Recurse -File -Filter '*.xml' | ForEach-Object { [IO.Path]::GetRelativePath($folder, $_.FullName) -replace '\\', '/' }) |
+            Should -Be @('en-US/Kling.dll-Help.xml')
+    }
+
     It 'has the version of Directory.Build.props, stamped into the assemblies too' {
         [xml] $props = Get-Content -Raw (Join-Path $RepoRoot 'Directory.Build.props')
         $version = ($props.Project.PropertyGroup | Where-Object { $_['Version'] } | Select-Object -First 1).Version
