@@ -6,7 +6,7 @@
     Author               = 'Kling contributors'
     CompanyName          = 'Kling'
     Copyright            = '(c) Kling contributors. MIT License.'
-    Description          = 'Binary cmdlets for the Kling Video O1 video-generation API on the xcompute gateway: CSV rows in, videos on disk, with validation before any money is spent.'
+    Description          = 'An unofficial PowerShell client (binary cmdlets) for the Kling video-generation models served by the xcompute gateway, all of them: CSV rows in, videos on disk, every row checked against its model''s rules before any money is spent. Not made or endorsed by Kuaishou (the maker of Kling) or by xcompute.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('Kling.format.ps1xml')

@@ -34,6 +34,12 @@ Describe 'The module manifest' {
         Test-Path (Join-Path (Split-Path $built) 'LICENSE') | Should -BeTrue
     }
 
+    It 'describes the module as an unofficial client of all the gateway''s Kling models, not of one' {
+        $manifest.Description | Should -BeLike '*unofficial*'
+        $manifest.Description | Should -BeLike '*not made*Kuaishou*xcompute*'
+        $manifest.Description | Should -Not -Match '\bO1\b' -Because 'the module serves every Kling model of the gateway'
+    }
+
     It 'ships the module''s own files only: no XML doc file, no deps.json (help is en-US/Kling.dll-Help.xml)' {
         $folder = Split-Path $built
         @(Get-ChildItem $folder -File | ForEach-Object Name | Sort-Object) |
