@@ -2,7 +2,8 @@
     Builds the module's help from markdown: docs/en-US/<Verb-Noun>.md becomes MAML (Kling.dll-Help.xml) and
     about_*.md becomes about_*.help.txt. Prose (synopsis, description, examples, parameter descriptions,
     inputs, outputs, notes) comes from the markdown; parameter metadata (type, sets, position, aliases,
-    pipeline input, mandatory) comes from the built cmdlets themselves, so it can never drift from the code.
+    pipeline input, mandatory, wildcards from [SupportsWildcards]) comes from the built cmdlets themselves, so it
+    can never drift from the code.
 #>
 
 # WhatIf and Confirm are documented like the cmdlet's own parameters; the rest are <CommonParameters>.
@@ -186,7 +187,8 @@ function Write-ParameterElement {
     $w.WriteStartElement('command', 'parameter', $command)
     $w.WriteAttributeString('required', $(if ($setParameter.IsMandatory) { 'true' } else { 'false' }))
     $w.WriteAttributeString('variableLength', $(if ($meta.ParameterType.IsArray) { 'true' } else { 'false' }))
-    $w.WriteAttributeString('globbing', 'false')
+    $globbing = [bool] ($meta.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
+    $w.WriteAttributeString('globbing', $globbing.ToString().ToLowerInvariant())
     $pipeline = @()
     if ($setParameter.ValueFromPipeline) { $pipeline += 'ByValue' }
     if ($setParameter.ValueFromPipelineByPropertyName) { $pipeline += 'ByPropertyName' }

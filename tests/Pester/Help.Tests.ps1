@@ -33,6 +33,23 @@ Describe 'Help' {
         }
     }
 
+    It 'says which parameters of <_> take wildcards: globbing true where the parameter has [SupportsWildcards], false elsewhere' -ForEach $cmdlets {
+        $command = Get-Command $_
+        foreach ($p in (Get-Help $_ -Full).parameters.parameter | Where-Object { $_ }) {
+            $wildcards = [bool] ($command.Parameters[$p.name].Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
+            $p.globbing | Should -Be $wildcards.ToString().ToLowerInvariant() -Because "-$($p.name) of $_ $(if ($wildcards) { 'takes' } else { 'does not take' }) wildcards"
+        }
+    }
+
+    It 'says globbing true for Get-KlingModel -Name and the file cmdlets'' -Path, false for their -LiteralPath' {
+        (Get-Help Get-KlingModel -Parameter Name).globbing | Should -Be 'true'
+        foreach ($cmdlet in 'Send-KlingImage', 'Test-KlingVideoInput') {
+            (Get-Help $cmdlet -Parameter Path).globbing | Should -Be 'true' -Because "$cmdlet -Path expands wildcards"
+            (Get-Help $cmdlet -Parameter LiteralPath).globbing | Should -Be 'false'
+        }
+        (Get-Help Get-KlingTask -Parameter TaskId).globbing | Should -Be 'false'
+    }
+
     It 'has an about_Kling topic covering set-up, CSV columns, errors and scheduled tasks' {
         $about = Get-Help about_Kling | Out-String
         foreach ($topic in 'KLING_API_KEY', 'image_urls', 'AuthenticationError', 'SCHEDULED TASKS') {
