@@ -8,6 +8,13 @@ namespace Kling.Commands
     /// <summary>Maps the core's failures to PowerShell error records.</summary>
     internal static class KlingErrors
     {
+        /// <summary>
+        /// The one category of a submission that may or may not have reached the gateway (OutcomeUnknown), whatever left it
+        /// in doubt (a 5xx, a timeout, a connection lost after sending, an indeterminate 409, an earlier run's journal): the
+        /// row's submission stopped with no known outcome, and it is not sent again.
+        /// </summary>
+        internal const ErrorCategory OutcomeUnknownCategory = ErrorCategory.OperationStopped;
+
         internal static ErrorCategory CategoryOf(GatewayErrorKind kind)
         {
             switch (kind)
@@ -34,7 +41,7 @@ namespace Kling.Commands
         internal static ErrorRecord FromGateway(GatewayException error, object? target)
         {
             string id = error.OutcomeUnknown ? "OutcomeUnknown" : error.DuringUpload ? "UploadFailed" : "Gateway" + error.Kind;
-            var record = new ErrorRecord(error, id, CategoryOf(error.Kind), target);
+            var record = new ErrorRecord(error, id, error.OutcomeUnknown ? OutcomeUnknownCategory : CategoryOf(error.Kind), target);
             if (error.OutcomeUnknown)
             {
                 record.ErrorDetails = new ErrorDetails(error.Message)

@@ -352,7 +352,7 @@ two,b
             Add-EmulatorFault $emu @{ route = 'submit'; status = 500; times = 1; accepted = $true }
             $r = Invoke-Rows (@('maybe billed', 'next row') | ForEach-Object { [pscustomobject]@{ prompt = $_ } })
             $r.Errors.Count | Should -Be 1
-            $r.Errors[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+            $r.Errors[0].CategoryInfo.Category | Should -Be 'OperationStopped'
             $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'OutcomeUnknown,*'
             $r.Errors[0].Exception.Message | Should -BeLike '*not sent again*'
             $r.Errors[0].TargetObject.prompt | Should -Be 'maybe billed'
@@ -383,16 +383,16 @@ two,b
             $r = Invoke-Rows @([pscustomobject]@{ prompt = 'lost answer' })
             $r.Errors.Count | Should -Be 1
             $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'OutcomeUnknown,*'
-            $r.Errors[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+            $r.Errors[0].CategoryInfo.Category | Should -Be 'OperationStopped'
             Get-SubmitCount $emu | Should -Be 1
         }
 
-        It 'reports a submission that got no answer in time as OperationTimeout and does not re-send it' {
+        It 'reports a submission that got no answer in time as outcome unknown (OperationStopped) and does not re-send it' {
             Connect-Kling -ApiKey (ConvertTo-SecureString $emu.ApiKey -AsPlainText -Force) -BaseUrl $emu.Gateway -TimeoutSec 1
             Invoke-EmulatorControl $emu config -Body @{ latencyMs = 2500 } | Out-Null
             $r = Invoke-Rows @([pscustomobject]@{ prompt = 'slow gateway' })
             $r.Errors.Count | Should -Be 1
-            $r.Errors[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $r.Errors[0].CategoryInfo.Category | Should -Be 'OperationStopped'
             $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'OutcomeUnknown,*'
             # A re-send would have gone out before New-KlingVideo returned, while the first POST was still in flight.
             Wait-Until { (Get-SubmitCount $emu) -ge 1 } -Seconds 10 -Because 'the slow POST to be answered'

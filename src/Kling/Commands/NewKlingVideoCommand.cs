@@ -151,7 +151,7 @@ namespace Kling.Commands
 
             if (recall?.InDoubt != null)
             {
-                WriteError(new ErrorRecord(recall.InDoubt, "OutcomeUnknown", ErrorCategory.OperationStopped, target));
+                WriteError(KlingErrors.FromGateway(recall.InDoubt, target));
                 return;
             }
 
