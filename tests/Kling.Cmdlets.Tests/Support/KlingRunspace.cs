@@ -11,8 +11,16 @@ namespace Kling.Cmdlets.Tests;
 public sealed class KlingRunspace : IDisposable
 {
     private readonly Runspace runspace;
+    private readonly RecordingHost host;
 
-    private KlingRunspace(Runspace runspace) => this.runspace = runspace;
+    private KlingRunspace(Runspace runspace, RecordingHost host)
+    {
+        this.runspace = runspace;
+        this.host = host;
+    }
+
+    /// <summary>What the runspace wrote to its host (-WhatIf's lines, Write-Host), as a console would show it.</summary>
+    public string HostText => host.Text;
 
     /// <summary>The errors the last script wrote (non-terminating ones; a terminating error throws from Invoke).</summary>
     public IReadOnlyList<ErrorRecord> Errors { get; private set; } = Array.Empty<ErrorRecord>();
@@ -20,9 +28,10 @@ public sealed class KlingRunspace : IDisposable
     /// <summary>Opens a runspace and imports Kling into it; fails with PowerShell's own words if the import does.</summary>
     public static KlingRunspace Open()
     {
-        Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        var host = new RecordingHost();
+        Runspace runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
         runspace.Open();
-        var opened = new KlingRunspace(runspace);
+        var opened = new KlingRunspace(runspace, host);
         opened.Invoke("param($m) Import-Module $m -ErrorAction Stop", ModuleUnderTest.ManifestPath);
         if (opened.Errors.Count > 0)
         {
