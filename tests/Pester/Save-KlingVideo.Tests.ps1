@@ -385,7 +385,11 @@ Describe 'Save-KlingVideo' {
 
         It 'shows one overall bar and a child bar per file, a few updates a second at most' {
             $tasks = @(1..4 | ForEach-Object { [pscustomobject]@{ prompt = "bars $_"; Name = "b$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
-            Reset-Emulator $emu -Config @{ videoBytes = 300000; downloadDelayMs = 700 }
+            # Paced downloads on a frozen clock: each file sends its first slice and waits until the test moves the clock,
+            # so each is running (and shown) for as long as the test needs, however slow the machine. A fixed delay let a
+            # busy machine finish a file between two progress updates, and its bar was never drawn.
+            Reset-Emulator $emu -Config @{ videoBytes = 300000; downloadBytesPerSecond = 300000 }
+            Invoke-EmulatorControl $emu clock -Body @{ freeze = $true } | Out-Null
             $ps = [powershell]::Create()
             try {
                 $null = $ps.AddScript({
@@ -394,7 +398,13 @@ Describe 'Save-KlingVideo' {
                         $Tasks | Save-KlingVideo -Path $Dest -Parallel -ThrottleLimit 2
                     }).AddArgument($ModulePath).AddArgument($tasks).AddArgument($dest)
                 $clock = [Diagnostics.Stopwatch]::StartNew()
-                $files = @($ps.Invoke())
+                $handle = $ps.BeginInvoke()
+                foreach ($bars in 2, 4) {
+                    # -ThrottleLimit 2: two files at a time, each shown while it waits for the clock, then one second for both.
+                    Wait-Until { @($ps.Streams.Progress | Where-Object ParentActivityId -GT 0 | Sort-Object Activity -Unique).Count -ge $bars } -Because "$bars files' bars"
+                    Invoke-EmulatorControl $emu clock -Body @{ advanceSeconds = 1 } | Out-Null
+                }
+                $files = @($ps.EndInvoke($handle))
                 $clock.Stop()
                 $files.Count | Should -Be 4 -Because ($ps.Streams.Error -join "; ")
                 $overall = @($ps.Streams.Progress | Where-Object Activity -EQ 'Saving Kling videos')
@@ -407,6 +417,7 @@ Describe 'Save-KlingVideo' {
                 @($overall | Where-Object RecordType -NE 'Completed').Count | Should -BeLessOrEqual ([math]::Ceiling($clock.Elapsed.TotalSeconds * 4) + 1)
             }
             finally {
+                Invoke-EmulatorControl $emu clock -Body @{ resume = $true } | Out-Null
                 $ps.Dispose()
             }
         }

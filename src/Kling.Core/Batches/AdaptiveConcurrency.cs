@@ -24,6 +24,7 @@ namespace Kling.Core.Batches
         private DateTimeOffset lastDecrease = DateTimeOffset.MinValue;
         private DateTimeOffset lastProbe = DateTimeOffset.MinValue;
         private bool probing;
+        private readonly Func<DateTimeOffset> clock;
 
         // What was learned: the highest level at which a whole window succeeded with every slot used, and the most the
         // gateway is believed to take (null: unknown). The current level's successes and peak tell when a level "worked".
@@ -33,7 +34,8 @@ namespace Kling.Core.Batches
         private int levelPeak;
         private int decreasedTo = int.MaxValue;
 
-        public AdaptiveConcurrency(int maximum, TimeSpan? coolDown = null, bool probeFirst = false, TimeSpan? probeInterval = null)
+        // clock: the time the cool-down and the probe interval are measured in (a test passes one it moves); the wall clock by default.
+        public AdaptiveConcurrency(int maximum, TimeSpan? coolDown = null, bool probeFirst = false, TimeSpan? probeInterval = null, Func<DateTimeOffset>? clock = null)
         {
             if (maximum < 1)
             {
@@ -45,6 +47,7 @@ namespace Kling.Core.Batches
             limit = probing ? 1 : maximum;
             CoolDown = coolDown ?? TimeSpan.FromMilliseconds(500);
             ProbeInterval = probeInterval ?? TimeSpan.FromSeconds(10);
+            this.clock = clock ?? (() => DateTimeOffset.UtcNow);
         }
 
         public int Maximum { get; }
@@ -121,7 +124,7 @@ namespace Kling.Core.Batches
                     worked = Math.Max(worked, level);
                 }
 
-                DateTimeOffset now = DateTimeOffset.UtcNow;
+                DateTimeOffset now = clock();
                 if (ceiling.HasValue && level >= ceiling.Value)
                 {
                     if (ceiling.Value < Maximum && worked >= ceiling.Value && now - lastProbe >= ProbeInterval)
@@ -145,7 +148,7 @@ namespace Kling.Core.Batches
         {
             lock (gate)
             {
-                DateTimeOffset now = DateTimeOffset.UtcNow;
+                DateTimeOffset now = clock();
                 int level = (int)Math.Floor(limit);
                 levelSuccesses = 0;
                 if (now - lastDecrease < CoolDown && level <= decreasedTo)

@@ -6,11 +6,11 @@ using static Kling.Core.Tests.ModelRows;
 namespace Kling.Core.Tests;
 
 /// <summary>Prices as catalog data: the built-in list, the tier rule with its fallback, the seconds rule, and price files.</summary>
-public sealed class PriceTests : IDisposable
+public sealed class PriceListTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "kling-prices-" + Guid.NewGuid().ToString("N"));
 
-    public PriceTests() => Directory.CreateDirectory(folder);
+    public PriceListTests() => Directory.CreateDirectory(folder);
 
     public void Dispose() => Directory.Delete(folder, true);
 

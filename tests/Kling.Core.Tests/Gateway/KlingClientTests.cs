@@ -149,8 +149,28 @@ public sealed class KlingClientTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<GatewayException>(() => Client(timeout: TimeSpan.FromMilliseconds(400)).SubmitAsync(Request(), CancellationToken.None));
         Assert.Equal(GatewayErrorKind.Timeout, error.Kind);
         Assert.True(error.OutcomeUnknown);
-        await Task.Delay(1500);
+
+        // The client wrote the POST once (its own trace says what it sent); the gateway, once it has read it, holds one.
+        Assert.Single(Trace(), line => line.StartsWith("POST ", StringComparison.Ordinal));
+        await Until(async () => await SubmitCount() >= 1);
         Assert.Equal(1, await SubmitCount());
+    }
+
+    private string[] Trace()
+    {
+        lock (trace)
+        {
+            return trace.ToArray();
+        }
+    }
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            await Task.Delay(10, limit.Token);
+        }
     }
 
     [Fact]

@@ -7,12 +7,6 @@ using Xunit;
 
 namespace Kling.Core.Tests;
 
-/// <summary>Counts busy pool threads, so its tests run alone (after the parallel ones).</summary>
-[CollectionDefinition(nameof(PoolThreadCounting), DisableParallelization = true)]
-public sealed class PoolThreadCounting
-{
-}
-
 /// <summary>The watcher's engine against the emulator over real loopback HTTP.</summary>
 [Collection(nameof(PoolThreadCounting))]
 public sealed class TaskWatcherTests : IAsyncLifetime

@@ -8,7 +8,7 @@ using static Kling.Core.Tests.ModelRows;
 namespace Kling.Core.Tests;
 
 /// <summary>The catalog as data (seven models, found by name in any case, described for Get-KlingModel) and the images of every field (uploaded through LocalImages / WithImageUrls).</summary>
-public class CatalogTests
+public class ModelCatalogTests
 {
     private static readonly string[] Seven =
     {

@@ -7,7 +7,7 @@ using static Kling.Core.Tests.ModelRows;
 namespace Kling.Core.Tests;
 
 /// <summary>What each model's row puts on the wire: field names and JSON types, as the module serializes them.</summary>
-public class ModelMappingTests
+public class VideoMapperTests
 {
     [Fact]
     public void O1_puts_frames_in_image_urls_and_the_video_in_video_list_with_numbers_for_numbers()

@@ -10,7 +10,7 @@ namespace Kling.Emulator.Tests;
 /// The emulator's own reading of MODELS.md: each model's valid body is accepted, each confirmed rule refused with a
 /// 400 that names the model and the field, unconfirmed rules and unknown models let through (as the gateway forwards them).
 /// </summary>
-public sealed class ModelRulesTests : IAsyncLifetime
+public sealed class SubmissionRulesTests : IAsyncLifetime
 {
     private const string Omni = "kling-v3-omni";
     private const string V3 = "kling-v3";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kling.Core;
 using Kling.Core.Gateway;
 using Kling.Core.Media;
@@ -6,11 +7,79 @@ using Xunit;
 namespace Kling.Core.Tests;
 
 /// <summary>
-/// The real gateway is stricter and stranger than the emulator: numbers as strings, a URL as a string, fields and
-/// values nobody documented, shapes that vary. None of it may break reading a reply.
+/// Reading the gateway's replies: the documented shapes, and what the real gateway sends beside them (numbers as
+/// strings, a URL as a string, fields and values nobody documented, shapes that vary). None of it may break reading a reply.
 /// </summary>
-public class StrangeReplyTests
+public sealed class GatewayRepliesTests
 {
+    [Fact]
+    public void Reads_a_completed_video_task()
+    {
+        const string body = """
+        {"code":200,"data":{"id":"task_1","status":"completed","progress":100,"created":1732440000,"completed":1732440100,
+         "estimated_time":120,"actual_time":100,"result":{"videos":[{"url":["https://s.example/a.mp4","https://s.example/b.mp4"],"expires_at":1732526400}]},"error":null}}
+        """;
+        KlingTask task = GatewayReplies.ReadTask(body, "task_1");
+        Assert.Equal("task_1", task.TaskId);
+        Assert.Equal("completed", task.Status);
+        Assert.True(task.IsCompleted);
+        Assert.Equal(100, task.Progress);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1732440000), task.Created);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1732440100), task.Completed);
+        Assert.Equal(TimeSpan.FromSeconds(120), task.EstimatedTime);
+        Assert.Equal(TimeSpan.FromSeconds(100), task.ActualTime);
+        Assert.Equal(new[] { "https://s.example/a.mp4", "https://s.example/b.mp4" }, task.VideoUrl);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1732526400), task.ExpiresAt);
+    }
+
+    [Fact]
+    public void Url_may_be_a_single_string_and_images_are_read_too()
+    {
+        KlingTask task = GatewayReplies.ReadTask("""{"data":{"id":"t","status":"completed","result":{"images":[{"url":"https://s.example/x.png","expires_at":5}]}}}""", "t");
+        Assert.Equal(new[] { "https://s.example/x.png" }, task.VideoUrl);
+    }
+
+    [Fact]
+    public void Error_may_be_an_object_or_a_string()
+    {
+        KlingTask a = GatewayReplies.ReadTask("""{"data":{"id":"t","status":"failed","error":{"code":1301,"message":"内容审核未通过"}}}""", "t");
+        Assert.Equal("内容审核未通过", a.Error);
+        Assert.Equal("1301", a.ErrorCode);
+        Assert.True(a.IsFinished);
+        Assert.False(a.IsCompleted);
+
+        KlingTask b = GatewayReplies.ReadTask("""{"data":{"id":"t","status":"failed","error":"boom"}}""", "t");
+        Assert.Equal("boom", b.Error);
+    }
+
+    [Theory]
+    [InlineData("submitted", false)]
+    [InlineData("pending", false)]
+    [InlineData("processing", false)]
+    [InlineData("something_new", false)]
+    [InlineData("cancelled", true)]
+    [InlineData("failed", true)]
+    [InlineData("completed", true)]
+    public void Unknown_statuses_count_as_still_running(string status, bool finished)
+    {
+        KlingTask task = GatewayReplies.ReadTask("{\"data\":{\"id\":\"t\",\"status\":\"" + status + "\"}}", "t");
+        Assert.Equal(finished, task.IsFinished);
+    }
+
+    [Fact]
+    public void Reads_the_submitted_task_id() =>
+        Assert.Equal("task_abc", GatewayReplies.ReadSubmittedTaskId("""{"code":200,"data":[{"status":"submitted","task_id":"task_abc"}]}"""));
+
+    [Fact]
+    public void Reads_gateway_error_bodies()
+    {
+        var (code, message, type) = GatewayReplies.ReadError("""{"error":{"code":402,"message":"余额不足","type":"payment_required"}}""");
+        Assert.Equal("402", code);
+        Assert.Equal("余额不足", message);
+        Assert.Equal("payment_required", type);
+        Assert.Equal((null, null, null), GatewayReplies.ReadError("<html>bad gateway</html>"));
+    }
+
     private static KlingTask Task(string data) => GatewayReplies.ReadTask("{\"code\":200,\"data\":" + data + "}", "task_asked");
 
     [Fact]

@@ -3,8 +3,15 @@ using Xunit;
 
 namespace Kling.Core.Tests;
 
+/// <summary>
+/// The adaptive gate. Its cool-down and probe interval are measured on a clock the tests hold still and move
+/// (<see cref="Now"/>), so a round of 429s counts as one however slowly a loaded machine runs it.
+/// </summary>
 public class AdaptiveConcurrencyTests
 {
+    private DateTimeOffset now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private DateTimeOffset Now() => now;
     [Fact]
     public async Task Halves_on_429_and_grows_back_by_one_per_window()
     {
@@ -34,7 +41,7 @@ public class AdaptiveConcurrencyTests
     [Fact]
     public void One_burst_of_429s_counts_once()
     {
-        var gate = new AdaptiveConcurrency(16, coolDown: TimeSpan.FromSeconds(10));
+        var gate = new AdaptiveConcurrency(16, coolDown: TimeSpan.FromSeconds(10), clock: Now);
         for (int i = 0; i < 10; i++)
         {
             gate.OnRateLimited();
@@ -115,7 +122,7 @@ public class AdaptiveConcurrencyTests
     public async Task Learns_the_gateways_ceiling_from_the_429s_and_holds_just_under_it()
     {
         // Issue 13: -ThrottleLimit 16 against a gateway that allows 8 must not saw-tooth 8, 9, 4, 5, ... 9, 4.
-        var gate = new AdaptiveConcurrency(16);
+        var gate = new AdaptiveConcurrency(16, clock: Now);
         await RoundAgainst(gate, allowed: 8);
         Assert.Equal(8, gate.Limit);
         for (int round = 0; round < 200; round++)
@@ -131,7 +138,7 @@ public class AdaptiveConcurrencyTests
     [Fact]
     public async Task Probes_one_above_the_learned_ceiling_only_after_the_probe_interval()
     {
-        var gate = new AdaptiveConcurrency(16, probeInterval: TimeSpan.FromHours(1));
+        var gate = new AdaptiveConcurrency(16, probeInterval: TimeSpan.FromHours(1), clock: Now);
         for (int round = 0; round < 20; round++)
         {
             await RoundAgainst(gate, allowed: 8);
@@ -140,7 +147,7 @@ public class AdaptiveConcurrencyTests
         Assert.Equal(8, gate.Limit);
 
         // With probes due at once, a gateway that now allows 12 is found again, one step at a time.
-        var eager = new AdaptiveConcurrency(16, probeInterval: TimeSpan.Zero);
+        var eager = new AdaptiveConcurrency(16, probeInterval: TimeSpan.Zero, clock: Now);
         for (int round = 0; round < 20; round++)
         {
             await RoundAgainst(eager, allowed: 8);
@@ -159,11 +166,11 @@ public class AdaptiveConcurrencyTests
     public async Task A_429_at_a_level_that_worked_before_halves_and_learns_again()
     {
         // Each round's burst of 429s counts once (the cool-down), and the next round comes after it.
-        var gate = new AdaptiveConcurrency(16, coolDown: TimeSpan.FromMilliseconds(20));
+        var gate = new AdaptiveConcurrency(16, coolDown: TimeSpan.FromMilliseconds(20), clock: Now);
         for (int round = 0; round < 20; round++)
         {
             await RoundAgainst(gate, allowed: 8);
-            await Task.Delay(30);
+            now += TimeSpan.FromMilliseconds(30);
         }
 
         Assert.Equal(8, gate.Limit);
@@ -172,7 +179,7 @@ public class AdaptiveConcurrencyTests
         for (int round = 0; round < 40; round++)
         {
             await RoundAgainst(gate, allowed: 3);
-            await Task.Delay(30);
+            now += TimeSpan.FromMilliseconds(30);
         }
 
         Assert.InRange(gate.Limit, 3, 4);
