@@ -60,7 +60,7 @@ namespace Kling.Core.Catalog
     /// </summary>
     public sealed class ModelRule
     {
-        public ModelRule(string description, bool confirmed, Func<Requests.VideoRequest, Requests.ValidationProblem?> check)
+        public ModelRule(string description, bool confirmed, Func<Wire.VideoRequest, ValidationProblem?> check)
         {
             Description = description;
             Confirmed = confirmed;
@@ -73,7 +73,7 @@ namespace Kling.Core.Catalog
         /// <summary>False when only an unconfirmed source states it: such a rule never refuses a row (MODELS.md).</summary>
         public bool Confirmed { get; }
 
-        public Func<Requests.VideoRequest, Requests.ValidationProblem?> Check { get; }
+        public Func<Wire.VideoRequest, ValidationProblem?> Check { get; }
     }
 
     /// <summary>
