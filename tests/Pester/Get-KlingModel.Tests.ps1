@@ -13,7 +13,7 @@ Describe 'Get-KlingModel' {
     Context 'the catalog as objects' {
         It 'writes the seven models the gateway sells, as KlingModel objects' {
             $models = @(Get-KlingModel)
-            $models | ForEach-Object { $_ | Should -BeOfType ([Kling.Core.Catalog.KlingModel]) }
+            $models | ForEach-Object { $_ | Should -BeOfType ([Kling.Core.KlingModel]) }
             ($models.Name | Sort-Object) | Should -Be ($seven | Sort-Object)
             foreach ($m in $models) {
                 $m.Summary | Should -Not -BeNullOrEmpty -Because "$($m.Name) needs a summary"

@@ -162,9 +162,6 @@ namespace Kling.Core.Catalog
         /// <summary>What help and Get-KlingModel should say besides the fields (unconfirmed points, defaults).</summary>
         public IReadOnlyList<string> Notes { get; set; } = Array.Empty<string>();
 
-        /// <summary>The model as Get-KlingModel writes it, with its prices from <paramref name="prices"/> (the built-in list when null).</summary>
-        public KlingModel Describe(PriceList? prices = null) => ModelDescription.Of(this, prices ?? PriceList.BuiltIn);
-
         public override string ToString() => Name;
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Kling.Core.Catalog
+namespace Kling.Core
 {
     /// <summary>One model of the catalog as Get-KlingModel writes it: what it takes, in words a user reads.</summary>
     public sealed class KlingModel
