@@ -2,23 +2,6 @@ using System;
 
 namespace Kling.Core
 {
-    /// <summary>What the header of an MP4/MOV file says about its video.</summary>
-    public sealed class VideoInfo
-    {
-        /// <summary>MP4 or MOV.</summary>
-        public string Container { get; set; } = "MP4";
-
-        public TimeSpan? Duration { get; set; }
-
-        public int? Width { get; set; }
-
-        public int? Height { get; set; }
-
-        public double? FrameRate { get; set; }
-
-        public long Bytes { get; set; }
-    }
-
     /// <summary>A local reference video checked against a model's rules for its reference video.</summary>
     public sealed class VideoCheck
     {

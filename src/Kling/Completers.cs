@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Catalog;
 using Kling.Core.Requests;

@@ -5,6 +5,7 @@ using Kling.Core.Batches;
 using Kling.Core.Catalog;
 using Kling.Core.Gateway;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Commands
 {

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Kling.Core.Tasks;
 using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.Gateway;

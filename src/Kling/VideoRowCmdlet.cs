@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using Kling.Core.Catalog;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Commands
 {

@@ -7,6 +7,8 @@ using Kling.Core.Gateway;
 using Kling.Core.History;
 using Kling.Core.Media;
 using Kling.Core.Requests;
+using Kling.Core.Tasks;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Batches
 {

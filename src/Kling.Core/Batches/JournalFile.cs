@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Kling.Core.Gateway;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Batches
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Text.Json.Serialization;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Batches
 {

@@ -1,5 +1,6 @@
 using Kling.Core.Gateway;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Batches
 {

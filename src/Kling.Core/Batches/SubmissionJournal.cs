@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Kling.Core.Gateway;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Batches
 {

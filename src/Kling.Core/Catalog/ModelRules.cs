@@ -1,5 +1,5 @@
 using System.Linq;
-using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Catalog
 {

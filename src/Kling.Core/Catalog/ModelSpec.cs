@@ -60,7 +60,7 @@ namespace Kling.Core.Catalog
     /// </summary>
     public sealed class ModelRule
     {
-        public ModelRule(string description, bool confirmed, Func<Requests.VideoRequest, Requests.ValidationProblem?> check)
+        public ModelRule(string description, bool confirmed, Func<Wire.VideoRequest, ValidationProblem?> check)
         {
             Description = description;
             Confirmed = confirmed;
@@ -73,7 +73,7 @@ namespace Kling.Core.Catalog
         /// <summary>False when only an unconfirmed source states it: such a rule never refuses a row (MODELS.md).</summary>
         public bool Confirmed { get; }
 
-        public Func<Requests.VideoRequest, Requests.ValidationProblem?> Check { get; }
+        public Func<Wire.VideoRequest, ValidationProblem?> Check { get; }
     }
 
     /// <summary>
@@ -161,9 +161,6 @@ namespace Kling.Core.Catalog
 
         /// <summary>What help and Get-KlingModel should say besides the fields (unconfirmed points, defaults).</summary>
         public IReadOnlyList<string> Notes { get; set; } = Array.Empty<string>();
-
-        /// <summary>The model as Get-KlingModel writes it, with its prices from <paramref name="prices"/> (the built-in list when null).</summary>
-        public KlingModel Describe(PriceList? prices = null) => ModelDescription.Of(this, prices ?? PriceList.BuiltIn);
 
         public override string ToString() => Name;
     }

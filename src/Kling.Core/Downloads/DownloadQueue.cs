@@ -4,8 +4,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Kling.Core.Batches;
 using Kling.Core.Gateway;
+using Kling.Core.Tasks;
 
 namespace Kling.Core.Downloads
 {
@@ -77,7 +77,7 @@ namespace Kling.Core.Downloads
     /// </summary>
     public sealed class DownloadQueue : IOutcomeSource<DownloadOutcome>
     {
-        private readonly IKlingGateway client;
+        private readonly KlingClient client;
         private readonly CancellationToken cancellationToken;
         private readonly SemaphoreSlim slots;
         private readonly OutcomeQueue<DownloadOutcome> outcomes = new OutcomeQueue<DownloadOutcome>();
@@ -86,7 +86,7 @@ namespace Kling.Core.Downloads
         private long started;
         private long nextToHandOut;
 
-        public DownloadQueue(IKlingGateway client, int throttleLimit, CancellationToken cancellationToken)
+        public DownloadQueue(KlingClient client, int throttleLimit, CancellationToken cancellationToken)
         {
             if (throttleLimit < 1)
             {

@@ -1,12 +1,11 @@
 using System.Threading;
 using System.Threading.Tasks;
-using Kling.Core.Downloads;
 using Kling.Core.Media;
-using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Gateway
 {
-    /// <summary>What the schedulers (submitter, watcher, upload cache, download queue) need of the gateway, and no more.</summary>
+    /// <summary>What the schedulers (submitter, watcher, upload cache) need of the gateway, and no more.</summary>
     public interface IKlingGateway
     {
         GatewaySettings Settings { get; }
@@ -23,8 +22,5 @@ namespace Kling.Core.Gateway
         Task<KlingTask> GetTaskAsync(string taskId, CancellationToken cancellationToken);
 
         Task<ImageUpload> UploadImageAsync(LocalImage image, CancellationToken cancellationToken);
-
-        /// <summary>Result downloads, from the storage host and never with the key.</summary>
-        ResultDownloader Downloads { get; }
     }
 }

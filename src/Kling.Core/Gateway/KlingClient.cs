@@ -7,16 +7,15 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Kling.Core.Downloads;
 using Kling.Core.Media;
-using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Gateway
 {
     /// <summary>
     /// The gateway's calls, over one <see cref="GatewayTransport"/>: a submission (<see cref="SubmissionCall"/>, with
     /// its billing rule and its Idempotency-Key), a task's status and an image upload (calls that bill nothing, retried by <see cref="Retry"/>),
-    /// and result downloads (<see cref="Downloads"/>, never with the key). Safe to use from several threads; the trace
+    /// and, through <see cref="Transport"/>, result downloads (the Downloads wing's, never with the key). Safe to use from several threads; the trace
     /// callback is called on them, so cmdlets queue its lines and write them on their own thread.
     /// </summary>
     public sealed class KlingClient : IKlingGateway
@@ -32,7 +31,6 @@ namespace Kling.Core.Gateway
         public KlingClient(GatewaySettings settings, Action<string>? trace = null)
         {
             transport = new GatewayTransport(settings, trace);
-            Downloads = new ResultDownloader(transport, Retry, GetTaskAsync);
         }
 
         /// <summary>The module's version, as stamped into its assemblies (initialized before <see cref="UserAgent"/>, which uses it).</summary>
@@ -45,7 +43,8 @@ namespace Kling.Core.Gateway
 
         public RetryPolicy Retry { get; } = new RetryPolicy();
 
-        public ResultDownloader Downloads { get; }
+        /// <summary>The HTTP clients, key header and trace the calls go over; result downloads use it too.</summary>
+        internal GatewayTransport Transport => transport;
 
         /// <inheritdoc cref="SubmissionCall"/>
         public Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, string idempotencyKey, CancellationToken cancellationToken) =>

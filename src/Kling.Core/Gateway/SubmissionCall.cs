@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Gateway
 {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
-using Kling.Core.Gateway;
+using Kling.Core.Wire;
 
 namespace Kling.Core.History
 {

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Requests
 {

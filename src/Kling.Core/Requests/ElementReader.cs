@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using Kling.Core.Media;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Requests
 {

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Kling.Core.Catalog;
 using Kling.Core.Media;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Requests
 {

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Kling.Core.Catalog;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Requests
 {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Kling.Core.Catalog;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Requests
 {

@@ -1,25 +1,9 @@
 using System.Collections.Generic;
 using Kling.Core.Catalog;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Requests
 {
-    /// <summary>A rule of the API broken by one field of one row.</summary>
-    public sealed class ValidationProblem
-    {
-        public ValidationProblem(string field, string message)
-        {
-            Field = field;
-            Message = message;
-        }
-
-        /// <summary>The API's name of the field (prompt, mode, image_urls, ...).</summary>
-        public string Field { get; }
-
-        public string Message { get; }
-
-        public override string ToString() => $"{Field}: {Message}";
-    }
-
     /// <summary>
     /// Turns a row of user input into the request its model expects, enforcing the model's confirmed rules from the
     /// <see cref="ModelCatalog"/> before any money is spent; a model the catalog does not know gets the generic checks

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Catalog;
 using Kling.Core.Gateway;

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using Kling.Core.Requests;
 using Kling.Core;
 using Kling.Core.Media;
 
@@ -15,7 +16,7 @@ namespace Kling.Commands
     [OutputType(typeof(VideoCheck), typeof(bool))]
     public sealed class TestKlingVideoInputCommand : KlingFileCmdlet
     {
-        private VideoRules rules = VideoRules.Reference(Core.Requests.VideoRequest.DefaultModel, null);
+        private VideoRules rules = VideoRules.Reference(Core.Wire.VideoRequest.DefaultModel, null);
 
         /// <summary>How a video_list model would use the video: base (the default; at most 10 s) or feature.</summary>
         [Parameter]

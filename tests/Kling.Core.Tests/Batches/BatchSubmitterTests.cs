@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.Gateway;

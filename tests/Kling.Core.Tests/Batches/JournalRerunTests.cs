@@ -1,4 +1,5 @@
 using System.Net;
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.Gateway;

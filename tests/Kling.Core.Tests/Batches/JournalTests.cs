@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.Requests;
@@ -71,7 +72,7 @@ public sealed class JournalTests : IDisposable
     {
         // The hex of the first 16 bytes of the SHA-256 of the request's JSON, '#', the occurrence: a rerun on an older journal finds its rows.
         VideoRequest request = Request("a heron at dawn");
-        byte[] digest = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Gateway.GatewayJson.Serialize(request)));
+        byte[] digest = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Wire.GatewayJson.Serialize(request)));
         string hex = Convert.ToHexString(digest, 0, 16).ToLowerInvariant();
         using var journal = SubmissionJournal.Open(PathOf("keys.jsonl"));
         Assert.Equal(hex + "#1", journal.KeyFor(request));

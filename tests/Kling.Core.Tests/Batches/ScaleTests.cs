@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Kling.Core.Downloads;
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.Gateway;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Kling.Core.Batches;
 using Kling.Core.Gateway;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 using Kling.Emulator;
 using Xunit;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Kling.Core.Catalog;
 using Kling.Core.Media;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 using Xunit;
 using static Kling.Core.Tests.ModelRows;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Downloads;
 using Kling.Core.Gateway;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Downloads;
 using Kling.Core.Gateway;

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Kling.Core.Downloads;
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.Gateway;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.Gateway;

@@ -1,4 +1,5 @@
 using System.Text;
+using Kling.Core.Requests;
 using Kling.Core;
 using Kling.Core.Media;
 using Xunit;

@@ -1,3 +1,4 @@
+using Kling.Core.Requests;
 using Kling.Core;
 using Kling.Core.Media;
 using Xunit;

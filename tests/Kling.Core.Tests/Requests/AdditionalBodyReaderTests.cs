@@ -1,5 +1,6 @@
 using System.Collections;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 using Xunit;
 using static Kling.Core.Tests.ModelRows;
 

@@ -1,4 +1,6 @@
+using Kling.Core.Catalog;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 using Xunit;
 using static Kling.Core.Tests.ModelRows;
 

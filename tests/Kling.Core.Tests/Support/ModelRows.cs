@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Kling.Core.Catalog;
 using Kling.Core.Media;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 using Xunit;
 
 namespace Kling.Core.Tests;

@@ -1,3 +1,4 @@
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Gateway;
 using Kling.Core.Requests;

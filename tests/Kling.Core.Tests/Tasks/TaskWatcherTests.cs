@@ -1,3 +1,4 @@
+using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Gateway;
 using Kling.Core.Requests;
@@ -227,8 +228,6 @@ public sealed class TaskWatcherTests : IAsyncLifetime
         public GatewaySettings Settings => client.Settings;
 
         public RetryPolicy Retry => client.Retry;
-
-        public Kling.Core.Downloads.ResultDownloader Downloads => client.Downloads;
 
         public Task<SubmitAttempt> SubmitOnceAsync(VideoRequest request, string idempotencyKey, CancellationToken cancellationToken) => client.SubmitOnceAsync(request, idempotencyKey, cancellationToken);
 

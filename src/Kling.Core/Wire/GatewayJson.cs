@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Kling.Core.Gateway
+namespace Kling.Core.Wire
 {
     internal static class GatewayJson
     {

@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using Kling.Core.Media;
 
-namespace Kling.Core.Media
+namespace Kling.Core.Requests
 {
     /// <summary>Checks a local reference video against a model's rules (<see cref="VideoRules"/>), from its MP4/MOV header (<see cref="Mp4Header"/>).</summary>
     public static class VideoProbe
@@ -18,7 +19,7 @@ namespace Kling.Core.Media
 
         /// <summary>Checks a file against the default model's video_list rules for a base or feature reference.</summary>
         public static VideoCheck Check(string path, string? referType) =>
-            Check(path, VideoRules.Reference(Requests.VideoRequest.DefaultModel, referType));
+            Check(path, VideoRules.Reference(Wire.VideoRequest.DefaultModel, referType));
 
         /// <summary>Checks a file against the given rules; a file that is not MP4/MOV is a check with that problem.</summary>
         public static VideoCheck Check(string path, VideoRules rules)

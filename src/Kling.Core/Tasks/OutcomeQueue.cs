@@ -2,7 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Threading;
 
-namespace Kling.Core.Batches
+namespace Kling.Core.Tasks
 {
     /// <summary>A background engine whose outcomes the one thread that may write to PowerShell takes, one at a time.</summary>
     public interface IOutcomeSource<T>

@@ -1,9 +1,9 @@
 using System;
 using System.Linq;
 using Kling.Core.Catalog;
-using Kling.Core.Requests;
+using Kling.Core.Wire;
 
-namespace Kling.Core.Media
+namespace Kling.Core.Requests
 {
     /// <summary>
     /// The limits a local reference video is checked against, for one model and one use of the video: video_list

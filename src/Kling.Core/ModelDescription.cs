@@ -1,11 +1,21 @@
 using System.Collections.Generic;
 using System.Linq;
+using Kling.Core.Catalog;
 
-namespace Kling.Core.Catalog
+namespace Kling.Core
 {
-    /// <summary>A catalog entry in the words Get-KlingModel writes (<see cref="KlingModel"/>).</summary>
-    internal static class ModelDescription
+    /// <summary>
+    /// A catalog entry in the words Get-KlingModel writes (<see cref="KlingModel"/>): <c>spec.Describe(prices)</c>. It
+    /// stands beside <see cref="KlingModel"/>, above the catalog, so the catalog knows nothing of what users see.
+    /// </summary>
+    public static class ModelDescription
     {
+        extension(ModelSpec spec)
+        {
+            /// <summary>The model as Get-KlingModel writes it, with its prices from <paramref name="prices"/> (the built-in list when null).</summary>
+            public KlingModel Describe(PriceList? prices = null) => Of(spec, prices ?? PriceList.BuiltIn);
+        }
+
         internal static KlingModel Of(ModelSpec spec, PriceList prices) => new KlingModel
         {
             Name = spec.Name,

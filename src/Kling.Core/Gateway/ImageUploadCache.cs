@@ -2,9 +2,9 @@ using System;
 using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
-using Kling.Core.Gateway;
+using Kling.Core.Media;
 
-namespace Kling.Core.Media
+namespace Kling.Core.Gateway
 {
     /// <summary>
     /// Uploads each distinct image once per gateway for the life of the process (the PowerShell session): keyed by

@@ -3,10 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Kling.Core.Gateway;
 using Kling.Core.Media;
 
-namespace Kling.Core.Requests
+namespace Kling.Core.Wire
 {
     /// <summary>The body of POST /v1/videos/generations, exactly as sent.</summary>
     public sealed class VideoRequest
