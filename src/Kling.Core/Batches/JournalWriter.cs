@@ -41,14 +41,13 @@ namespace Kling.Core.Batches
             }
         }
 
-        /// <summary>Appends the record as one line; sets and returns where it starts.</summary>
-        public long Append(JournalRecord record)
+        /// <summary>Appends the record as one line and sets its <see cref="JournalRecord.Offset"/> to where the line starts.</summary>
+        public void Append(JournalRecord record)
         {
             byte[] line = Encoding.UTF8.GetBytes(GatewayJson.Serialize(record) + "\n");
             record.Offset = stream.Seek(0, SeekOrigin.End);
             stream.Write(line, 0, line.Length);
             stream.Flush(flushToDisk: true);
-            return record.Offset;
         }
 
         /// <summary>

@@ -18,9 +18,13 @@ namespace Kling.Core.Batches
     /// </summary>
     public sealed class SubmissionJournal : IDisposable
     {
-        /// <summary>The record types (declared by <see cref="JournalFormat"/>).</summary>
+        /// <summary>The type of the line written before a POST (declared, as every record type, by <see cref="JournalFormat"/>).</summary>
         public const string Sending = JournalFormat.Sending;
+
+        /// <summary>The type of the line written when the gateway accepted a row, with its task id.</summary>
         public const string Submitted = JournalFormat.Submitted;
+
+        /// <summary>The type of the line written when a row provably billed nothing (a rerun may send it).</summary>
         public const string NotSent = JournalFormat.NotSent;
 
         private readonly object gate = new object();
