@@ -164,7 +164,7 @@ Import-Module '$ModulePath'
             $null = New-Rows 'a' | New-KlingVideo -Journal $journal
             $header = (Get-Content $journal -TotalCount 1) | ConvertFrom-Json
             $header.format | Should -Be 'kling-journal'
-            $header.version | Should -Be 1
+            $header.version | Should -Be 2
             @(Get-KlingTask -Journal $journal).Name | Should -Be @('a')
         }
 

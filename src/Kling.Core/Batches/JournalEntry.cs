@@ -45,9 +45,9 @@ namespace Kling.Core.Batches
         /// </summary>
         public static JournalEntry Of(JournalRecord record)
         {
-            JournalLineKind kind = record.Type == SubmissionJournal.Submitted
+            JournalLineKind kind = record.Type == JournalFormat.Submitted
                 ? (string.IsNullOrEmpty(record.TaskId) ? JournalLineKind.Sending : JournalLineKind.Submitted)
-                : record.Type == SubmissionJournal.Sending ? JournalLineKind.Sending
+                : record.Type == JournalFormat.Sending ? JournalLineKind.Sending
                 : JournalLineKind.Other;
             return new JournalEntry(record.Offset, kind);
         }

@@ -3,20 +3,24 @@ using System.Text.Json.Serialization;
 
 namespace Kling.Core.Batches
 {
-    /// <summary>The first line of a journal: names its format and version, so no other file is taken for one.</summary>
+    /// <summary>
+    /// The first line of a journal: names its format and version, so no other file is taken for one; a new journal's is
+    /// the current version (<see cref="JournalFormat"/>).
+    /// </summary>
     internal sealed class JournalHeader
     {
-        [JsonPropertyName("format")]
-        public string Format { get; set; } = JournalFile.FormatName;
+        // Format first: a torn header is still known by its start (JournalFormat.HeaderPrefix).
+        [JsonPropertyName(JournalFormat.Fields.Format)]
+        public string Format { get; set; } = JournalFormat.Name;
 
-        [JsonPropertyName("version")]
-        public int Version { get; set; } = JournalFile.FormatVersion;
+        [JsonPropertyName(JournalFormat.Fields.Version)]
+        public int Version { get; set; } = JournalFormat.Version;
 
-        [JsonPropertyName("created")]
+        [JsonPropertyName(JournalFormat.Fields.Created)]
         public DateTimeOffset Created { get; set; }
 
         /// <summary>The journal's own random id, which its rows' Idempotency-Keys start with (absent from journals of earlier versions).</summary>
-        [JsonPropertyName("id")]
+        [JsonPropertyName(JournalFormat.Fields.Id)]
         public string? Id { get; set; }
     }
 
@@ -26,16 +30,16 @@ namespace Kling.Core.Batches
     /// </summary>
     internal sealed class JournalMeta
     {
-        [JsonPropertyName("type")]
-        public string Type { get; set; } = JournalFile.MetaType;
+        [JsonPropertyName(JournalFormat.Fields.Type)]
+        public string Type { get; set; } = JournalFormat.Meta;
 
-        [JsonPropertyName("key")]
-        public string Key { get; set; } = JournalFile.MetaType;
+        [JsonPropertyName(JournalFormat.Fields.Key)]
+        public string Key { get; set; } = JournalFormat.Meta;
 
-        [JsonPropertyName("id")]
+        [JsonPropertyName(JournalFormat.Fields.Id)]
         public string Id { get; set; } = string.Empty;
 
-        [JsonPropertyName("at")]
+        [JsonPropertyName(JournalFormat.Fields.At)]
         public DateTimeOffset At { get; set; }
     }
 }

@@ -18,35 +18,35 @@ namespace Kling.Core.Batches
         Submitted,
     }
 
-    /// <summary>One line of the journal (JSON lines). Holds no secrets: requests and task ids only.</summary>
+    /// <summary>One line of the journal (JSON lines; its fields' names are <see cref="JournalFormat.Fields"/>). Holds no secrets: requests and task ids only.</summary>
     public sealed class JournalRecord
     {
-        [JsonPropertyName("type")]
+        [JsonPropertyName(JournalFormat.Fields.Type)]
         public string Type { get; set; } = string.Empty;
 
-        [JsonPropertyName("key")]
+        [JsonPropertyName(JournalFormat.Fields.Key)]
         public string Key { get; set; } = string.Empty;
 
-        [JsonPropertyName("row")]
+        [JsonPropertyName(JournalFormat.Fields.Row)]
         public int Row { get; set; }
 
-        [JsonPropertyName("name")]
+        [JsonPropertyName(JournalFormat.Fields.Name)]
         public string? Name { get; set; }
 
-        [JsonPropertyName("task_id")]
+        [JsonPropertyName(JournalFormat.Fields.TaskId)]
         public string? TaskId { get; set; }
 
-        [JsonPropertyName("request")]
+        [JsonPropertyName(JournalFormat.Fields.Request)]
         public VideoRequest? Request { get; set; }
 
-        [JsonPropertyName("error")]
+        [JsonPropertyName(JournalFormat.Fields.Error)]
         public string? Error { get; set; }
 
-        [JsonPropertyName("at")]
+        [JsonPropertyName(JournalFormat.Fields.At)]
         public DateTimeOffset At { get; set; }
 
         /// <summary>On a meta line only: the journal's id (see <see cref="SubmissionJournal.IdempotencyKeyFor"/>).</summary>
-        [JsonPropertyName("id")]
+        [JsonPropertyName(JournalFormat.Fields.Id)]
         public string? JournalId { get; set; }
 
         /// <summary>Where the line starts in its file, when read from one.</summary>

@@ -16,8 +16,6 @@ namespace Kling.Core.Batches
     /// </summary>
     internal static class JournalRecordShape
     {
-        private static readonly string[] Types = { SubmissionJournal.Sending, SubmissionJournal.Submitted, SubmissionJournal.NotSent, JournalFile.MetaType };
-
         /// <summary>The fields of <see cref="JournalRecord"/>, by their names on disk.</summary>
         private static readonly HashSet<string> Fields = new HashSet<string>(
             typeof(JournalRecord).GetProperties()
@@ -52,8 +50,9 @@ namespace Kling.Core.Batches
                 }
 
                 // The meta line (the id a journal of an earlier version was given, see JournalMeta) has no row; every record has.
-                bool meta = root.GetProperty("type").GetString() == JournalFile.MetaType;
-                return seen.Contains("type") && seen.Contains("key") && seen.Contains("at") && (meta ? seen.Contains("id") : seen.Contains("row"));
+                bool meta = root.GetProperty(JournalFormat.Fields.Type).GetString() == JournalFormat.Meta;
+                return seen.Contains(JournalFormat.Fields.Type) && seen.Contains(JournalFormat.Fields.Key) && seen.Contains(JournalFormat.Fields.At)
+                    && (meta ? seen.Contains(JournalFormat.Fields.Id) : seen.Contains(JournalFormat.Fields.Row));
             }
             catch (JsonException)
             {
@@ -65,21 +64,21 @@ namespace Kling.Core.Batches
         {
             switch (name)
             {
-                case "type":
-                    return value.ValueKind == JsonValueKind.String && Array.IndexOf(Types, value.GetString()) >= 0;
-                case "key":
+                case JournalFormat.Fields.Type:
+                    return value.ValueKind == JsonValueKind.String && Array.IndexOf(JournalFormat.RecordTypes, value.GetString()) >= 0;
+                case JournalFormat.Fields.Key:
                     return value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0;
-                case "row":
+                case JournalFormat.Fields.Row:
                     return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _);
-                case "at":
+                case JournalFormat.Fields.At:
                     return value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out _);
-                case "request":
+                case JournalFormat.Fields.Request:
                     return value.ValueKind == JsonValueKind.Object || value.ValueKind == JsonValueKind.Null;
-                case "id":
+                case JournalFormat.Fields.Id:
                     return value.ValueKind == JsonValueKind.String;
-                case "name":
-                case "task_id":
-                case "error":
+                case JournalFormat.Fields.Name:
+                case JournalFormat.Fields.TaskId:
+                case JournalFormat.Fields.Error:
                     return value.ValueKind == JsonValueKind.String || value.ValueKind == JsonValueKind.Null;
                 default:
                     // A field a later record adds (written into a header-less journal by this version): its own business.

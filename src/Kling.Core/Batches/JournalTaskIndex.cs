@@ -20,8 +20,8 @@ namespace Kling.Core.Batches
         /// <summary>Notes a record, read in file order.</summary>
         public void Add(JournalRecord record)
         {
-            bool submitted = record.Type == SubmissionJournal.Submitted && !string.IsNullOrEmpty(record.TaskId);
-            if (RowIdentity.TryParse(record.Key, out RowIdentity identity))
+            bool submitted = record.Type == JournalFormat.Submitted && !string.IsNullOrEmpty(record.TaskId);
+            if (JournalFormat.TryParseKey(record.Key, out RowIdentity identity))
             {
                 int first = identities.TryGetValue(identity, out Slot earlier) ? earlier.First : Count;
                 identities[identity] = new Slot(first, record.Offset, submitted);
@@ -41,7 +41,7 @@ namespace Kling.Core.Batches
         /// </summary>
         public bool IsFirstOfSubmitted(JournalRecord record, int index, out long latest)
         {
-            bool found = RowIdentity.TryParse(record.Key, out RowIdentity identity)
+            bool found = JournalFormat.TryParseKey(record.Key, out RowIdentity identity)
                 ? identities.TryGetValue(identity, out Slot slot)
                 : others.TryGetValue(record.Key, out slot);
             latest = slot.Latest;

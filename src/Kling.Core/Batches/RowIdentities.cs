@@ -20,7 +20,7 @@ namespace Kling.Core.Batches
         /// <summary>Notes the journal's line for an identity, read in file order (so the last noted is its latest).</summary>
         public void Note(string key, JournalEntry entry)
         {
-            if (!RowIdentity.TryParse(key, out RowIdentity identity))
+            if (!JournalFormat.TryParseKey(key, out RowIdentity identity))
             {
                 handWritten[key] = entry;
             }
@@ -47,7 +47,7 @@ namespace Kling.Core.Batches
         /// <summary>The journal's latest line for an identity; false when the journal has none.</summary>
         public bool TryGet(string key, out JournalEntry entry)
         {
-            if (!RowIdentity.TryParse(key, out RowIdentity identity))
+            if (!JournalFormat.TryParseKey(key, out RowIdentity identity))
             {
                 return handWritten.TryGetValue(key, out entry);
             }

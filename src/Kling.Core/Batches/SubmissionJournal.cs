@@ -2,9 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Serialization;
 using Kling.Core.Gateway;
 using Kling.Core.Requests;
 using Kling.Core.Wire;
@@ -16,18 +13,29 @@ namespace Kling.Core.Batches
     /// "submitted" line (with the task id) after it, each flushed to disk as it is written. Re-running a batch
     /// with the same journal re-emits what was submitted, sends only what never was, and reports rows whose
     /// POST was in flight at a crash as outcome unknown instead of risking a second bill. A writable journal
-    /// belongs to one run at a time (<see cref="JournalLock"/>); its first line names its format and version.
+    /// belongs to one run at a time (<see cref="JournalLock"/>); its first line names its format and version. The format is
+    /// <see cref="JournalFormat"/>'s, read by <see cref="JournalReader"/> and written by <see cref="JournalWriter"/>; a journal
+    /// of an earlier version is read, and appended to, with the row identities of its version.
     /// </summary>
     public sealed class SubmissionJournal : IDisposable
     {
-        public const string Sending = "sending";
-        public const string Submitted = "submitted";
-        public const string NotSent = "not_sent";
+        /// <summary>The type of the line written before a POST (declared, as every record type, by <see cref="JournalFormat"/>).</summary>
+        public const string Sending = JournalFormat.Sending;
+
+        /// <summary>The type of the line written when the gateway accepted a row, with its task id.</summary>
+        public const string Submitted = JournalFormat.Submitted;
+
+        /// <summary>The type of the line written when a row provably billed nothing (a rerun may send it).</summary>
+        public const string NotSent = JournalFormat.NotSent;
 
         private readonly object gate = new object();
         private readonly FileStream? stream;
+        private readonly JournalWriter? writer;
         private readonly JournalLock? fileLock;
         private readonly RowIdentities identities = new RowIdentities();
+
+        // How this journal's version gives a row its identity (a new journal's: the current version's).
+        private RowIdentityRule identityRule = JournalFormat.IdentityRule(JournalFormat.Version);
 
         // Reads an identity's latest line again when its row comes up (buffered; the writer above is not).
         private FileStream? reader;
@@ -36,6 +44,7 @@ namespace Kling.Core.Batches
         {
             Path = path;
             this.stream = stream;
+            writer = stream == null ? null : new JournalWriter(stream);
             this.fileLock = fileLock;
         }
 
@@ -46,6 +55,12 @@ namespace Kling.Core.Batches
         /// started, in a meta line appended once to one an earlier version started. Null only for a read-only open of such a journal.
         /// </summary>
         public string? Id { get; private set; }
+
+        /// <summary>
+        /// The journal's format version: its header's (0 for a journal without one); a new journal's is the current one.
+        /// It decides how rows are given their identities, so a journal of an earlier version keeps finding its rows.
+        /// </summary>
+        public int Version { get; private set; } = JournalFormat.Version;
 
         /// <summary>Lines that could not be read (a torn last line after a crash, cut; or a line someone edited, kept), skipped.</summary>
         public int SkippedLines { get; private set; }
@@ -61,11 +76,11 @@ namespace Kling.Core.Batches
         public static SubmissionJournal Open(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
-            JournalFile.RefuseFolder(full);
+            JournalReader.RefuseFolder(full);
             if (File.Exists(full))
             {
                 // Refuse a file that is not a journal before creating a lock file beside it.
-                JournalFile.ParseShared(full, null);
+                JournalReader.ParseShared(full, null);
             }
 
             string? folder = System.IO.Path.GetDirectoryName(full);
@@ -82,8 +97,8 @@ namespace Kling.Core.Batches
                 stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1);
                 var journal = new SubmissionJournal(full, stream, held);
                 JournalContent content = journal.Load(stream);
-                journal.Id = content.JournalId ?? JournalFile.NewId();
-                Repair(stream, content, journal.Id);
+                journal.Id = content.JournalId ?? JournalFormat.NewId();
+                journal.writer!.Repair(content, journal.Id);
                 journal.reader = OpenReader(full);
                 return journal;
             }
@@ -99,7 +114,7 @@ namespace Kling.Core.Batches
         public static SubmissionJournal OpenReadOnly(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
-            JournalFile.RefuseFolder(full);
+            JournalReader.RefuseFolder(full);
             var journal = new SubmissionJournal(full, null, null);
             if (File.Exists(full))
             {
@@ -124,29 +139,11 @@ namespace Kling.Core.Batches
         /// <summary>Reads the journal's lines, keeping of each row identity only where its latest line is and what it says.</summary>
         private JournalContent Load(FileStream file)
         {
-            JournalContent content = JournalFile.Parse(file, Path, record => identities.Note(record.Key, JournalEntry.Of(record)));
+            JournalContent content = JournalReader.Parse(file, Path, record => identities.Note(record.Key, JournalEntry.Of(record)));
             SkippedLines = content.SkippedLines;
+            Version = content.Version;
+            identityRule = JournalFormat.IdentityRule(content.Version);
             return content;
-        }
-
-        /// <summary>
-        /// Cuts a torn last line (only that), ends the last line, or writes the header of a new journal; a journal without
-        /// an id (one an earlier version started) gets a meta line with <paramref name="id"/>, once.
-        /// </summary>
-        private static void Repair(FileStream stream, JournalContent content, string id)
-        {
-            if (content.KeepLength < stream.Length)
-            {
-                stream.SetLength(content.KeepLength);
-            }
-
-            byte[] fix = Encoding.UTF8.GetBytes(JournalFile.Missing(stream.Length, content, id));
-            if (fix.Length > 0)
-            {
-                stream.Seek(0, SeekOrigin.End);
-                stream.Write(fix, 0, fix.Length);
-                stream.Flush(flushToDisk: true);
-            }
         }
 
         /// <summary>
@@ -158,12 +155,13 @@ namespace Kling.Core.Batches
             IdempotencyKey.Within(Id ?? throw new InvalidOperationException($"The journal '{Path}' was opened read-only and has no id yet."), key);
 
         /// <summary>
-        /// The identity of a row: its request's content plus how many identical requests came before it in this
-        /// run, so two identical rows are two submissions and a rerun maps each to the same line again.
+        /// The identity of a row: its request's content (by the rule of the journal's <see cref="Version"/>) plus how many
+        /// identical requests came before it in this run, so two identical rows are two submissions and a rerun maps each
+        /// to the same line again. Written as <see cref="JournalFormat.KeyOf"/> writes keys.
         /// </summary>
         public string KeyFor(VideoRequest request)
         {
-            RowContent content = RowContent.Of(Digest(GatewayJson.Serialize(request)));
+            RowContent content = identityRule.ContentOf(request);
             lock (gate)
             {
                 return identities.Next(content).ToString();
@@ -186,7 +184,7 @@ namespace Kling.Core.Batches
                     return JournalState.New;
                 }
 
-                record = reader == null ? null : JournalFile.RecordAt(reader, entry.Offset);
+                record = reader == null ? null : JournalReader.RecordAt(reader, entry.Offset);
                 if (record == null || record.Key != key)
                 {
                     record = null;
@@ -246,7 +244,7 @@ namespace Kling.Core.Batches
                 JournalRecord? record;
                 lock (gate)
                 {
-                    record = reader == null ? null : JournalFile.RecordAt(reader, offset);
+                    record = reader == null ? null : JournalReader.RecordAt(reader, offset);
                 }
 
                 if (record?.TaskId != null)
@@ -257,36 +255,33 @@ namespace Kling.Core.Batches
         }
 
         public void RecordSending(string key, int row, string? name, VideoRequest request) =>
-            Append(new JournalRecord { Type = Sending, Key = key, Row = row, Name = name, Request = request, At = DateTimeOffset.UtcNow });
+            Append(new JournalRecord { Type = JournalFormat.Sending, Key = key, Row = row, Name = name, Request = request, At = DateTimeOffset.UtcNow });
 
         public void RecordSubmitted(string key, int row, string? name, VideoRequest request, string taskId) =>
-            Append(new JournalRecord { Type = Submitted, Key = key, Row = row, Name = name, Request = request, TaskId = taskId, At = DateTimeOffset.UtcNow });
+            Append(new JournalRecord { Type = JournalFormat.Submitted, Key = key, Row = row, Name = name, Request = request, TaskId = taskId, At = DateTimeOffset.UtcNow });
 
         /// <summary>The POST provably billed nothing (refused, 4xx): a rerun may send the row again.</summary>
         public void RecordNotSent(string key, int row, string? name, string reason) =>
-            Append(new JournalRecord { Type = NotSent, Key = key, Row = row, Name = name, Error = reason, At = DateTimeOffset.UtcNow });
+            Append(new JournalRecord { Type = JournalFormat.NotSent, Key = key, Row = row, Name = name, Error = reason, At = DateTimeOffset.UtcNow });
 
         /// <summary>
         /// The POST's answer left its outcome unknown (a 5xx, a timeout, a connection lost after sending): a second
         /// "sending" line, with why, so a rerun still never re-sends the row (earlier versions too) and says what happened.
         /// </summary>
         public void RecordInDoubt(string key, int row, string? name, GatewayException error) =>
-            Append(new JournalRecord { Type = Sending, Key = key, Row = row, Name = name, Error = InDoubt.Reason(error), At = DateTimeOffset.UtcNow });
+            Append(new JournalRecord { Type = JournalFormat.Sending, Key = key, Row = row, Name = name, Error = InDoubt.Reason(error), At = DateTimeOffset.UtcNow });
 
         /// <summary>Appends one whole line with one write, flushed to disk, under the journal's lock.</summary>
         private void Append(JournalRecord record)
         {
-            if (stream == null)
+            if (writer == null)
             {
                 throw new InvalidOperationException($"The journal '{Path}' was opened read-only (-WhatIf); nothing is written to it.");
             }
 
-            byte[] line = Encoding.UTF8.GetBytes(GatewayJson.Serialize(record) + "\n");
             lock (gate)
             {
-                record.Offset = stream.Seek(0, SeekOrigin.End);
-                stream.Write(line, 0, line.Length);
-                stream.Flush(flushToDisk: true);
+                writer.Append(record);
 
                 // Only identities an earlier run left are kept current (see RowIdentities.Update).
                 identities.Update(record.Key, JournalEntry.Of(record));
@@ -307,9 +302,9 @@ namespace Kling.Core.Batches
         public static IEnumerable<KlingTask> StreamTasks(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
-            JournalFile.RefuseFolder(full);
+            JournalReader.RefuseFolder(full);
             var index = new JournalTaskIndex();
-            JournalFile.ParseShared(full, index.Add);
+            JournalReader.ParseShared(full, index.Add);
             return TasksAtFirstLines(full, index);
         }
 
@@ -321,7 +316,7 @@ namespace Kling.Core.Batches
             int at = 0;
 
             // The records come one by one from the parser; each accepted task is handed out before the next line is read.
-            foreach (JournalRecord record in JournalFile.Records(file, path, new JournalContent(), requests: true))
+            foreach (JournalRecord record in JournalReader.Records(file, path, new JournalContent(), requests: true))
             {
                 if (at >= count)
                 {
@@ -330,7 +325,7 @@ namespace Kling.Core.Batches
 
                 if (index.IsFirstOfSubmitted(record, at, out long latest))
                 {
-                    JournalRecord? outcome = latest == record.Offset ? record : JournalFile.RecordAt(latestLines, latest);
+                    JournalRecord? outcome = latest == record.Offset ? record : JournalReader.RecordAt(latestLines, latest);
                     if (outcome != null && outcome.Key == record.Key)
                     {
                         yield return TaskOf(outcome, outcome.Row, outcome.Name, record.Request);
@@ -339,12 +334,6 @@ namespace Kling.Core.Batches
 
                 at++;
             }
-        }
-
-        private static byte[] Digest(string text)
-        {
-            using var sha = SHA256.Create();
-            return sha.ComputeHash(Encoding.UTF8.GetBytes(text));
         }
 
         public void Dispose()

@@ -52,10 +52,10 @@ public sealed class JournalTests : IDisposable
 
         string[] lines = File.ReadAllLines(path);
         Assert.Equal(2, lines.Length);
-        Assert.StartsWith("{\"format\":\"kling-journal\",\"version\":1", lines[0]);
+        Assert.StartsWith("{\"format\":\"kling-journal\",\"version\":2", lines[0]);
         using JsonDocument header = JsonDocument.Parse(lines[0]);
         Assert.Equal("kling-journal", header.RootElement.GetProperty("format").GetString());
-        Assert.Equal(1, header.RootElement.GetProperty("version").GetInt32());
+        Assert.Equal(2, header.RootElement.GetProperty("version").GetInt32());
         Assert.Equal("sending", JsonDocument.Parse(lines[1]).RootElement.GetProperty("type").GetString());
 
         // Reopened: the header is not taken for a record or an unreadable line, and is not written twice.
@@ -90,7 +90,7 @@ public sealed class JournalTests : IDisposable
         }
 
         string text = File.ReadAllText(path);
-        Assert.StartsWith("{\"format\":\"kling-journal\",\"version\":1", text);
+        Assert.StartsWith("{\"format\":\"kling-journal\",\"version\":2", text);
         Assert.EndsWith("\n", text);
     }
 
@@ -237,11 +237,11 @@ public sealed class JournalTests : IDisposable
     public void A_journal_of_a_newer_version_is_refused_untouched()
     {
         string path = PathOf("future.jsonl");
-        File.WriteAllText(path, "{\"format\":\"kling-journal\",\"version\":2}\n{\"kind\":\"whatever v2 writes\"}\n{\"ty");
+        File.WriteAllText(path, "{\"format\":\"kling-journal\",\"version\":3}\n{\"kind\":\"whatever v3 writes\"}\n{\"ty");
         byte[] before = File.ReadAllBytes(path);
 
         JournalException error = Refused(() => SubmissionJournal.Open(path).Dispose(), JournalProblem.UnsupportedVersion);
-        Assert.Contains("version 2", error.Message);
+        Assert.Contains("version 3", error.Message);
         Refused(() => SubmissionJournal.ReadTasks(path), JournalProblem.UnsupportedVersion);
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(new[] { path }, Directory.GetFiles(folder));

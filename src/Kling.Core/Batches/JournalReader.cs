@@ -24,53 +24,20 @@ namespace Kling.Core.Batches
 
         /// <summary>The journal's id, from its header or (a journal of an earlier version) its meta line; null when it has none yet.</summary>
         public string? JournalId { get; set; }
-    }
-
-    /// <summary>Reads and recognises journal files: the header, journals of the previous version, torn last lines.</summary>
-    internal static class JournalFile
-    {
-        public const string FormatName = "kling-journal";
-        public const int FormatVersion = 1;
-
-        /// <summary>The type (and key) of the line that gives a journal of an earlier version its id.</summary>
-        public const string MetaType = "meta";
-
-        // The header is serialised with its format first, so even a torn header is recognisable by this prefix.
-        private const string HeaderPrefix = "{\"format\":\"" + FormatName + "\"";
 
         /// <summary>
-        /// What opening a file of <paramref name="length"/> bytes (its torn last line cut) for writing appends: a new
-        /// journal's header; else a newline ending the last line, and the meta line of a journal without an id.
+        /// The journal's version: its header's, <see cref="JournalFormat.Headerless"/> when its records come without one,
+        /// the current <see cref="JournalFormat.Version"/> for a new (empty) journal, whose header is still to be written.
         /// </summary>
-        public static string Missing(long length, JournalContent content, string id) =>
-            length == 0 ? HeaderLine(id) : (content.NeedsNewline ? "\n" : string.Empty) + (content.JournalId == null ? MetaLine(id) : string.Empty);
+        public int Version { get; set; } = JournalFormat.Version;
+    }
 
-        private static string HeaderLine(string id) => GatewayJson.Serialize(new JournalHeader { Created = DateTimeOffset.UtcNow, Id = id }) + "\n";
-
-        private static string MetaLine(string id) => GatewayJson.Serialize(new JournalMeta { Id = id, At = DateTimeOffset.UtcNow }) + "\n";
-
-        /// <summary>A new journal's id: 16 random hex digits (64 bits), so no two journals share one.</summary>
-        public static string NewId() => IdempotencyKey.RandomHex(8);
-
-        /// <summary>An id read back: 8 to 24 letters and digits, or it is not used (a new one is appended).</summary>
-        private static bool IsId(string? id)
-        {
-            if (id == null || id.Length < 8 || id.Length > 24)
-            {
-                return false;
-            }
-
-            foreach (char c in id)
-            {
-                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
+    /// <summary>
+    /// Reads and recognises journal files (nothing here writes; <see cref="JournalWriter"/> does): the header and its
+    /// version, journals of version 0 (no header), torn last lines, one record again by where it starts.
+    /// </summary>
+    internal static class JournalReader
+    {
         // Records read for what resuming or listing needs of them have their request skipped, not built: a rerun reads
         // every line of a big journal, and most lines again when their rows come, with little garbage.
         private static readonly JsonSerializerOptions WithoutRequests = new JsonSerializerOptions(GatewayJson.Options)
@@ -127,7 +94,7 @@ namespace Kling.Core.Batches
 
                     if (!JournalRecordShape.Matches(line.Text))
                     {
-                        if (!line.Complete && line.Text.StartsWith(HeaderPrefix, StringComparison.Ordinal))
+                        if (!line.Complete && line.Text.StartsWith(JournalFormat.HeaderPrefix, StringComparison.Ordinal))
                         {
                             // Our header, torn by a crash before its newline: the journal is new, and begins again.
                             content.KeepLength = 0;
@@ -138,8 +105,9 @@ namespace Kling.Core.Batches
                         throw NotAJournal(path, "its first line is neither a journal header nor a journal record");
                     }
 
-                    // A journal of an earlier version: records from the first line on, no header.
+                    // A journal of version 0: records from the first line on, no header.
                     headerless = true;
+                    content.Version = JournalFormat.Headerless;
                 }
                 else if (headerless && line.Complete && line.Text.Length > 0 && !JournalRecordShape.Matches(line.Text))
                 {
@@ -149,9 +117,9 @@ namespace Kling.Core.Batches
                 }
 
                 JournalRecord? record = ParseRecord(line, content, requests);
-                if (record != null && record.Type == MetaType)
+                if (record != null && record.Type == JournalFormat.Meta)
                 {
-                    content.JournalId ??= IsId(record.JournalId) ? record.JournalId : null;
+                    content.JournalId ??= JournalFormat.IsId(record.JournalId) ? record.JournalId : null;
                 }
                 else if (record != null)
                 {
@@ -275,24 +243,25 @@ namespace Kling.Core.Batches
                 using JsonDocument document = JsonDocument.Parse(line);
                 JsonElement root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object
-                    || !root.TryGetProperty("format", out JsonElement format)
+                    || !root.TryGetProperty(JournalFormat.Fields.Format, out JsonElement format)
                     || format.ValueKind != JsonValueKind.String
-                    || format.GetString() != FormatName)
+                    || format.GetString() != JournalFormat.Name)
                 {
                     return false;
                 }
 
-                bool hasVersion = root.TryGetProperty("version", out JsonElement version);
-                if (!hasVersion || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int number) || number != FormatVersion)
+                bool hasVersion = root.TryGetProperty(JournalFormat.Fields.Version, out JsonElement version);
+                if (!hasVersion || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int number) || !JournalFormat.Reads(number))
                 {
                     string shown = hasVersion ? version.GetRawText() : "none";
                     throw new JournalException(
                         JournalProblem.UnsupportedVersion,
                         path,
-                        $"The journal '{path}' was written by another version of Kling (journal version {shown}); this version reads version {FormatVersion}. It was left as it was.");
+                        $"The journal '{path}' was written by another version of Kling (journal version {shown}); this version reads journal {JournalFormat.ReadableVersions}. It was left as it was.");
                 }
 
-                if (root.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String && IsId(id.GetString()))
+                content.Version = number;
+                if (root.TryGetProperty(JournalFormat.Fields.Id, out JsonElement id) && id.ValueKind == JsonValueKind.String && JournalFormat.IsId(id.GetString()))
                 {
                     content.JournalId = id.GetString();
                 }
@@ -332,7 +301,7 @@ namespace Kling.Core.Batches
 
             for (int i = info.Properties.Count - 1; i >= 0; i--)
             {
-                if (info.Properties[i].Name == "request")
+                if (info.Properties[i].Name == JournalFormat.Fields.Request)
                 {
                     info.Properties.RemoveAt(i);
                 }
