@@ -23,9 +23,10 @@ namespace Kling.Commands
         private readonly SubmissionReporter report;
         private int row;
         private BatchSubmitter? submitter;
+        private PipelineDrain<SubmissionOutcome>? drain;
         private SubmissionJournal? journal;
+        private SubmissionRecall? recall;
         private bool ended;
-        private FailedTaskScan? failedEarlier;
         private FailedTaskInput? pipedTasks;
         private CostCap costs = null!;
 
@@ -82,10 +83,12 @@ namespace Kling.Commands
                     ? LanguagePrimitives.IsTrue(bound)
                     : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
                 journal = JournalOpener.Open(this, GetUnresolvedProviderPathFromPSPath(Journal), whatIf, WaitForJournal);
-                if (RetryFailed)
-                {
-                    failedEarlier = FailedTaskReader.Read(this, Client, journal, Run<bool>, Cancellation);
-                }
+            }
+
+            recall = new SubmissionRecall(journal);
+            if (RetryFailed)
+            {
+                FailedTaskReader.Read(this, recall.ScanFailed(Client), journal!.Path, Run<bool>, Cancellation);
             }
         }
 
@@ -117,7 +120,7 @@ namespace Kling.Commands
                 // of the same pipe finds the task that replaced it, and sends nothing).
                 if (pipedTasks!.MaySend(piped, row, target))
                 {
-                    Submit(piped.Request!, piped.Name, target, id => id == piped.TaskId, piped.TaskId);
+                    Submit(piped.Request!, piped.Name, target, piped.TaskId);
                 }
 
                 return;
@@ -131,27 +134,27 @@ namespace Kling.Commands
                 return;
             }
 
-            Submit(request, name, target, failedEarlier == null ? null : (Func<string, bool>)failedEarlier.IsFailed, null);
+            Submit(request, name, target, null);
         }
 
         /// <summary>
         /// One valid request: the task an earlier run submitted for it (written again), the error of a row in doubt, or
-        /// a submission (in place of the failed task <paramref name="replacing"/>, or one the journal names).
+        /// a submission (in place of the failed task piped in, <paramref name="replacing"/>, or of one the journal names).
         /// </summary>
-        private void Submit(VideoRequest request, string? name, object target, Func<string, bool>? mayReplace, string? replacing)
+        private void Submit(VideoRequest request, string? name, object target, string? replacing)
         {
             string label = RowLabel.Of(row, name);
-            JournalRecall? recall = journal?.Recall(request, row, name, mayReplace);
-            if (recall?.Earlier != null)
+            JournalRecall? recalled = recall!.Of(request, row, name, replacing);
+            if (recalled?.Earlier != null)
             {
-                WriteVerbose($"{label} was submitted by an earlier run as {recall.Earlier.TaskId} (journal); not sent again.");
-                report.Emit(recall.Earlier);
+                WriteVerbose($"{label} was submitted by an earlier run as {recalled.Earlier.TaskId} (journal); not sent again.");
+                report.Emit(recalled.Earlier);
                 return;
             }
 
-            if (recall?.InDoubt != null)
+            if (recalled?.InDoubt != null)
             {
-                WriteError(new ErrorRecord(recall.InDoubt, "OutcomeUnknown", ErrorCategory.OperationStopped, target));
+                WriteError(new ErrorRecord(recalled.InDoubt, "OutcomeUnknown", ErrorCategory.OperationStopped, target));
                 return;
             }
 
@@ -163,7 +166,7 @@ namespace Kling.Commands
                 return;
             }
 
-            string? replaces = recall?.Replaces ?? replacing;
+            string? replaces = recalled?.Replaces ?? replacing;
             string again = replaces == null ? string.Empty : $" (again, in place of the failed task {replaces})";
             string uploads = request.LocalImages == null ? string.Empty :
                 " after uploading " + string.Join(", ", request.LocalImages.Select(i => i.Path)) + " (each image once per session)";
@@ -178,11 +181,15 @@ namespace Kling.Commands
                 WriteVerbose($"{label}: its earlier task {replaces} failed or was cancelled; sending it again.");
             }
 
-            submitter ??= new BatchSubmitter(Client, ThrottleLimit, journal) { History = report.StartHistory(journal?.Path) };
+            if (submitter == null)
+            {
+                submitter = new BatchSubmitter(recall, Client, ThrottleLimit) { History = report.StartHistory(journal?.Path) };
+                drain = DrainOf(submitter, Write);
+            }
 
             // Bounded buffering: wait for room (writing finished rows meanwhile) before starting another.
-            TakeUntil(submitter, ThrottleLimit * 2 - 1, Write, () => report.Stop != null);
-            var item = new SubmissionItem(row, name, request, recall?.Key, target) { Replaces = replaces, EstimatedUsd = estimate.MaxUsd };
+            drain!.MakeRoom(ThrottleLimit, () => report.Stop != null);
+            var item = new SubmissionItem(row, name, request, recalled?.Key, target) { Replaces = replaces, EstimatedUsd = estimate.MaxUsd };
             if (report.Stop == null)
             {
                 // The check and the reservation, here on the pipeline thread, before the row can be in flight.
@@ -193,14 +200,11 @@ namespace Kling.Commands
                 else
                 {
                     report.StopBefore(overBudget!);
-                    if (journal != null && recall != null)
-                    {
-                        journal.RecordNotSent(recall.Key, row, name, costs.NotSentReason);
-                    }
+                    recall.NotSent(recalled, row, name, costs.NotSentReason);
                 }
             }
 
-            TakeReady(submitter, TimeSpan.Zero, Write);
+            drain.TakeReady(TimeSpan.Zero);
             StopIfNeeded();
         }
 
@@ -217,19 +221,15 @@ namespace Kling.Commands
 
             string? name = RowName;
             VideoRequest? request = BuildRequest(row, name, out _);
-            JournalRecall? recall = request == null ? null : journal.Recall(request, row, name, failedEarlier == null ? null : (Func<string, bool>)failedEarlier.IsFailed);
-            if (recall != null && recall.MustSend)
+            if (request != null)
             {
-                journal.RecordNotSent(recall.Key, row, name, costs.NotSentReason);
+                recall!.NotSentAfterStop(request, row, name, costs.NotSentReason);
             }
         }
 
         protected override void EndProcessing()
         {
-            if (submitter != null)
-            {
-                TakeUntil(submitter, 0, Write);
-            }
+            drain?.TakeAll();
 
             StopIfNeeded();
             if (report.NotSent > 0)
@@ -263,7 +263,7 @@ namespace Kling.Commands
             report.TellHost(Host, early ? submitter!.Shutdown(BatchSubmitter.StopGrace) : Array.Empty<KlingTask>(), journal?.Path, early);
 
             submitter?.Dispose();
-            failedEarlier?.Dispose();
+            recall?.Dispose();
             journal?.Dispose();
         }
 
@@ -283,11 +283,7 @@ namespace Kling.Commands
         {
             if (report.Stop != null)
             {
-                if (submitter != null)
-                {
-                    TakeUntil(submitter, 0, Write);
-                }
-
+                drain?.TakeAll();
                 report.WriteStop();
             }
         }
