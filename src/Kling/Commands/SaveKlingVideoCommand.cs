@@ -146,7 +146,6 @@ namespace Kling.Commands
 
         private void Save(KlingTask task)
         {
-            string stem = SafeFileName.From(task.Name, task.TaskId);
             if (saveFolder == null)
             {
                 saveFolder = new SaveFolder(folder!, Force);
@@ -164,14 +163,7 @@ namespace Kling.Commands
                     continue;
                 }
 
-                SaveSlot slot = saveFolder.Pick(stem, task.VideoUrl.Length > 1 ? $"-{i + 1}" : string.Empty, ".mp4", task.TaskId, i);
-                if (i == 0)
-                {
-                    // The task's charge goes with its first file only: the index's costs add up to what the tasks cost.
-                    slot.Cost = task.Cost;
-                    slot.Credits = task.Credits;
-                }
-
+                SaveSlot slot = saveFolder.PickFor(task, i);
                 if (slot.PassedOver != null)
                 {
                     WriteWarning($"{System.IO.Path.Combine(folder!, slot.PassedOver)} already exists and is not the video of task {task.TaskId}; it is kept, and the video goes to {slot.FileName} (use -Force to overwrite).");
