@@ -47,10 +47,6 @@ namespace Kling.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Accepted for scripts written for earlier versions, and does nothing: downloads always overlap (see -ThrottleLimit).</summary>
-        [Parameter]
-        public SwitchParameter Parallel { get; set; }
-
         /// <summary>How many downloads run at once (1: one at a time); files are written as they finish.</summary>
         [Parameter]
         [ValidateRange(1, 16)]
