@@ -6,11 +6,12 @@ using Kling.Core.Tasks;
 namespace Kling.Core.Batches
 {
     /// <summary>
-    /// What a batch's journal recalls of each row before it is sent, for the <see cref="BatchSubmitter"/> that owns it and
-    /// the pipeline thread that feeds it: the task an earlier run submitted (written again), a POST an earlier run left in
-    /// doubt (never re-sent), the failed task a row is sent again in place of (-RetryFailed's <see cref="FailedTaskScan"/>,
-    /// or a failed task piped in), and the rows journaled as not sent, so a rerun sends them. Without a journal it recalls
-    /// nothing and every row is sent.
+    /// What a batch's journal recalls of each row before it is sent, for the pipeline thread that feeds the
+    /// <see cref="BatchSubmitter"/> (which holds it as <see cref="BatchSubmitter.Recall"/> and journals through its
+    /// journal): the task an earlier run submitted (written again), a POST an earlier run left in doubt (never re-sent),
+    /// the failed task a row is sent again in place of (-RetryFailed's <see cref="FailedTaskScan"/>, or a failed task
+    /// piped in), and the rows journaled as not sent, so a rerun sends them. Without a journal it recalls nothing and
+    /// every row is sent. Its creator disposes it (and with it the scan).
     /// </summary>
     public sealed class SubmissionRecall : IDisposable
     {
