@@ -13,16 +13,13 @@ namespace Kling.Commands
     /// </summary>
     internal static class FailedTaskReader
     {
-        private const int StatusCallsAtOnce = 8;
-
         /// <param name="cmdlet">Where the progress, the verbose line, the warning and a terminating error are written.</param>
-        /// <param name="client">The gateway the status calls go to.</param>
-        /// <param name="journal">The journal whose rows' last tasks are read.</param>
+        /// <param name="scan">The scan the batch's recall started (<see cref="SubmissionRecall.ScanFailed"/>), which it owns.</param>
+        /// <param name="journalPath">The journal whose tasks are read.</param>
         /// <param name="run">The cmdlet's wait at its edge (writes the client's trace lines meanwhile).</param>
         /// <param name="cancellation">Stops the reading (Ctrl+C).</param>
-        internal static FailedTaskScan Read(Cmdlet cmdlet, IKlingGateway client, SubmissionJournal journal, Func<Task<bool>, bool> run, CancellationToken cancellation)
+        internal static void Read(Cmdlet cmdlet, FailedTaskScan scan, string journalPath, Func<Task<bool>, bool> run, CancellationToken cancellation)
         {
-            var scan = new FailedTaskScan(client, journal, StatusCallsAtOnce);
             var progress = new ProgressRecord(2, "Reading the status of the journal's tasks (-RetryFailed)", "Starting");
             try
             {
@@ -34,19 +31,16 @@ namespace Kling.Commands
             }
             catch (GatewayException ex)
             {
-                scan.Dispose();
-                cmdlet.ThrowTerminatingError(KlingErrors.FromGateway(ex, journal.Path));
+                cmdlet.ThrowTerminatingError(KlingErrors.FromGateway(ex, journalPath));
             }
 
             progress.RecordType = ProgressRecordType.Completed;
             cmdlet.WriteProgress(progress);
-            cmdlet.WriteVerbose($"-RetryFailed: {scan.Read} task(s) of the journal {journal.Path} read, {scan.Failed} failed or cancelled; their rows are sent again.");
+            cmdlet.WriteVerbose($"-RetryFailed: {scan.Read} task(s) of the journal {journalPath} read, {scan.Failed} failed or cancelled; their rows are sent again.");
             if (scan.Unreadable > 0)
             {
                 cmdlet.WriteWarning($"The status of {scan.Unreadable} task(s) of the journal could not be read ({scan.FirstProblem!.Message}); their rows come out as before and are not sent again. Run again with -RetryFailed to retry those that failed.");
             }
-
-            return scan;
         }
     }
 }

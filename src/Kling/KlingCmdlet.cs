@@ -16,9 +16,6 @@ namespace Kling.Commands
     /// </summary>
     public abstract class KlingCmdlet : PSCmdlet
     {
-        /// <summary>How long one wait for a background outcome lasts before the pipeline thread looks around again.</summary>
-        protected static readonly TimeSpan DrainWait = TimeSpan.FromMilliseconds(100);
-
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
         private readonly ConcurrentQueue<string> trace = new ConcurrentQueue<string>();
         private KlingClient? client;
@@ -104,50 +101,13 @@ namespace Kling.Commands
         }
 
         /// <summary>
-        /// Writes every outcome of a background engine that is ready, waiting up to <paramref name="wait"/> for the
-        /// first, on the pipeline thread (the only one that may write); Ctrl+C stops it. False when none was ready.
+        /// The pipeline thread's drain of a background engine (see <see cref="PipelineDrain{T}"/>): <paramref name="write"/>
+        /// and <paramref name="progress"/> run on this thread, the only one that may write; Ctrl+C ends its waits at once
+        /// (<see cref="PipelineStoppedException"/>), and the client's trace lines are written after each.
         /// </summary>
-        protected bool TakeReady<T>(IOutcomeSource<T> source, TimeSpan wait, Action<T> write)
-            where T : class
-        {
-            bool took = false;
-            TimeSpan next = wait;
-            while (true)
-            {
-                if (Cancellation.IsCancellationRequested)
-                {
-                    throw new PipelineStoppedException();
-                }
-
-                bool got = source.TryTake(next, out T? outcome);
-                FlushTrace();
-                if (!got)
-                {
-                    return took;
-                }
-
-                took = true;
-                next = TimeSpan.Zero;
-                if (outcome != null)
-                {
-                    write(outcome);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Writes outcomes as they come until at most <paramref name="keep"/> are outstanding (bounded buffering), or until
-        /// <paramref name="stop"/> says so; <paramref name="tick"/> runs after every wait (a progress bar).
-        /// </summary>
-        protected void TakeUntil<T>(IOutcomeSource<T> source, int keep, Action<T> write, Func<bool>? stop = null, Action? tick = null)
-            where T : class
-        {
-            while (source.Outstanding > keep && (stop == null || !stop()))
-            {
-                TakeReady(source, DrainWait, write);
-                tick?.Invoke();
-            }
-        }
+        protected PipelineDrain<T> DrainOf<T>(IOutcomeSource<T> source, Action<T> write, Action? progress = null)
+            where T : class =>
+            new PipelineDrain<T>(source, write, Cancellation, () => new PipelineStoppedException()) { AfterWait = FlushTrace, Progress = progress };
 
         /// <summary>Sleeps on the pipeline thread, waking at once on Ctrl+C.</summary>
         internal void Sleep(TimeSpan wait)

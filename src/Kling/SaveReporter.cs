@@ -18,14 +18,12 @@ namespace Kling.Commands
     {
         private const int ProgressId = 2;
         private const int FileProgressBase = 1000;
-        private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(250);
 
         private readonly KlingCmdlet cmdlet;
         private readonly string folder;
         private readonly Dictionary<int, string> shownFiles = new Dictionary<int, string>();
         private readonly Dictionary<int, SaveSlot> slots = new Dictionary<int, SaveSlot>();
         private readonly Stopwatch clock = Stopwatch.StartNew();
-        private TimeSpan lastProgress = TimeSpan.Zero;
         private int filesStarted;
         private int filesDone;
         private int filesFailed;
@@ -90,16 +88,9 @@ namespace Kling.Commands
             }
         }
 
-        /// <summary>One parent bar for the run and one child bar per running file, at most four times a second.</summary>
+        /// <summary>One parent bar for the run and one child bar per running file (as often as the drain shows progress).</summary>
         internal void ShowProgress(IReadOnlyList<DownloadJob> running)
         {
-            TimeSpan now = clock.Elapsed;
-            if (now - lastProgress < ProgressEvery)
-            {
-                return;
-            }
-
-            lastProgress = now;
             long received = bytesDone;
             double fraction = filesDone + filesFailed;
             foreach (DownloadJob job in running)

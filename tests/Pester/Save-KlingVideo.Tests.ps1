@@ -319,10 +319,14 @@ Describe 'Save-KlingVideo' {
             (Get-FileDownload).Count | Should -Be 1
         }
 
-        It 'downloads up to -ThrottleLimit files at once with -Parallel, each byte-exact' {
+        It 'has no -Parallel switch (downloads always overlap, up to -ThrottleLimit)' {
+            (Get-Command Save-KlingVideo).Parameters.Keys | Should -Not -Contain 'Parallel'
+        }
+
+        It 'downloads up to -ThrottleLimit files at once, each byte-exact' {
             $tasks = @(1..6 | ForEach-Object { [pscustomobject]@{ prompt = "parallel $_"; Name = "p$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
             Reset-Emulator $emu -Config @{ videoBytes = 300000; downloadDelayMs = 300 }
-            $files = @($tasks | Save-KlingVideo -Path $dest -Parallel -ThrottleLimit 3)
+            $files = @($tasks | Save-KlingVideo -Path $dest -ThrottleLimit 3)
             $files.Count | Should -Be 6
             ($files.Name | Sort-Object) | Should -Be @('p1.mp4', 'p2.mp4', 'p3.mp4', 'p4.mp4', 'p5.mp4', 'p6.mp4')
             $stats = Invoke-EmulatorControl $emu stats
@@ -378,7 +382,7 @@ Describe 'Save-KlingVideo' {
             $tasks = @(1..3 | ForEach-Object { [pscustomobject]@{ prompt = "rerun $_"; Name = "r$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
             $tasks[0..1] | Save-KlingVideo -Path $dest | Out-Null
             Reset-Emulator $emu -Config @{ videoBytes = 300000 }
-            $files = @($tasks | Save-KlingVideo -Path $dest -Parallel -WarningAction SilentlyContinue)
+            $files = @($tasks | Save-KlingVideo -Path $dest -WarningAction SilentlyContinue)
             $files.Count | Should -Be 3
             (Invoke-EmulatorControl $emu stats).downloads | Should -Be 1
         }
@@ -395,7 +399,7 @@ Describe 'Save-KlingVideo' {
                 $null = $ps.AddScript({
                         param($Module, $Tasks, $Dest)
                         Import-Module $Module
-                        $Tasks | Save-KlingVideo -Path $Dest -Parallel -ThrottleLimit 2
+                        $Tasks | Save-KlingVideo -Path $Dest -ThrottleLimit 2
                     }).AddArgument($ModulePath).AddArgument($tasks).AddArgument($dest)
                 $clock = [Diagnostics.Stopwatch]::StartNew()
                 $handle = $ps.BeginInvoke()
@@ -431,7 +435,7 @@ Describe 'Save-KlingVideo' {
                 $null = $ps.AddScript({
                         param($Module, $Tasks, $Dest)
                         Import-Module $Module
-                        $Tasks | Save-KlingVideo -Path $Dest -Parallel -ThrottleLimit 3
+                        $Tasks | Save-KlingVideo -Path $Dest -ThrottleLimit 3
                     }).AddArgument($ModulePath).AddArgument($tasks).AddArgument($dest)
                 $handle = $ps.BeginInvoke()
                 Wait-Until { (Invoke-EmulatorControl $emu stats).downloads -ge 3 } -Seconds 20 -Because 'three downloads started'
@@ -447,7 +451,7 @@ Describe 'Save-KlingVideo' {
             @(Get-ChildItem $dest -Filter '*.mp4').Count | Should -Be 0
             # A rerun finishes every file, byte-exact.
             Reset-Emulator $emu -Config @{ videoBytes = 300000 }
-            $files = @($tasks | Save-KlingVideo -Path $dest -Parallel)
+            $files = @($tasks | Save-KlingVideo -Path $dest)
             $files.Count | Should -Be 3
             foreach ($f in $files) {
                 $f.Length | Should -Be 300000

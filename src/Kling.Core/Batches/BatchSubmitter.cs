@@ -37,9 +37,16 @@ namespace Kling.Core.Batches
         private volatile bool stopped;
 
         public BatchSubmitter(IKlingGateway client, int throttleLimit, SubmissionJournal? journal)
+            : this(new SubmissionRecall(journal), client, throttleLimit)
+        {
+        }
+
+        /// <param name="recall">The batch's journal, and what it recalled of the rows before they were started.</param>
+        public BatchSubmitter(SubmissionRecall recall, IKlingGateway client, int throttleLimit)
         {
             this.client = client ?? throw new ArgumentNullException(nameof(client));
-            this.journal = journal;
+            Recall = recall ?? throw new ArgumentNullException(nameof(recall));
+            journal = recall.Journal;
             cancellationToken = cancellation.Token;
             Concurrency = new AdaptiveConcurrency(throttleLimit, probeFirst: true);
         }
@@ -48,6 +55,9 @@ namespace Kling.Core.Batches
         public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
         public AdaptiveConcurrency Concurrency { get; }
+
+        /// <summary>What the journal recalls of each row before it is started (its key, the task it replaces); says nothing without a journal.</summary>
+        public SubmissionRecall Recall { get; }
 
         /// <summary>Where uploaded local images are remembered (the session's cache unless a test says otherwise).</summary>
         public ImageUploadCache Uploads { get; set; } = ImageUploadCache.Shared;
@@ -87,7 +97,7 @@ namespace Kling.Core.Batches
             }
 
             var accepted = new List<KlingTask>();
-            while (outcomes.TryTake(TimeSpan.Zero, out SubmissionOutcome? outcome))
+            while (outcomes.TryTake(TimeSpan.Zero, CancellationToken.None, out SubmissionOutcome? outcome))
             {
                 if (outcome?.Task != null)
                 {
@@ -146,7 +156,10 @@ namespace Kling.Core.Batches
         }
 
         /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
-        public bool TryTake(TimeSpan wait, out SubmissionOutcome? outcome) => outcomes.TryTake(wait, out outcome);
+        public bool TryTake(TimeSpan wait, out SubmissionOutcome? outcome) => TryTake(wait, CancellationToken.None, out outcome);
+
+        /// <summary>The same, ended at once by <paramref name="stop"/> (<see cref="OperationCanceledException"/>).</summary>
+        public bool TryTake(TimeSpan wait, CancellationToken stop, out SubmissionOutcome? outcome) => outcomes.TryTake(wait, stop, out outcome);
 
         private async Task RunAsync(SubmissionItem item, Task firstTurn)
         {

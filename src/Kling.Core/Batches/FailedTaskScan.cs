@@ -16,8 +16,6 @@ namespace Kling.Core.Batches
     /// </summary>
     public sealed class FailedTaskScan : IDisposable
     {
-        private const int TasksAtOnce = 500;
-
         private readonly IKlingGateway gateway;
         private readonly int callsAtOnce;
         private readonly IEnumerator<KlingTask> tasks;
@@ -46,13 +44,13 @@ namespace Kling.Core.Batches
         public bool IsFailed(string taskId) => failed.Contains(taskId);
 
         /// <summary>
-        /// Reads the status of the next chunk of tasks; false once every task was read. Throws the
+        /// Reads the status of the next chunk of tasks (<see cref="TaskRefresh.TasksAtOnce"/>); false once every task was read. Throws the
         /// <see cref="GatewayException"/> of a bad key or an empty balance (every later call would fail alike).
         /// </summary>
         public async Task<bool> ReadNextAsync(CancellationToken cancellationToken)
         {
-            var chunk = new List<KlingTask>(TasksAtOnce);
-            while (!done && chunk.Count < TasksAtOnce)
+            var chunk = new List<KlingTask>(TaskRefresh.TasksAtOnce);
+            while (!done && chunk.Count < TaskRefresh.TasksAtOnce)
             {
                 if (tasks.MoveNext())
                 {

@@ -114,7 +114,10 @@ namespace Kling.Core.Downloads
         }
 
         /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
-        public bool TryTake(TimeSpan wait, out DownloadOutcome? outcome) => outcomes.TryTake(wait, out outcome);
+        public bool TryTake(TimeSpan wait, out DownloadOutcome? outcome) => TryTake(wait, CancellationToken.None, out outcome);
+
+        /// <summary>The same, ended at once by <paramref name="stop"/> (<see cref="OperationCanceledException"/>).</summary>
+        public bool TryTake(TimeSpan wait, CancellationToken stop, out DownloadOutcome? outcome) => outcomes.TryTake(wait, stop, out outcome);
 
         private async Task RunAsync(DownloadJob job, long turnNumber, Task turn)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 
@@ -16,6 +17,9 @@ namespace Kling.Core.Downloads
     {
         /// <summary>Room kept in every name for a counter up to "_999", so name.mp4 and name_2.mp4 share the same cut stem.</summary>
         private const int CounterRoom = 4;
+
+        /// <summary>The extension of every video saved.</summary>
+        private const string VideoExtension = ".mp4";
 
         /// <summary>Task ids are short; a longer one is cut in the temporary name so that the video's name keeps room.</summary>
         private const int TaskIdRoom = 64;
@@ -53,6 +57,26 @@ namespace Kling.Core.Downloads
             int room = SafeFileName.MaxLength - SafeFileName.Measure(suffix + extension + PartialSuffix(taskId)) - Math.Max(CounterRoom, SafeFileName.Measure(counter));
             string cut = SafeFileName.Fit(stem, room);
             return (cut.Length == 0 ? "_" : cut) + suffix + counter + extension;
+        }
+
+        /// <summary>
+        /// The file for result <paramref name="resultIndex"/> (0-based) of a completed task, picked as <see cref="Pick"/> does:
+        /// named after the task's name, or its id when it has none (made safe, <see cref="SafeFileName.From"/>), with "-1",
+        /// "-2" ... when the task has several results, and ".mp4". The task's charge goes with its first file only, so the
+        /// index's costs add up to what the tasks cost.
+        /// </summary>
+        public SaveSlot PickFor(KlingTask task, int resultIndex)
+        {
+            string stem = SafeFileName.From(task.Name, task.TaskId);
+            string suffix = task.VideoUrl.Length > 1 ? "-" + (resultIndex + 1).ToString(CultureInfo.InvariantCulture) : string.Empty;
+            SaveSlot slot = Pick(stem, suffix, VideoExtension, task.TaskId, resultIndex);
+            if (resultIndex == 0)
+            {
+                slot.Cost = task.Cost;
+                slot.Credits = task.Credits;
+            }
+
+            return slot;
         }
 
         /// <summary>

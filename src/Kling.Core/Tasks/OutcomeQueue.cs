@@ -11,8 +11,11 @@ namespace Kling.Core.Tasks
         /// <summary>Work started whose outcome has not been taken yet.</summary>
         int Outstanding { get; }
 
-        /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
-        bool TryTake(TimeSpan wait, out T? outcome);
+        /// <summary>
+        /// Takes the next outcome, waiting up to <paramref name="wait"/> for one; <paramref name="stop"/> ends the wait at
+        /// once (<see cref="OperationCanceledException"/>).
+        /// </summary>
+        bool TryTake(TimeSpan wait, CancellationToken stop, out T? outcome);
     }
 
     /// <summary>
@@ -42,11 +45,11 @@ namespace Kling.Core.Tasks
             available.Release();
         }
 
-        /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one.</summary>
-        public bool TryTake(TimeSpan wait, out T? outcome)
+        /// <summary>Takes the next outcome, waiting up to <paramref name="wait"/> for one, or until <paramref name="stop"/> (throws).</summary>
+        public bool TryTake(TimeSpan wait, CancellationToken stop, out T? outcome)
         {
             outcome = null;
-            if (!available.Wait(wait))
+            if (!available.Wait(wait, stop))
             {
                 return false;
             }

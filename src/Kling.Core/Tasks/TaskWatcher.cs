@@ -31,8 +31,12 @@ namespace Kling.Core.Tasks
     /// </summary>
     public sealed class TaskWatcher : IOutcomeSource<PollOutcome>, IDisposable
     {
+        /// <summary>Tasks watched at once while more wait in a list (a journal): more are added as these finish, so memory stays flat in its size.</summary>
+        public const int MostWatchedFromList = 1000;
+
         private readonly IKlingGateway client;
         private readonly WatchSchedule schedule;
+        private readonly int throttleLimit;
         private readonly object gate = new object();
         private readonly Dictionary<string, Entry> watched = new Dictionary<string, Entry>(StringComparer.Ordinal);
         private readonly OutcomeQueue<PollOutcome> outcomes = new OutcomeQueue<PollOutcome>();
@@ -47,6 +51,7 @@ namespace Kling.Core.Tasks
         {
             this.client = client ?? throw new ArgumentNullException(nameof(client));
             schedule = new WatchSchedule(interval);
+            throttleLimit = Math.Max(1, maxConcurrentRequests);
             requestSlots = new SemaphoreSlim(Math.Max(1, maxConcurrentRequests));
             stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         }
@@ -84,6 +89,22 @@ namespace Kling.Core.Tasks
                 lock (gate)
                 {
                     return unpolled;
+                }
+            }
+        }
+
+        /// <summary>
+        /// True while a caller reading tasks from a big list (a journal) should add the next: fewer than
+        /// <see cref="MostWatchedFromList"/> are watched, and fewer than <see cref="PipelineDrain.MostOutstanding"/> of the
+        /// throttle limit wait for their first look, so each task is read shortly before its first status call.
+        /// </summary>
+        public bool HasRoom
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return watched.Count < MostWatchedFromList && unpolled < PipelineDrain.MostOutstanding(throttleLimit);
                 }
             }
         }
@@ -162,7 +183,10 @@ namespace Kling.Core.Tasks
         public int Outstanding => outcomes.Outstanding;
 
         /// <summary>Takes the next finished task, waiting up to <paramref name="wait"/>.</summary>
-        public bool TryTake(TimeSpan wait, out PollOutcome? outcome) => outcomes.TryTake(wait, out outcome);
+        public bool TryTake(TimeSpan wait, out PollOutcome? outcome) => TryTake(wait, CancellationToken.None, out outcome);
+
+        /// <summary>The same, ended at once by <paramref name="stop"/> (<see cref="OperationCanceledException"/>).</summary>
+        public bool TryTake(TimeSpan wait, CancellationToken stop, out PollOutcome? outcome) => outcomes.TryTake(wait, stop, out outcome);
 
         /// <summary>Runs on the status call's thread right after a finished task left the watch list (tests pause there).</summary>
         internal Action<KlingTask>? LeftWatchList { get; set; }

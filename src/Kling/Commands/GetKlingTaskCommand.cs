@@ -18,8 +18,6 @@ namespace Kling.Commands
     public sealed class GetKlingTaskCommand : KlingTaskCmdlet
     {
         private const string HistorySet = "History";
-        private const int StatusCallsAtOnce = 8;
-        private const int TasksAtOnce = 32;
 
         /// <summary>The tasks of the user's task history (every task New-KlingVideo had accepted), oldest first.</summary>
         [Parameter(Mandatory = true, ParameterSetName = HistorySet)]
@@ -43,29 +41,16 @@ namespace Kling.Commands
         protected override void ProcessRecord()
         {
             // Tasks come in chunks: each chunk's status is read at once (a bounded number of calls in flight), then written in order.
-            var chunk = new List<KlingTask>(TasksAtOnce);
-            foreach (KlingTask task in ParameterSetName == HistorySet ? ReadHistory() : InputTasks())
+            foreach (IReadOnlyList<KlingTask> chunk in TaskRefresh.Chunks(ParameterSetName == HistorySet ? ReadHistory() : InputTasks()))
             {
-                chunk.Add(task);
-                if (chunk.Count == TasksAtOnce)
-                {
-                    Refresh(chunk);
-                    chunk.Clear();
-                }
+                Refresh(chunk);
             }
-
-            Refresh(chunk);
         }
 
-        private void Refresh(List<KlingTask> tasks)
+        private void Refresh(IReadOnlyList<KlingTask> tasks)
         {
-            if (tasks.Count == 0)
-            {
-                return;
-            }
-
             // The status is read into the task given, so a journal's, the history's or a pipeline task's Name and Row stay.
-            IReadOnlyDictionary<KlingTask, GatewayException> unread = Run(TaskRefresh.RefreshAsync(Client, tasks, StatusCallsAtOnce, Cancellation));
+            IReadOnlyDictionary<KlingTask, GatewayException> unread = Run(TaskRefresh.RefreshAsync(Client, tasks, TaskRefresh.CallsAtOnce, Cancellation));
             foreach (KlingTask task in tasks)
             {
                 if (unread.TryGetValue(task, out GatewayException? error))

@@ -24,9 +24,10 @@ namespace Kling.Commands
         private readonly SubmissionReporter report;
         private int row;
         private BatchSubmitter? submitter;
+        private PipelineDrain<SubmissionOutcome>? drain;
         private SubmissionJournal? journal;
+        private SubmissionRecall? recall;
         private bool ended;
-        private FailedTaskScan? failedEarlier;
         private FailedTaskInput? pipedTasks;
         private CostCap costs = null!;
 
@@ -83,10 +84,12 @@ namespace Kling.Commands
                     ? LanguagePrimitives.IsTrue(bound)
                     : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
                 journal = JournalOpener.Open(this, GetUnresolvedProviderPathFromPSPath(Journal), whatIf, WaitForJournal);
-                if (RetryFailed)
-                {
-                    failedEarlier = FailedTaskReader.Read(this, Client, journal, Run<bool>, Cancellation);
-                }
+            }
+
+            recall = new SubmissionRecall(journal);
+            if (RetryFailed)
+            {
+                FailedTaskReader.Read(this, recall.ScanFailed(Client), journal!.Path, Run<bool>, Cancellation);
             }
         }
 
@@ -118,7 +121,7 @@ namespace Kling.Commands
                 // of the same pipe finds the task that replaced it, and sends nothing).
                 if (pipedTasks!.MaySend(piped, row, target))
                 {
-                    Submit(piped.Request!, piped.Name, target, id => id == piped.TaskId, piped.TaskId);
+                    Submit(piped.Request!, piped.Name, target, piped.TaskId);
                 }
 
                 return;
@@ -132,27 +135,27 @@ namespace Kling.Commands
                 return;
             }
 
-            Submit(request, name, target, failedEarlier == null ? null : (Func<string, bool>)failedEarlier.IsFailed, null);
+            Submit(request, name, target, null);
         }
 
         /// <summary>
         /// One valid request: the task an earlier run submitted for it (written again), the error of a row in doubt, or
-        /// a submission (in place of the failed task <paramref name="replacing"/>, or one the journal names).
+        /// a submission (in place of the failed task piped in, <paramref name="replacing"/>, or of one the journal names).
         /// </summary>
-        private void Submit(VideoRequest request, string? name, object target, Func<string, bool>? mayReplace, string? replacing)
+        private void Submit(VideoRequest request, string? name, object target, string? replacing)
         {
             string label = RowLabel.Of(row, name);
-            JournalRecall? recall = journal?.Recall(request, row, name, mayReplace);
-            if (recall?.Earlier != null)
+            JournalRecall? recalled = recall!.Of(request, row, name, replacing);
+            if (recalled?.Earlier != null)
             {
-                WriteVerbose($"{label} was submitted by an earlier run as {recall.Earlier.TaskId} (journal); not sent again.");
-                report.Emit(recall.Earlier);
+                WriteVerbose($"{label} was submitted by an earlier run as {recalled.Earlier.TaskId} (journal); not sent again.");
+                report.Emit(recalled.Earlier);
                 return;
             }
 
-            if (recall?.InDoubt != null)
+            if (recalled?.InDoubt != null)
             {
-                WriteError(KlingErrors.FromGateway(recall.InDoubt, target));
+                WriteError(KlingErrors.FromGateway(recalled.InDoubt, target));
                 return;
             }
 
@@ -164,7 +167,7 @@ namespace Kling.Commands
                 return;
             }
 
-            string? replaces = recall?.Replaces ?? replacing;
+            string? replaces = recalled?.Replaces ?? replacing;
             string again = replaces == null ? string.Empty : $" (again, in place of the failed task {replaces})";
             string uploads = request.LocalImages == null ? string.Empty :
                 " after uploading " + string.Join(", ", request.LocalImages.Select(i => i.Path)) + " (each image once per session)";
@@ -179,11 +182,15 @@ namespace Kling.Commands
                 WriteVerbose($"{label}: its earlier task {replaces} failed or was cancelled; sending it again.");
             }
 
-            submitter ??= new BatchSubmitter(Client, ThrottleLimit, journal) { History = report.StartHistory(journal?.Path) };
+            if (submitter == null)
+            {
+                submitter = new BatchSubmitter(recall, Client, ThrottleLimit) { History = report.StartHistory(journal?.Path) };
+                drain = DrainOf(submitter, Write);
+            }
 
             // Bounded buffering: wait for room (writing finished rows meanwhile) before starting another.
-            TakeUntil(submitter, ThrottleLimit * 2 - 1, Write, () => report.Stop != null);
-            var item = new SubmissionItem(row, name, request, recall?.Key, target) { Replaces = replaces, EstimatedUsd = estimate.MaxUsd };
+            drain!.MakeRoom(ThrottleLimit, () => report.Stop != null);
+            var item = new SubmissionItem(row, name, request, recalled?.Key, target) { Replaces = replaces, EstimatedUsd = estimate.MaxUsd };
             if (report.Stop == null)
             {
                 // The check and the reservation, here on the pipeline thread, before the row can be in flight.
@@ -194,14 +201,11 @@ namespace Kling.Commands
                 else
                 {
                     report.StopBefore(overBudget!);
-                    if (journal != null && recall != null)
-                    {
-                        journal.RecordNotSent(recall.Key, row, name, costs.NotSentReason);
-                    }
+                    recall.NotSent(recalled, row, name, costs.NotSentReason);
                 }
             }
 
-            TakeReady(submitter, TimeSpan.Zero, Write);
+            drain.TakeReady(TimeSpan.Zero);
             StopIfNeeded();
         }
 
@@ -218,19 +222,15 @@ namespace Kling.Commands
 
             string? name = RowName;
             VideoRequest? request = BuildRequest(row, name, out _);
-            JournalRecall? recall = request == null ? null : journal.Recall(request, row, name, failedEarlier == null ? null : (Func<string, bool>)failedEarlier.IsFailed);
-            if (recall != null && recall.MustSend)
+            if (request != null)
             {
-                journal.RecordNotSent(recall.Key, row, name, costs.NotSentReason);
+                recall!.NotSentAfterStop(request, row, name, costs.NotSentReason);
             }
         }
 
         protected override void EndProcessing()
         {
-            if (submitter != null)
-            {
-                TakeUntil(submitter, 0, Write);
-            }
+            drain?.TakeAll();
 
             StopIfNeeded();
             if (report.NotSent > 0)
@@ -264,7 +264,7 @@ namespace Kling.Commands
             report.TellHost(Host, early ? submitter!.Shutdown(BatchSubmitter.StopGrace) : Array.Empty<KlingTask>(), journal?.Path, early);
 
             submitter?.Dispose();
-            failedEarlier?.Dispose();
+            recall?.Dispose();
             journal?.Dispose();
         }
 
@@ -284,11 +284,7 @@ namespace Kling.Commands
         {
             if (report.Stop != null)
             {
-                if (submitter != null)
-                {
-                    TakeUntil(submitter, 0, Write);
-                }
-
+                drain?.TakeAll();
                 report.WriteStop();
             }
         }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using Kling.Core;
+using Kling.Core.Batches;
 using Kling.Core.Downloads;
 using Kling.Core.Gateway;
 using Kling.Core.Tasks;
@@ -14,18 +15,15 @@ namespace Kling.Commands
     /// Downloads the videos of completed tasks into a folder, streamed to disk, named after the task's
     /// -Name (or its id). Cut connections resume with Range; expired links are refreshed once from the task's
     /// status. Up to -ThrottleLimit files download at once, in the background: the cmdlets upstream go on while files
-    /// download, and wait only when more than twice that many are outstanding. The download host never receives the API key.
+    /// download, and wait only while twice that many are outstanding (see PipelineDrain). The download host never receives the API key.
     /// </summary>
     [Cmdlet(VerbsData.Save, "KlingVideo", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveKlingVideoCommand : KlingTaskCmdlet
     {
-        private const int StatusCallsAtOnce = 8;
-
-        /// <summary>Tasks read (and their status refreshed) at once from a journal or a list of ids: memory stays flat in its size.</summary>
-        internal const int TasksAtOnce = 32;
         private string? folder;
         private DownloadQueue? queue;
+        private PipelineDrain<DownloadOutcome>? drain;
         private SaveFolder? saveFolder;
         private SaveReporter? report;
 
@@ -49,10 +47,6 @@ namespace Kling.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Accepted for scripts written for earlier versions, and does nothing: downloads always overlap (see -ThrottleLimit).</summary>
-        [Parameter]
-        public SwitchParameter Parallel { get; set; }
-
         /// <summary>How many downloads run at once (1: one at a time); files are written as they finish.</summary>
         [Parameter]
         [ValidateRange(1, 16)]
@@ -68,33 +62,20 @@ namespace Kling.Commands
         {
             // A journal's tasks come in chunks: each chunk's status is read, its files start, and the next chunk is read
             // only once the downloads are back within bounds, so a big journal is never all in memory.
-            var chunk = new List<KlingTask>(TasksAtOnce);
-            foreach (KlingTask task in InputTasks())
+            foreach (IReadOnlyList<KlingTask> chunk in TaskRefresh.Chunks(InputTasks()))
             {
-                chunk.Add(task);
-                if (chunk.Count == TasksAtOnce)
-                {
-                    SaveChunk(chunk);
-                    chunk.Clear();
-                }
+                SaveChunk(chunk);
             }
-
-            SaveChunk(chunk);
         }
 
-        private void SaveChunk(List<KlingTask> tasks)
+        private void SaveChunk(IReadOnlyList<KlingTask> tasks)
         {
-            if (tasks.Count == 0)
-            {
-                return;
-            }
-
             // Tasks given by id or journal have no result links yet: their status is read for the chunk at once. A task
             // that failed stays failed: it is not read again.
             List<KlingTask> stale = tasks.Where(t => !t.IsFinished || (t.IsCompleted && t.VideoUrl.Length == 0)).ToList();
             IReadOnlyDictionary<KlingTask, GatewayException> unread = stale.Count == 0
                 ? new Dictionary<KlingTask, GatewayException>()
-                : Run(TaskRefresh.RefreshAsync(Client, stale, StatusCallsAtOnce, Cancellation));
+                : Run(TaskRefresh.RefreshAsync(Client, stale, TaskRefresh.CallsAtOnce, Cancellation));
             foreach (KlingTask task in tasks)
             {
                 if (unread.TryGetValue(task, out GatewayException? error))
@@ -105,29 +86,14 @@ namespace Kling.Commands
                 {
                     Save(task);
                 }
-
-                // Downloads go on in the background while the next input is read; the pipeline waits only when more
-                // than twice the throttle limit are outstanding (bounded buffering), never for one download.
-                if (queue != null)
-                {
-                    TakeUntil(queue, ThrottleLimit * 2, Finish, tick: ShowProgress);
-                }
             }
 
-            if (queue != null)
-            {
-                TakeReady(queue, TimeSpan.Zero, Finish);
-                ShowProgress();
-            }
+            drain?.TakeReady(TimeSpan.Zero);
         }
 
         protected override void EndProcessing()
         {
-            if (queue != null)
-            {
-                TakeUntil(queue, 0, Finish, tick: ShowProgress);
-            }
-
+            drain?.TakeAll();
             report!.Done();
         }
 
@@ -176,7 +142,6 @@ namespace Kling.Commands
 
         private void Save(KlingTask task)
         {
-            string stem = SafeFileName.From(task.Name, task.TaskId);
             if (saveFolder == null)
             {
                 saveFolder = new SaveFolder(folder!, Force);
@@ -194,14 +159,7 @@ namespace Kling.Commands
                     continue;
                 }
 
-                SaveSlot slot = saveFolder.Pick(stem, task.VideoUrl.Length > 1 ? $"-{i + 1}" : string.Empty, ".mp4", task.TaskId, i);
-                if (i == 0)
-                {
-                    // The task's charge goes with its first file only: the index's costs add up to what the tasks cost.
-                    slot.Cost = task.Cost;
-                    slot.Credits = task.Credits;
-                }
-
+                SaveSlot slot = saveFolder.PickFor(task, i);
                 if (slot.PassedOver != null)
                 {
                     WriteWarning($"{System.IO.Path.Combine(folder!, slot.PassedOver)} already exists and is not the video of task {task.TaskId}; it is kept, and the video goes to {slot.FileName} (use -Force to overwrite).");
@@ -239,7 +197,15 @@ namespace Kling.Commands
         private void Start(KlingTask task, int index, Uri url, SaveSlot slot)
         {
             slot.TakeOverPartial();
-            queue ??= new DownloadQueue(Client, ThrottleLimit, Cancellation);
+            if (queue == null)
+            {
+                queue = new DownloadQueue(Client, ThrottleLimit, Cancellation);
+                drain = DrainOf(queue, Finish, ShowProgress);
+            }
+
+            // Downloads go on in the background while the next input is read; the pipeline waits only for room among the
+            // files outstanding (bounded buffering), never for one download.
+            drain!.MakeRoom(ThrottleLimit);
             var job = new DownloadJob(task, index, url, slot.Path) { Claim = slot.Claim, SavedMeanwhile = slot.SavedMeanwhile };
             report!.Started(job, slot);
             queue.Start(job);

@@ -24,13 +24,9 @@ namespace Kling.Commands
     {
         private const int ProgressId = 1;
 
-        /// <summary>Tasks of a journal watched at once: more are read from it as these finish, so memory stays flat in its size.</summary>
-        private const int JournalTasksAtOnce = 1000;
-        private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(300);
-
         private readonly Stopwatch clock = new Stopwatch();
-        private readonly Stopwatch progressClock = new Stopwatch();
         private TaskWatcher? watcher;
+        private PipelineDrain<PollOutcome>? drain;
         private readonly SpendTally tally = new SpendTally();
 
         /// <summary>Seconds to wait in all (from the first task received) before giving up on unfinished tasks.</summary>
@@ -47,7 +43,7 @@ namespace Kling.Commands
         /// <summary>Status calls in flight at once.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = 8;
+        public int ThrottleLimit { get; set; } = TaskRefresh.CallsAtOnce;
 
         protected override void ProcessRecord()
         {
@@ -56,8 +52,8 @@ namespace Kling.Commands
                 if (watcher == null)
                 {
                     watcher = new TaskWatcher(Client, TimeSpan.FromSeconds(PollInterval), ThrottleLimit, Cancellation);
+                    drain = DrainOf(watcher, Write, WriteBatchProgress);
                     clock.Start();
-                    progressClock.Start();
                 }
 
                 watcher.Add(task);
@@ -65,14 +61,11 @@ namespace Kling.Commands
                 {
                     // The next task is read from the journal only when the watcher is about to look at it: tasks already
                     // finished pass through in a moment instead of waiting in memory behind a thousand others.
-                    while ((watcher.Pending >= JournalTasksAtOnce || watcher.Unpolled >= ThrottleLimit * 4) && clock.Elapsed < TimeSpan.FromSeconds(Timeout))
-                    {
-                        Drain(DrainWait);
-                    }
+                    drain!.TakeWhile(() => !watcher.HasRoom && clock.Elapsed < TimeSpan.FromSeconds(Timeout));
                 }
             }
 
-            Drain(TimeSpan.Zero);
+            drain?.TakeReady(TimeSpan.Zero);
         }
 
         protected override void EndProcessing()
@@ -84,25 +77,16 @@ namespace Kling.Commands
 
             // Until every task added has been written, not merely until none is watched: a task counts as outstanding
             // from the moment it is added to the moment its outcome is taken.
-            TimeSpan limit = TimeSpan.FromSeconds(Timeout);
-            while (watcher.Outstanding > 0)
+            if (!drain!.TakeAll(() => TimeSpan.FromSeconds(Timeout) - clock.Elapsed))
             {
-                TimeSpan remaining = limit - clock.Elapsed;
-                if (remaining <= TimeSpan.Zero)
+                // Given up on, each is reported once: one that finishes now is neither written nor queued as well.
+                foreach (var (task, failedChecks) in watcher.GiveUp())
                 {
-                    // Given up on, each is reported once: one that finishes now is neither written nor queued as well.
-                    foreach (var (task, failedChecks) in watcher.GiveUp())
-                    {
-                        WriteError(KlingErrors.WaitTimedOut(task, Timeout, failedChecks));
-                    }
-
-                    break;
+                    WriteError(KlingErrors.WaitTimedOut(task, Timeout, failedChecks));
                 }
-
-                Drain(remaining < TimeSpan.FromMilliseconds(250) ? remaining : TimeSpan.FromMilliseconds(250));
             }
 
-            Drain(TimeSpan.Zero);
+            drain.TakeReady(TimeSpan.Zero);
             WriteVerbose($"{watcher.StatusCalls} status calls for {watcher.Total} tasks.");
             WriteProgress(new ProgressRecord(ProgressId, "Waiting for Kling tasks", "Done") { RecordType = ProgressRecordType.Completed });
             WriteInformation(new HostInformationMessage { Message = tally.Summary() }, new[] { "PSHOST", "KlingSpend" });
@@ -111,22 +95,6 @@ namespace Kling.Commands
         public void Dispose()
         {
             watcher?.Dispose();
-        }
-
-        /// <summary>Writes every task that finished, waiting up to <paramref name="wait"/> for the first; on the pipeline thread.</summary>
-        private void Drain(TimeSpan wait)
-        {
-            if (watcher == null)
-            {
-                return;
-            }
-
-            TakeReady(watcher, wait, Write);
-            if (progressClock.Elapsed >= ProgressEvery)
-            {
-                WriteBatchProgress();
-                progressClock.Restart();
-            }
         }
 
         private void Write(PollOutcome outcome)
