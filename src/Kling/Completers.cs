@@ -79,7 +79,7 @@ namespace Kling.Commands
 
     public sealed class ReferTypeCompleter : FixedValuesCompleter
     {
-        public ReferTypeCompleter() : base(VideoRequestValidator.ReferTypes) { }
+        public ReferTypeCompleter() : base(ModelCatalog.Default.ReferTypes.ToArray()) { }
     }
 
     public sealed class YesNoCompleter : FixedValuesCompleter

@@ -112,6 +112,11 @@ namespace Kling.Core.Catalog
                 yield return "watermark is sent as a JSON boolean (unconfirmed).";
             }
 
+            if (spec.DefaultResolution != null)
+            {
+                yield return $"resolution defaults to {spec.DefaultResolution}.";
+            }
+
             if (spec.KeepOriginalSoundDefault != null)
             {
                 yield return $"keep_original_sound defaults to {spec.KeepOriginalSoundDefault} here.";

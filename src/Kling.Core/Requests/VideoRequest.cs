@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Kling.Core.Catalog;
 using Kling.Core.Gateway;
 using Kling.Core.Media;
 
@@ -11,7 +12,8 @@ namespace Kling.Core.Requests
     /// <summary>The body of POST /v1/videos/generations, exactly as sent.</summary>
     public sealed class VideoRequest
     {
-        public const string DefaultModel = "kling-video-o1";
+        /// <summary>The catalog's default model (<see cref="ModelCatalog.DefaultName"/>), sent when a row names none.</summary>
+        public const string DefaultModel = ModelCatalog.DefaultName;
 
         [JsonPropertyName("model")]
         public string Model { get; set; } = DefaultModel;
