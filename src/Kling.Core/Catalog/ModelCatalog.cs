@@ -15,6 +15,7 @@ namespace Kling.Core.Catalog
 
         private const string Std = "std";
         private const long MB = 1024 * 1024;
+        private const int MaxShots = 6;
         private static readonly string[] Ratios = { "16:9", "9:16", "1:1" };
         private static readonly int[] FiveOrTen = { 5, 10 };
         private static readonly int[] ThreeToFifteen = Enumerable.Range(3, 13).ToArray();
@@ -74,7 +75,10 @@ namespace Kling.Core.Catalog
                 Audio = true,
                 Watermark = WatermarkField.Boolean,
                 MultiShot = true,
+                MaxShots = MaxShots,
                 Elements = true,
+                MinElementImages = 2,
+                MaxElementImages = 4,
                 Rules = new[]
                 {
                     ModelRules.RolesOrImageUrls(), ModelRules.LastFrameNeedsFirstFrame(),
@@ -101,6 +105,7 @@ namespace Kling.Core.Catalog
                 Audio = true,
                 Watermark = WatermarkField.Boolean,
                 MultiShot = true,
+                MaxShots = MaxShots,
                 ShotPromptMaxLength = 512,
                 Notes = new[]
                 {

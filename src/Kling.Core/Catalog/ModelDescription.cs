@@ -94,12 +94,12 @@ namespace Kling.Core.Catalog
             if (spec.MultiShot)
             {
                 string perShot = spec.ShotPromptMaxLength != null ? $", at most {spec.ShotPromptMaxLength} characters per shot prompt" : string.Empty;
-                yield return $"Shots: 1 to 6, whole seconds (at least 1 each) adding up to the duration{perShot}.";
+                yield return $"Shots: 1 to {spec.MaxShots}, whole seconds (at least 1 each) adding up to the duration{perShot}.";
             }
 
             if (spec.Elements)
             {
-                yield return "Elements: each a name and 2 to 4 images, referred to in the prompt as @name.";
+                yield return $"Elements: each a name and {spec.MinElementImages} to {spec.MaxElementImages} images, referred to in the prompt as @name.";
             }
 
             if (spec.Audio && !spec.AudioTypeConfirmed)

@@ -165,11 +165,20 @@ namespace Kling.Core.Catalog
         /// <summary>multi_shot / shot_type / multi_prompt.</summary>
         public bool MultiShot { get; set; }
 
+        /// <summary>Shots in multi_prompt at most (MODELS.md: 1 to 6); 0 when the model takes no shots.</summary>
+        public int MaxShots { get; set; }
+
         /// <summary>Characters per shot prompt (v3: 512); null when not stated.</summary>
         public int? ShotPromptMaxLength { get; set; }
 
         /// <summary>element_list (v3-omni; the field's name is unconfirmed).</summary>
         public bool Elements { get; set; }
+
+        /// <summary>Images per element, at least (MODELS.md: 2); 0 when the model takes no elements.</summary>
+        public int MinElementImages { get; set; }
+
+        /// <summary>Images per element, at most (MODELS.md: 4); 0 when the model takes no elements.</summary>
+        public int MaxElementImages { get; set; }
 
         /// <summary>Rules between fields; see <see cref="ModelRule"/>.</summary>
         public IReadOnlyList<ModelRule> Rules { get; set; } = Array.Empty<ModelRule>();

@@ -4,8 +4,8 @@ using Xunit;
 
 namespace Kling.Core.Tests;
 
-/// <summary>The catalog as the one source of model facts: its default model, each model's defaults and the uses of its video.</summary>
-public sealed class ModelSpecDefaultsTests
+/// <summary>The catalog as the one source of model facts: its default model, each model's defaults, the uses of its video, its shot and element limits.</summary>
+public sealed class ModelSpecTests
 {
     [Fact]
     public void The_default_model_is_one_entry_and_what_a_row_without_a_model_is_sent_to()
@@ -54,4 +54,35 @@ public sealed class ModelSpecDefaultsTests
         Assert.Empty(motion.ReferTypes);
         Assert.Empty(ModelCatalog.Find("kling-v3")!.ReferTypes);
     }
+
+    [Fact]
+    public void Shot_limits_are_the_catalogs_and_the_row_checks_and_Get_KlingModel_follow_them()
+    {
+        foreach (ModelSpec m in ModelCatalog.All)
+        {
+            Assert.Equal(m.MultiShot, m.MaxShots > 0);
+            Assert.Equal(m.Elements, m.MinElementImages > 0 && m.MaxElementImages >= m.MinElementImages);
+            if (!m.MultiShot)
+            {
+                continue;
+            }
+
+            Assert.Equal(6, m.MaxShots);
+            Assert.Contains($"Shots: 1 to {m.MaxShots}, whole seconds", string.Join(" ", m.Describe().Notes));
+            string shots = string.Join("|", Enumerable.Range(1, m.MaxShots).Select(i => $"1: shot {i}"));
+            Assert.NotNull(VideoRequestValidator.TryBuild(Row(m, m.MaxShots, shots), out _));
+            Assert.Null(VideoRequestValidator.TryBuild(Row(m, m.MaxShots + 1, shots + "|1: one more"), out var problems));
+            Assert.Contains(problems, p => p.Field == "shots" && p.Message.Contains($"{m.Name} takes 1 to {m.MaxShots}.", StringComparison.Ordinal));
+        }
+
+        ModelSpec omni = ModelCatalog.Find("kling-v3-omni")!;
+        Assert.Equal((2, 4), (omni.MinElementImages, omni.MaxElementImages));
+        Assert.Contains("Elements: each a name and 2 to 4 images", string.Join(" ", omni.Describe().Notes));
+    }
+
+    private static VideoInput Row(ModelSpec model, int seconds, string shots) => new VideoInput
+    {
+        Model = model.Name, Prompt = "x", Duration = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Shots = new[] { new ShotInput { Text = shots } },
+    };
 }
