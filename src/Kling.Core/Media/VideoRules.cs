@@ -134,7 +134,7 @@ namespace Kling.Core.Media
                 case VideoField.VideoUrl:
                     if (referType != null)
                     {
-                        throw new ArgumentException($"{spec.Name} takes no refer type: its video is the motion to copy; give -CharacterOrientation image or video instead.");
+                        throw new ArgumentException($"{spec.Name} takes no refer type: its video is the motion to copy; give -CharacterOrientation {CatalogWords.Alternatives(spec.CharacterOrientations)} instead.");
                     }
 
                     return MotionControl(spec.Name, characterOrientation);
