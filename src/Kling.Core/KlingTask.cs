@@ -1,4 +1,5 @@
 using System;
+using Kling.Core.Catalog;
 using Kling.Core.Wire;
 
 namespace Kling.Core
@@ -70,9 +71,14 @@ namespace Kling.Core
         /// <summary>The request body that was sent (null when the task was only looked up by id).</summary>
         public VideoRequest? Request { get; set; }
 
-        public string? Mode => Request?.Mode ?? (Request != null ? "std" : null);
+        /// <summary>The mode sent, else the model's default from the catalog (std); null where the model has no mode (kling-3.0-turbo), the catalog does not know the model, or the request is not known.</summary>
+        public string? Mode => Request == null ? null : Request.Mode ?? Spec?.DefaultMode;
 
-        public int? Duration => Request?.Duration ?? (Request != null ? 5 : (int?)null);
+        /// <summary>The seconds sent, else the model's default from the catalog; null where the gateway decides (motion control), no default is stated, or the request is not known.</summary>
+        public int? Duration => Request == null ? null : Request.Duration ?? Spec?.DefaultDuration;
+
+        /// <summary>The resolution sent, else the model's default from the catalog (kling-3.0-turbo: 720p); null for a model without resolution.</summary>
+        public string? Resolution => Request == null ? null : Request.Resolution ?? Spec?.DefaultResolution;
 
         public DateTimeOffset? SubmittedAt { get; set; }
 
@@ -102,6 +108,9 @@ namespace Kling.Core
         }
 
         public override string ToString() => TaskId;
+
+        /// <summary>The catalog's entry for the request's model; null when the request or the model is not known.</summary>
+        private ModelSpec? Spec => ModelCatalog.Find(Request?.Model);
     }
 
     public static class KlingTaskStatus

@@ -104,12 +104,12 @@ namespace Kling.Core
             if (spec.MultiShot)
             {
                 string perShot = spec.ShotPromptMaxLength != null ? $", at most {spec.ShotPromptMaxLength} characters per shot prompt" : string.Empty;
-                yield return $"Shots: 1 to 6, whole seconds (at least 1 each) adding up to the duration{perShot}.";
+                yield return $"Shots: 1 to {spec.MaxShots}, whole seconds (at least 1 each) adding up to the duration{perShot}.";
             }
 
             if (spec.Elements)
             {
-                yield return "Elements: each a name and 2 to 4 images, referred to in the prompt as @name.";
+                yield return $"Elements: each a name and {spec.MinElementImages} to {spec.MaxElementImages} images, referred to in the prompt as @name.";
             }
 
             if (spec.Audio && !spec.AudioTypeConfirmed)
@@ -120,6 +120,11 @@ namespace Kling.Core
             if (spec.Watermark != WatermarkField.None && !spec.WatermarkConfirmed)
             {
                 yield return "watermark is sent as a JSON boolean (unconfirmed).";
+            }
+
+            if (spec.DefaultResolution != null)
+            {
+                yield return $"resolution defaults to {spec.DefaultResolution}.";
             }
 
             if (spec.KeepOriginalSoundDefault != null)

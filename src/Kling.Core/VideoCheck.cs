@@ -24,7 +24,7 @@ namespace Kling.Core
         public string? Model { get; set; }
 
         /// <summary>base or feature (video_list models): the rules differ in the longest duration allowed; empty for motion control.</summary>
-        public string? ReferType { get; set; } = "base";
+        public string? ReferType { get; set; }
 
         /// <summary>image or video (motion control): image allows 3 to 10 s, video 3 to 30 s; empty when not given.</summary>
         public string? CharacterOrientation { get; set; }

@@ -8,11 +8,10 @@ using System.Management.Automation.Language;
 using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Catalog;
-using Kling.Core.Requests;
 
 namespace Kling.Commands
 {
-    /// <summary>Completes a parameter from a fixed list of the API's values (used instead of ValidateSet so an empty CSV cell still binds).</summary>
+    /// <summary>Completes a parameter from a fixed list (used instead of ValidateSet so an empty CSV cell still binds).</summary>
     public abstract class FixedValuesCompleter : IArgumentCompleter
     {
         private readonly string[] values;
@@ -36,18 +35,37 @@ namespace Kling.Commands
     }
 
     /// <summary>
-    /// Completes from the catalog entry of the -Model already on the command line (fakeBoundParameters), so -Mode and
-    /// -Duration offer what that model takes; with no -Model, or one the catalog does not know, the default model's values.
+    /// Completes from the catalog entry of the -Model already on the command line (fakeBoundParameters), so -Mode,
+    /// -Duration, -Resolution and the rest offer what that model takes; with no -Model, or one the catalog does not know,
+    /// the default model's values, or every model's where the default model takes none (-Resolution,
+    /// -CharacterOrientation). The catalog is the only list: no completer writes values of its own.
     /// </summary>
     public abstract class ModelValuesCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            FixedValuesCompleter.Matching(ValuesOf(BoundModel(fakeBoundParameters)), wordToComplete);
+            FixedValuesCompleter.Matching(Offered(fakeBoundParameters), wordToComplete);
+
+        /// <summary>What the completer offers with these parameters bound.</summary>
+        internal IReadOnlyList<string> Offered(IDictionary? fakeBoundParameters)
+        {
+            ModelSpec? bound = BoundModel(fakeBoundParameters);
+            if (bound != null)
+            {
+                return ValuesOf(bound).ToList();
+            }
+
+            List<string> byDefault = ValuesOf(ModelCatalog.Default).ToList();
+            return byDefault.Count > 0 ? byDefault : Every();
+        }
+
+        /// <summary>Every value some model of the catalog takes, in catalog order (what <see cref="ValidateCatalogValueAttribute"/> lets bind).</summary>
+        internal IReadOnlyList<string> Every() =>
+            ModelCatalog.All.SelectMany(ValuesOf).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
         protected abstract IEnumerable<string> ValuesOf(ModelSpec model);
 
-        /// <summary>The bound -Model's entry, else the default model's (the one a row without a model is sent to).</summary>
-        internal static ModelSpec BoundModel(IDictionary? fakeBoundParameters)
+        /// <summary>The bound -Model's entry; null with no -Model or one the catalog does not know.</summary>
+        internal static ModelSpec? BoundModel(IDictionary? fakeBoundParameters)
         {
             object? bound = fakeBoundParameters != null && fakeBoundParameters.Contains("Model") ? fakeBoundParameters["Model"] : null;
             if (bound is PSObject wrapped)
@@ -55,9 +73,7 @@ namespace Kling.Commands
                 bound = wrapped.BaseObject;
             }
 
-            return ModelCatalog.Find(bound as string)
-                ?? ModelCatalog.Find(VideoRequest.DefaultModel)
-                ?? throw new InvalidOperationException($"The catalog has no entry for the default model {VideoRequest.DefaultModel}.");
+            return ModelCatalog.Find(bound as string);
         }
     }
 
@@ -78,9 +94,22 @@ namespace Kling.Commands
         protected override IEnumerable<string> ValuesOf(ModelSpec model) => model.AspectRatios;
     }
 
-    public sealed class ReferTypeCompleter : FixedValuesCompleter
+    /// <summary>-ReferType: how a video_list model uses its reference video (base, feature).</summary>
+    public sealed class ReferTypeCompleter : ModelValuesCompleter
     {
-        public ReferTypeCompleter() : base(VideoRequestValidator.ReferTypes) { }
+        protected override IEnumerable<string> ValuesOf(ModelSpec model) => model.ReferTypes;
+    }
+
+    /// <summary>-Resolution: kling-3.0-turbo's (720p, 1080p).</summary>
+    public sealed class ResolutionCompleter : ModelValuesCompleter
+    {
+        protected override IEnumerable<string> ValuesOf(ModelSpec model) => model.Resolutions;
+    }
+
+    /// <summary>-CharacterOrientation: motion control's (image, video).</summary>
+    public sealed class CharacterOrientationCompleter : ModelValuesCompleter
+    {
+        protected override IEnumerable<string> ValuesOf(ModelSpec model) => model.CharacterOrientations;
     }
 
     public sealed class YesNoCompleter : FixedValuesCompleter
@@ -92,16 +121,6 @@ namespace Kling.Commands
     public sealed class ModelCompleter : FixedValuesCompleter
     {
         public ModelCompleter() : base(ModelCatalog.All.Select(m => m.Name).ToArray()) { }
-    }
-
-    public sealed class ResolutionCompleter : FixedValuesCompleter
-    {
-        public ResolutionCompleter() : base(new[] { "720p", "1080p" }) { }
-    }
-
-    public sealed class CharacterOrientationCompleter : FixedValuesCompleter
-    {
-        public CharacterOrientationCompleter() : base(new[] { "image", "video" }) { }
     }
 
     /// <summary>Completes -TaskId from the tasks this session has submitted or looked up, newest first.</summary>

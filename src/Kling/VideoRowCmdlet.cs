@@ -179,7 +179,7 @@ namespace Kling.Commands
             invalid = null;
             if (request == null)
             {
-                string model = string.IsNullOrWhiteSpace(Model) ? VideoRequest.DefaultModel : Model!.Trim();
+                string model = string.IsNullOrWhiteSpace(Model) ? ModelCatalog.DefaultName : Model!.Trim();
                 invalid = new InvalidRowException(row, name, problems, ModelCatalog.Find(model)?.Name ?? model);
             }
 

@@ -95,7 +95,7 @@ Describe 'What it did cost' {
         It 'says the spend is not reported when the gateway gives no cost, never 0 USD' {
             Invoke-EmulatorControl $emu config -Body @{ costOnStatus = $false } | Out-Null
             $null = New-KlingVideo -Prompt 'one' | Wait-KlingTask -PollInterval 0.1 -InformationVariable info
-            "$(@($info | Where-Object { $_.Tags -contains 'KlingSpend' })[0].MessageData)" | Should -Be '1 completed, 0 failed, spent not reported by the gateway, 0.672 USD estimated.'
+            "$(@($info | Where-Object { $_.Tags -contains 'KlingSpend' })[0].MessageData)" | Should -Be '1 completed, 0 failed, spent not reported by the gateway, 0.336 USD estimated.'
         }
     }
 

@@ -43,6 +43,17 @@ namespace Kling.Core.Catalog
             return groups.Count == 0 ? "." : "; " + string.Join("; ", groups) + ".";
         }
 
+        /// <summary>A reference video's file in words: "MP4/MOV, under 100 MB" or "MP4/MOV, at most 200 MB".</summary>
+        public static string VideoFile(VideoLimits limits) =>
+            $"MP4/MOV, {(limits.MaxBytesExclusive ? "under" : "at most")} {Text((int)(limits.MaxBytes / (1024 * 1024)))} MB";
+
+        /// <summary>Each use's length in words: "image: reference video 3 to 10 s; video: 3 to 30 s".</summary>
+        public static string VideoLengths(VideoLimits limits) =>
+            string.Join("; ", limits.Uses.Select((u, i) => $"{u.Name}: {(i == 0 ? "reference video " : string.Empty)}{VideoLength(limits, u)}"));
+
+        private static string VideoLength(VideoLimits limits, VideoUse use) =>
+            use.MaxSeconds == null ? $"at least {Text(limits.MinSeconds)} s" : $"{Text(limits.MinSeconds)} to {Text(use.MaxSeconds.Value)} s";
+
         private static bool IsRange(IReadOnlyList<int> d) =>
             d.Count > 2 && d.Zip(d.Skip(1), (a, b) => b - a).All(step => step == 1);
 

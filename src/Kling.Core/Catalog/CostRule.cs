@@ -8,13 +8,15 @@ namespace Kling.Core.Catalog
     /// <summary>
     /// What one valid request costs by the list (MODELS.md, "Money, identity and discovery"), in one place: the tier rule
     /// (std → default, pro → pro, 4k → 4k; then -sound when audio is on, otherwise -video when a reference video is given;
-    /// a tier the list lacks falls back to the tier without the suffix; kling-3.0-turbo by resolution, 720p by default)
-    /// and the seconds rule (the row's duration, else the model's default; motion control: 3–10 s with orientation image,
-    /// 3–30 s otherwise, a range; a model with no stated default: its allowed durations, a range).
+    /// a tier the list lacks falls back to the tier without the suffix; kling-3.0-turbo by resolution, its default 720p when
+    /// none) and the seconds rule (the row's duration, else the model's default; motion control: the lengths its video may
+    /// have, 3–10 s with orientation image, 3–30 s otherwise, a range; a model with no stated default: its allowed
+    /// durations, a range). The defaults and lengths are the catalog's (<see cref="ModelSpec"/>, <see cref="VideoLimits"/>).
     /// </summary>
     public static class CostRule
     {
-        private const string DefaultResolution = "720p";
+        /// <summary>The mode whose tier the price lists name "default" (MODELS.md's tier rule).</summary>
+        private const string StdMode = "std";
 
         /// <summary>The tier the rule gives before any fallback: "default", "pro-sound", "video", "1080p", ...</summary>
         public static string Tier(VideoRequest request)
@@ -22,10 +24,10 @@ namespace Kling.Core.Catalog
             ModelSpec? spec = ModelCatalog.Find(request.Model);
             if (spec != null && spec.Resolutions.Count > 0 && spec.Modes.Count == 0)
             {
-                return string.IsNullOrWhiteSpace(request.Resolution) ? DefaultResolution : request.Resolution!.Trim().ToLowerInvariant();
+                return string.IsNullOrWhiteSpace(request.Resolution) ? spec.DefaultResolution ?? spec.Resolutions[0] : request.Resolution!.Trim().ToLowerInvariant();
             }
 
-            string mode = string.IsNullOrWhiteSpace(request.Mode) ? "std" : request.Mode!.Trim().ToLowerInvariant();
+            string? mode = string.IsNullOrWhiteSpace(request.Mode) ? spec?.DefaultMode : request.Mode!.Trim().ToLowerInvariant();
             string suffix = request.Audio == true ? "sound" : HasReferenceVideo(request) ? "video" : string.Empty;
             return Join(BaseTier(mode), suffix);
         }
@@ -89,10 +91,9 @@ namespace Kling.Core.Catalog
         /// <summary>The seconds billed: one figure, or a range where the gateway decides (motion control) or no default is known.</summary>
         public static (int? Min, int? Max) Seconds(VideoRequest request, ModelSpec? spec)
         {
-            if (spec != null && spec.CharacterOrientations.Count > 0)
+            if (spec != null && spec.Video == VideoField.VideoUrl && spec.VideoLimits != null)
             {
-                bool image = string.Equals(request.CharacterOrientation?.Trim(), "image", StringComparison.OrdinalIgnoreCase);
-                return (3, image ? 10 : 30);
+                return (spec.VideoLimits.MinSeconds, spec.VideoLimits.MaxSecondsFor(request.CharacterOrientation));
             }
 
             int? seconds = request.Duration ?? request.MultiPrompt?.Sum(s => s.Duration) ?? spec?.DefaultDuration;
@@ -107,7 +108,8 @@ namespace Kling.Core.Catalog
         private static bool HasReferenceVideo(VideoRequest request) =>
             (request.VideoList != null && request.VideoList.Count > 0) || !string.IsNullOrWhiteSpace(request.VideoUrl);
 
-        private static string BaseTier(string mode) => mode == "std" ? "default" : mode;
+        /// <summary>The tier of a mode: the model's default mode (std), or none given, is "default".</summary>
+        private static string BaseTier(string? mode) => mode == null || mode == StdMode ? "default" : mode;
 
         private static string Join(string tier, string suffix) =>
             suffix.Length == 0 ? tier : tier == "default" ? suffix : tier + "-" + suffix;

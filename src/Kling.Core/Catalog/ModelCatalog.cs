@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Catalog
 {
@@ -10,22 +11,50 @@ namespace Kling.Core.Catalog
     /// </summary>
     public static class ModelCatalog
     {
+        /// <summary>The model a row without one is sent to.</summary>
+        public const string DefaultName = VideoRequest.DefaultModel;
+
+        private const string Std = "std";
+        private const long MB = 1024 * 1024;
+        private const int MaxShots = 6;
         private static readonly string[] Ratios = { "16:9", "9:16", "1:1" };
         private static readonly int[] FiveOrTen = { 5, 10 };
         private static readonly int[] ThreeToFifteen = Enumerable.Range(3, 13).ToArray();
+
+        /// <summary>video_list's reference video (API.md): MP4/MOV, at most 200 MB, at least 3 s (base at most 10 s), 720-2160 px, 24-60 fps.</summary>
+        private static readonly VideoLimits VideoListVideo = new VideoLimits
+        {
+            MaxBytes = 200 * MB,
+            MinSeconds = 3,
+            Uses = new[] { new VideoUse("base", 10), new VideoUse("feature", null) },
+            DefaultUse = "base",
+            Picture = new PictureLimits { MinPixels = 720, MaxPixels = 2160, MinFrameRate = 24, MaxFrameRate = 60 },
+        };
+
+        /// <summary>Motion control's video (MODELS.md): MP4/MOV under 100 MB, 3 to 10 s with orientation image, 3 to 30 s with video.</summary>
+        private static readonly VideoLimits MotionVideo = new VideoLimits
+        {
+            MaxBytes = 100 * MB,
+            MaxBytesExclusive = true,
+            MinSeconds = 3,
+            Uses = new[] { new VideoUse("image", 10), new VideoUse("video", 30) },
+        };
 
         public static IReadOnlyList<ModelSpec> All { get; } = new List<ModelSpec>
         {
             new ModelSpec
             {
-                Name = "kling-video-o1",
+                Name = DefaultName,
                 Summary = "Text, first/last frame or reference video to video (the module's default).",
                 ImageReferences = true,
-                Modes = new[] { "std", "pro" },
+                Modes = new[] { Std, "pro" },
+                DefaultMode = Std,
                 Durations = FiveOrTen,
+                DefaultDuration = 5,
                 AspectRatios = Ratios,
                 MaxImages = 2,
                 Video = VideoField.VideoList,
+                VideoLimits = VideoListVideo,
                 Rules = new[] { ModelRules.BaseVideoForbidsFrames(framesHaveRoles: false), ModelRules.FeatureVideoFirstFrameOnly(framesHaveRoles: false) },
             },
             new ModelSpec
@@ -35,17 +64,22 @@ namespace Kling.Core.Catalog
                 ImageReferences = true,
                 NegativePrompt = true,
                 NegativePromptMaxLength = 2500,
-                Modes = new[] { "std", "pro", "4k" },
+                Modes = new[] { Std, "pro", "4k" },
+                DefaultMode = Std,
                 Durations = ThreeToFifteen,
                 DefaultDuration = 5,
                 AspectRatios = Ratios,
                 Frames = FrameField.ImageWithRoles,
                 ReferenceImages = true,
                 Video = VideoField.VideoList,
+                VideoLimits = VideoListVideo,
                 Audio = true,
                 Watermark = WatermarkField.Boolean,
                 MultiShot = true,
+                MaxShots = MaxShots,
                 Elements = true,
+                MinElementImages = 2,
+                MaxElementImages = 4,
                 Rules = new[]
                 {
                     ModelRules.RolesOrImageUrls(), ModelRules.LastFrameNeedsFirstFrame(),
@@ -63,7 +97,8 @@ namespace Kling.Core.Catalog
                 Name = "kling-v3",
                 Summary = "Text or first/last frame to video, with sound and shots.",
                 NegativePrompt = true,
-                Modes = new[] { "std", "pro", "4k" },
+                Modes = new[] { Std, "pro", "4k" },
+                DefaultMode = Std,
                 Durations = ThreeToFifteen,
                 DefaultDuration = 5,
                 AspectRatios = Ratios,
@@ -71,6 +106,7 @@ namespace Kling.Core.Catalog
                 Audio = true,
                 Watermark = WatermarkField.Boolean,
                 MultiShot = true,
+                MaxShots = MaxShots,
                 ShotPromptMaxLength = 512,
                 Notes = new[]
                 {
@@ -83,7 +119,8 @@ namespace Kling.Core.Catalog
                 Summary = "Text or first/last frame to video; sound in pro.",
                 PromptMaxLength = 2500,
                 NegativePrompt = true,
-                Modes = new[] { "std", "pro" },
+                Modes = new[] { Std, "pro" },
+                DefaultMode = Std,
                 Durations = FiveOrTen,
                 AspectRatios = Ratios,
                 MaxImages = 2,
@@ -103,16 +140,20 @@ namespace Kling.Core.Catalog
                 Durations = ThreeToFifteen,
                 AspectRatios = Ratios,
                 Resolutions = new[] { "720p", "1080p" },
+                DefaultResolution = "720p",
                 Frames = FrameField.FirstFrameImage,
                 MaxImages = 1,
                 LastFrame = false,
                 Watermark = WatermarkField.Boolean,
                 WatermarkConfirmed = true,
-                Notes = new[] { "resolution defaults to 720p; with a first frame the image decides the aspect ratio." },
+                Notes = new[] { "With a first frame the image decides the aspect ratio." },
             },
             MotionControl("kling-v2-6-motion-control", "Animates the character of one image with the motion of one video (v2.6)."),
             MotionControl("kling-v3-motion-control", "Animates the character of one image with the motion of one video (v3)."),
         };
+
+        /// <summary>The default model's entry: the model a row without one is sent to.</summary>
+        public static ModelSpec Default { get; } = Find(DefaultName) ?? throw new InvalidOperationException($"The catalog has no entry for its default model {DefaultName}.");
 
         /// <summary>The entry for a model name (case-insensitive), or null for a model the module does not know.</summary>
         public static ModelSpec? Find(string? name) =>
@@ -123,20 +164,21 @@ namespace Kling.Core.Catalog
             Name = name,
             Summary = summary,
             Prompt = PromptRule.Optional,
-            Modes = new[] { "std", "pro" },
+            Modes = new[] { Std, "pro" },
+            DefaultMode = Std,
             Frames = FrameField.ImageUrl,
             MaxImages = 1,
             LastFrame = false,
             Video = VideoField.VideoUrl,
+            VideoLimits = MotionVideo,
             ImageAndVideoRequired = true,
-            CharacterOrientations = new[] { "image", "video" },
             KeepOriginalSoundDefault = "yes",
             Watermark = WatermarkField.Info,
             WatermarkConfirmed = true,
             Notes = new[]
             {
-                "No duration or aspect ratio: length and price follow the reference video (MP4/MOV, under 100 MB).",
-                "character_orientation image: reference video 3 to 10 s; video: 3 to 30 s. Whether it is required is unconfirmed (sent when given).",
+                "No duration or aspect ratio: length and price follow the reference video (" + CatalogWords.VideoFile(MotionVideo) + ").",
+                "character_orientation " + CatalogWords.VideoLengths(MotionVideo) + ". Whether it is required is unconfirmed (sent when given).",
             },
         };
     }

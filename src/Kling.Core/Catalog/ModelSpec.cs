@@ -102,10 +102,16 @@ namespace Kling.Core.Catalog
         /// <summary>mode values; empty when the model has no mode (3.0-turbo: resolution instead).</summary>
         public IReadOnlyList<string> Modes { get; set; } = Array.Empty<string>();
 
+        /// <summary>The mode the gateway uses when none is sent (std; API.md states it for o1, the tier rule reads it so for all); null when the model has no mode.</summary>
+        public string? DefaultMode { get; set; }
+
         /// <summary>Allowed durations in seconds, each listed (5, 10 or 3..15); empty when no duration is sent.</summary>
         public IReadOnlyList<int> Durations { get; set; } = Array.Empty<int>();
 
-        /// <summary>The duration the gateway uses when none is sent (what shot durations must add up to then); null when not stated.</summary>
+        /// <summary>
+        /// The duration the gateway uses when none is sent (what shot durations must add up to then; KlingTask.Duration's
+        /// fallback); null when not stated or when the gateway decides (motion control: the length follows the video).
+        /// </summary>
         public int? DefaultDuration { get; set; }
 
         /// <summary>aspect_ratio values; empty when no aspect ratio is sent (motion control).</summary>
@@ -113,6 +119,9 @@ namespace Kling.Core.Catalog
 
         /// <summary>resolution values (3.0-turbo); empty when the model has none.</summary>
         public IReadOnlyList<string> Resolutions { get; set; } = Array.Empty<string>();
+
+        /// <summary>The resolution the gateway uses when none is sent (3.0-turbo: 720p); null when the model has none.</summary>
+        public string? DefaultResolution { get; set; }
 
         public FrameField Frames { get; set; } = FrameField.ImageUrls;
 
@@ -127,11 +136,17 @@ namespace Kling.Core.Catalog
 
         public VideoField Video { get; set; } = VideoField.None;
 
+        /// <summary>What the reference video must be (size, length by use, picture); null when the model takes none.</summary>
+        public VideoLimits? VideoLimits { get; set; }
+
+        /// <summary>refer_type values: the uses of a video_list model's reference video (base, feature); empty otherwise.</summary>
+        public IReadOnlyList<string> ReferTypes => Video == VideoField.VideoList ? UseNames : Array.Empty<string>();
+
         /// <summary>Motion control: an image and a video are required.</summary>
         public bool ImageAndVideoRequired { get; set; }
 
-        /// <summary>character_orientation values (motion control); empty when the model has none.</summary>
-        public IReadOnlyList<string> CharacterOrientations { get; set; } = Array.Empty<string>();
+        /// <summary>character_orientation values: the uses of motion control's video (image, video); empty when the model has none.</summary>
+        public IReadOnlyList<string> CharacterOrientations => Video == VideoField.VideoUrl ? UseNames : Array.Empty<string>();
 
         /// <summary>The default the gateway applies to keep_original_sound (motion control: yes), for help.</summary>
         public string? KeepOriginalSoundDefault { get; set; }
@@ -150,11 +165,20 @@ namespace Kling.Core.Catalog
         /// <summary>multi_shot / shot_type / multi_prompt.</summary>
         public bool MultiShot { get; set; }
 
+        /// <summary>Shots in multi_prompt at most (MODELS.md: 1 to 6); 0 when the model takes no shots.</summary>
+        public int MaxShots { get; set; }
+
         /// <summary>Characters per shot prompt (v3: 512); null when not stated.</summary>
         public int? ShotPromptMaxLength { get; set; }
 
         /// <summary>element_list (v3-omni; the field's name is unconfirmed).</summary>
         public bool Elements { get; set; }
+
+        /// <summary>Images per element, at least (MODELS.md: 2); 0 when the model takes no elements.</summary>
+        public int MinElementImages { get; set; }
+
+        /// <summary>Images per element, at most (MODELS.md: 4); 0 when the model takes no elements.</summary>
+        public int MaxElementImages { get; set; }
 
         /// <summary>Rules between fields; see <see cref="ModelRule"/>.</summary>
         public IReadOnlyList<ModelRule> Rules { get; set; } = Array.Empty<ModelRule>();
@@ -163,5 +187,7 @@ namespace Kling.Core.Catalog
         public IReadOnlyList<string> Notes { get; set; } = Array.Empty<string>();
 
         public override string ToString() => Name;
+
+        private IReadOnlyList<string> UseNames => VideoLimits?.UseNames ?? Array.Empty<string>();
     }
 }

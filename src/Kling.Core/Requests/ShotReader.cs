@@ -8,12 +8,10 @@ namespace Kling.Core.Requests
     /// <summary>
     /// -Shot and -MultiShot: shots ("3: The door opens | 5: A dog runs in", or a Prompt and a Duration each) become
     /// multi_shot true, shot_type customize and multi_prompt [{index, prompt, duration}]; -MultiShot alone sends
-    /// shot_type intelligence. The catalog's shot rules: 1 to 6 shots adding up to the row's duration, a prompt length per shot.
+    /// shot_type intelligence. The catalog's shot rules: 1 to the model's MaxShots (6) adding up to the row's duration, a prompt length per shot.
     /// </summary>
     internal static class ShotReader
     {
-        internal const int MaxShots = 6;
-
         internal static void Read(RowContext row)
         {
             VideoInput input = row.Input;
@@ -154,9 +152,9 @@ namespace Kling.Core.Requests
 
         private static void CheckRules(RowContext row, ModelSpec spec, List<ShotPrompt> shots)
         {
-            if (shots.Count > MaxShots)
+            if (shots.Count > spec.MaxShots)
             {
-                row.Add("shots", $"has {shots.Count} shots; {spec.Name} takes 1 to {MaxShots}.");
+                row.Add("shots", $"has {shots.Count} shots; {spec.Name} takes 1 to {spec.MaxShots}.");
             }
 
             int? max = spec.ShotPromptMaxLength;

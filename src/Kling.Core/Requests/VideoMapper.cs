@@ -50,7 +50,7 @@ namespace Kling.Core.Requests
                 return;
             }
 
-            string? type = referType == null ? null : row.Spec == null ? referType : OneOf(row, referType);
+            string? type = referType == null ? null : row.Spec == null ? referType : OneOf(row, row.Spec, referType);
             row.Request.VideoList = new List<VideoReference> { new VideoReference { VideoUrl = videoUrl, ReferType = type, KeepOriginalSound = keep } };
         }
 
@@ -72,12 +72,14 @@ namespace Kling.Core.Requests
             return true;
         }
 
-        private static string? OneOf(RowContext row, string referType)
+        /// <summary>refer_type as the catalog lists it for the row's model, or the row's problem.</summary>
+        private static string? OneOf(RowContext row, ModelSpec spec, string referType)
         {
-            string? match = Cells.Match(referType, VideoRequestValidator.ReferTypes);
+            IReadOnlyList<string> referTypes = spec.ReferTypes;
+            string? match = Cells.Match(referType, referTypes);
             if (match == null)
             {
-                row.Add("refer_type", $"'{referType}' is not allowed for {row.Model} ({CatalogWords.Alternatives(VideoRequestValidator.ReferTypes)}).");
+                row.Add("refer_type", $"'{referType}' is not allowed for {row.Model} ({CatalogWords.Alternatives(referTypes)}).");
             }
 
             return match;

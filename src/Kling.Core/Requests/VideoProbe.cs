@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using Kling.Core.Catalog;
 using Kling.Core.Media;
 
 namespace Kling.Core.Requests
@@ -9,17 +11,9 @@ namespace Kling.Core.Requests
     /// <summary>Checks a local reference video against a model's rules (<see cref="VideoRules"/>), from its MP4/MOV header (<see cref="Mp4Header"/>).</summary>
     public static class VideoProbe
     {
-        public const long MaxBytes = VideoRules.ReferenceMaxBytes;
-        public const double MinSeconds = VideoRules.MinSeconds;
-        public const double MaxBaseSeconds = VideoRules.BaseMaxSeconds;
-        public const int MinPixels = 720;
-        public const int MaxPixels = 2160;
-        public const double MinFrameRate = 24;
-        public const double MaxFrameRate = 60;
-
         /// <summary>Checks a file against the default model's video_list rules for a base or feature reference.</summary>
         public static VideoCheck Check(string path, string? referType) =>
-            Check(path, VideoRules.Reference(Wire.VideoRequest.DefaultModel, referType));
+            Check(path, VideoRules.Reference(Catalog.ModelCatalog.DefaultName, referType));
 
         /// <summary>Checks a file against the given rules; a file that is not MP4/MOV is a check with that problem.</summary>
         public static VideoCheck Check(string path, VideoRules rules)
@@ -93,14 +87,19 @@ namespace Kling.Core.Requests
         /// <summary>Completes "longer than the N s ...": which use of the video allows N, and what allows more.</summary>
         private static string LongestFor(VideoRules rules)
         {
+            IReadOnlyList<VideoUse> uses = rules.Limits?.Uses ?? Array.Empty<VideoUse>();
+            VideoUse? longer = uses.FirstOrDefault(u => u.MaxSeconds == null || u.MaxSeconds > rules.MaxDuration);
             if (rules.ReferType != null)
             {
-                return "a base reference video may last (a feature reference may be longer)";
+                string more = longer == null ? string.Empty : longer.MaxSeconds == null
+                    ? $" (a {longer.Name} reference may be longer)"
+                    : $" (a {longer.Name} reference up to {longer.MaxSeconds} s)";
+                return $"a {rules.ReferType} reference video may last{more}";
             }
 
-            return rules.CharacterOrientation == "image"
-                ? $"{rules.Label} takes with character orientation image (orientation video takes up to {VideoRules.MotionVideoMaxSeconds:0} s)"
-                : $"{rules.Label} takes with character orientation video";
+            string use = rules.CharacterOrientation ?? uses.LastOrDefault(u => u.MaxSeconds == rules.MaxDuration)?.Name ?? "any";
+            string takes = longer?.MaxSeconds == null ? string.Empty : $" (orientation {longer.Name} takes up to {longer.MaxSeconds} s)";
+            return $"{rules.Label} takes with character orientation {use}{takes}";
         }
 
         private static void AddPictureProblems(VideoInfo info, VideoRules rules, List<string> problems)
@@ -109,18 +108,18 @@ namespace Kling.Core.Requests
             {
                 problems.Add("the file has no video track");
             }
-            else if (rules.PictureLimits)
+            else if (rules.Picture is PictureLimits picture)
             {
                 foreach (var side in new[] { ("width", info.Width.Value), ("height", info.Height.Value) })
                 {
-                    if (side.Item2 < MinPixels || side.Item2 > MaxPixels)
+                    if (side.Item2 < picture.MinPixels || side.Item2 > picture.MaxPixels)
                     {
-                        problems.Add($"{side.Item1} {side.Item2} px is outside {MinPixels}-{MaxPixels} px");
+                        problems.Add($"{side.Item1} {side.Item2} px is outside {picture.MinPixels}-{picture.MaxPixels} px");
                     }
                 }
             }
 
-            if (!rules.PictureLimits)
+            if (!(rules.Picture is PictureLimits limits))
             {
                 return;
             }
@@ -132,9 +131,9 @@ namespace Kling.Core.Requests
                     problems.Add("the frame rate could not be read from the header");
                 }
             }
-            else if (Math.Round(info.FrameRate.Value, 2) < MinFrameRate - 0.03 || Math.Round(info.FrameRate.Value, 2) > MaxFrameRate + 0.03)
+            else if (Math.Round(info.FrameRate.Value, 2) < limits.MinFrameRate - 0.03 || Math.Round(info.FrameRate.Value, 2) > limits.MaxFrameRate + 0.03)
             {
-                problems.Add($"frame rate {info.FrameRate.Value.ToString("0.##", CultureInfo.InvariantCulture)} fps is outside {MinFrameRate:0}-{MaxFrameRate:0} fps");
+                problems.Add($"frame rate {info.FrameRate.Value.ToString("0.##", CultureInfo.InvariantCulture)} fps is outside {limits.MinFrameRate}-{limits.MaxFrameRate} fps");
             }
         }
 

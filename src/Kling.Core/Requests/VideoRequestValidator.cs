@@ -11,9 +11,6 @@ namespace Kling.Core.Requests
     /// </summary>
     public static class VideoRequestValidator
     {
-        /// <summary>refer_type's values (a video_list entry's), checked by the mapping and offered by -ReferType's completer.</summary>
-        public static readonly string[] ReferTypes = { "base", "feature" };
-
         /// <summary>
         /// The request for a row, or null with every problem of the row. Pure but for the images: local files are read
         /// through <see cref="VideoInput.ImageReader"/>, the only file I/O on the way.
@@ -21,7 +18,7 @@ namespace Kling.Core.Requests
         public static VideoRequest? TryBuild(VideoInput input, out IReadOnlyList<ValidationProblem> problems)
         {
             string? name = Cells.Given(input.Model);
-            ModelSpec? spec = ModelCatalog.Find(name ?? VideoRequest.DefaultModel);
+            ModelSpec? spec = name == null ? ModelCatalog.Default : ModelCatalog.Find(name);
             var row = new RowContext(input, spec, new VideoRequest { Model = spec?.Name ?? name! });
             PromptReader.Read(row);
             SettingsReader.Read(row);
@@ -54,7 +51,8 @@ namespace Kling.Core.Requests
 
                 if (Cells.Given(input.VideoUrl) == null)
                 {
-                    row.Add("video_url", $"is required by {spec.Name}: give the motion's video with -VideoUrl (MP4/MOV, under 100 MB).");
+                    string file = spec.VideoLimits == null ? string.Empty : $" ({CatalogWords.VideoFile(spec.VideoLimits)})";
+                    row.Add("video_url", $"is required by {spec.Name}: give the motion's video with -VideoUrl{file}.");
                 }
             }
 

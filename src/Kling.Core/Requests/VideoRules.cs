@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Kling.Core.Catalog;
+using Kling.Core.Catalog;
 using Kling.Core.Wire;
 
 namespace Kling.Core.Requests
@@ -8,17 +9,10 @@ namespace Kling.Core.Requests
     /// <summary>
     /// The limits a local reference video is checked against, for one model and one use of the video: video_list
     /// (kling-video-o1, kling-v3-omni; API.md), motion control's video_url (MODELS.md), or the generic checks for a model
-    /// the catalog does not know.
+    /// the catalog does not know. The figures are the catalog entry's (<see cref="ModelSpec.VideoLimits"/>).
     /// </summary>
     public sealed class VideoRules
     {
-        public const long ReferenceMaxBytes = 200L * 1024 * 1024;
-        public const long MotionMaxBytes = 100L * 1024 * 1024;
-        public const double MinSeconds = 3;
-        public const double BaseMaxSeconds = 10;
-        public const double MotionImageMaxSeconds = 10;
-        public const double MotionVideoMaxSeconds = 30;
-
         private VideoRules(string? model)
         {
             Model = model;
@@ -48,46 +42,54 @@ namespace Kling.Core.Requests
         /// <summary>The longest video allowed, in seconds; null when not limited.</summary>
         public double? MaxDuration { get; private set; }
 
-        /// <summary>Width, height (720-2160 px) and frame rate (24-60 fps): API.md's rules for video_list only.</summary>
-        public bool PictureLimits { get; private set; }
+        /// <summary>Whether width, height and frame rate are checked (<see cref="Picture"/>): API.md's rules for video_list only.</summary>
+        public bool PictureLimits => Picture != null;
+
+        /// <summary>Width, height (720-2160 px) and frame rate (24-60 fps); null when not checked.</summary>
+        public PictureLimits? Picture { get; private set; }
+
+        /// <summary>The catalog's limits these rules come from (every use and its length); null for a model the catalog does not know.</summary>
+        public VideoLimits? Limits { get; private set; }
 
         /// <summary>True for a model the catalog does not know: only MP4/MOV with a video track is checked.</summary>
         public bool Generic { get; private set; }
 
-        /// <summary>video_list's rules (API.md): at most 200 MB, at least 3 s (a base video at most 10 s), 720-2160 px, 24-60 fps.</summary>
+        /// <summary>
+        /// video_list's rules (API.md; from the catalog entry of <paramref name="model"/>, or of the default model when the
+        /// catalog has no video_list entry by that name): at most 200 MB, at least 3 s (a base video at most 10 s), 720-2160
+        /// px, 24-60 fps. Throws ArgumentException for a refer type the model does not take.
+        /// </summary>
         public static VideoRules Reference(string model, string? referType)
         {
-            bool feature = string.Equals(referType, "feature", StringComparison.OrdinalIgnoreCase);
-            return new VideoRules(model)
-            {
-                ReferType = feature ? "feature" : "base",
-                MaxBytes = ReferenceMaxBytes,
-                MinDuration = MinSeconds,
-                MaxDuration = feature ? (double?)null : BaseMaxSeconds,
-                PictureLimits = true,
-            };
+            VideoLimits limits = LimitsOf(model, VideoField.VideoList) ?? ModelCatalog.Default.VideoLimits!;
+            VideoUse use = limits.Use(referType ?? limits.DefaultUse)
+                ?? throw new ArgumentException($"refer type '{referType}' is not one of {string.Join(", ", limits.UseNames)}.");
+            VideoRules rules = FromLimits(model, limits);
+            rules.ReferType = use.Name;
+            rules.MaxDuration = use.MaxSeconds;
+            return rules;
         }
 
         /// <summary>
-        /// Motion control's video_url (MODELS.md): MP4/MOV under 100 MB, 3 to 10 s with orientation image, 3 to 30 s with
-        /// orientation video. Without an orientation only what holds for both is checked (3 to 30 s): the gateway decides.
+        /// Motion control's video_url (MODELS.md; from the catalog entry of <paramref name="model"/>, or of the catalog's
+        /// motion-control models, whose rules are the same, when none is named): MP4/MOV under 100 MB, 3 to 10 s with
+        /// orientation image, 3 to 30 s with orientation video. Without an orientation only what holds for both is
+        /// checked (3 to 30 s): the gateway decides.
         /// </summary>
         public static VideoRules MotionControl(string? model, string? characterOrientation)
         {
-            string? orientation = characterOrientation?.Trim().ToLowerInvariant();
-            if (orientation != null && orientation != "image" && orientation != "video")
+            VideoLimits limits = LimitsOf(model, VideoField.VideoUrl)
+                ?? ModelCatalog.All.First(m => m.Video == VideoField.VideoUrl).VideoLimits!;
+            VideoUse? use = limits.Use(characterOrientation);
+            if (characterOrientation != null && use == null)
             {
-                throw new ArgumentException($"character orientation '{characterOrientation}' is not one of image, video.");
+                throw new ArgumentException($"character orientation '{characterOrientation}' is not one of {string.Join(", ", limits.UseNames)}.");
             }
 
-            return new VideoRules(model)
-            {
-                CharacterOrientation = orientation,
-                MaxBytes = MotionMaxBytes,
-                MaxBytesExclusive = true,
-                MinDuration = MinSeconds,
-                MaxDuration = orientation == "image" ? MotionImageMaxSeconds : MotionVideoMaxSeconds,
-            };
+            VideoRules rules = FromLimits(model, limits);
+            rules.CharacterOrientation = use?.Name;
+            rules.MaxDuration = limits.MaxSecondsFor(use?.Name);
+            return rules;
         }
 
         /// <summary>A model the catalog does not know: MP4/MOV with a video track, no limits (its rules are not known).</summary>
@@ -112,7 +114,7 @@ namespace Kling.Core.Requests
                     return MotionControl(null, characterOrientation);
                 }
 
-                return Reference(VideoRequest.DefaultModel, referType);
+                return Reference(ModelCatalog.DefaultName, referType);
             }
 
             string name = model!.Trim();
@@ -134,7 +136,7 @@ namespace Kling.Core.Requests
                 case VideoField.VideoUrl:
                     if (referType != null)
                     {
-                        throw new ArgumentException($"{spec.Name} takes no refer type: its video is the motion to copy; give -CharacterOrientation image or video instead.");
+                        throw new ArgumentException($"{spec.Name} takes no refer type: its video is the motion to copy; give -CharacterOrientation {CatalogWords.Alternatives(spec.CharacterOrientations)} instead.");
                     }
 
                     return MotionControl(spec.Name, characterOrientation);
@@ -143,6 +145,21 @@ namespace Kling.Core.Requests
                     throw new ArgumentException($"{spec.Name} takes no reference video; the models that do are {takers}.");
             }
         }
+
+        private static VideoLimits? LimitsOf(string? model, VideoField field)
+        {
+            ModelSpec? spec = ModelCatalog.Find(model);
+            return spec != null && spec.Video == field ? spec.VideoLimits : null;
+        }
+
+        private static VideoRules FromLimits(string? model, VideoLimits limits) => new VideoRules(model)
+        {
+            Limits = limits,
+            MaxBytes = limits.MaxBytes,
+            MaxBytesExclusive = limits.MaxBytesExclusive,
+            MinDuration = limits.MinSeconds,
+            Picture = limits.Picture,
+        };
 
         private static string[] MotionControlModels() =>
             ModelCatalog.All.Where(m => m.Video == VideoField.VideoUrl).Select(m => m.Name).ToArray();

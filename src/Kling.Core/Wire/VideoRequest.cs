@@ -10,6 +10,11 @@ namespace Kling.Core.Wire
     /// <summary>The body of POST /v1/videos/generations, exactly as sent.</summary>
     public sealed class VideoRequest
     {
+        /// <summary>
+        /// The model sent when a row names none. Declared here, in the lowest wing, because the body must have it before
+        /// the catalog is read; the catalog gives it out as ModelCatalog.DefaultName (and its entry as ModelCatalog.Default),
+        /// and everything else reads it from there.
+        /// </summary>
         public const string DefaultModel = "kling-video-o1";
 
         [JsonPropertyName("model")]

@@ -16,15 +16,15 @@ namespace Kling.Commands
     [OutputType(typeof(VideoCheck), typeof(bool))]
     public sealed class TestKlingVideoInputCommand : KlingFileCmdlet
     {
-        private VideoRules rules = VideoRules.Reference(Core.Wire.VideoRequest.DefaultModel, null);
+        private VideoRules rules = VideoRules.For(null, null, null);
 
         /// <summary>How a video_list model would use the video: base (the default; at most 10 s) or feature.</summary>
         [Parameter]
-        [ValidateSet("base", "feature", IgnoreCase = true)]
+        [ValidateCatalogValue(typeof(ReferTypeCompleter))]
         [ArgumentCompleter(typeof(ReferTypeCompleter))]
         public string? ReferType { get; set; }
 
-        /// <summary>The model whose rules apply (default kling-video-o1); the motion-control models have their own.</summary>
+        /// <summary>The model whose rules apply (default: the catalog's default model); the motion-control models have their own.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ModelCompleter))]
@@ -32,7 +32,8 @@ namespace Kling.Commands
 
         /// <summary>Motion control's character orientation: image (3 to 10 s) or video (3 to 30 s).</summary>
         [Parameter]
-        [ValidateSet("image", "video", IgnoreCase = true)]
+        [ValidateCatalogValue(typeof(CharacterOrientationCompleter))]
+        [ArgumentCompleter(typeof(CharacterOrientationCompleter))]
         public string? CharacterOrientation { get; set; }
 
         /// <summary>Write only $true or $false per file.</summary>
