@@ -22,13 +22,14 @@ namespace Kling.Commands
             nameof(VideoRowCmdlet.AdditionalBody), nameof(VideoRowCmdlet.Name),
         };
 
-        private static readonly IReadOnlyList<Action<VideoRowCmdlet, VideoInput>> Copies =
-            RowFields.All.Where(f => !ReadByHand.Contains(f.Parameter)).Select(Of).ToList();
+        // Lazy, not a static initializer: a mismatch surfaces as its own message, not as a TypeInitializationException.
+        private static readonly Lazy<IReadOnlyList<Action<VideoRowCmdlet, VideoInput>>> Copies = new Lazy<IReadOnlyList<Action<VideoRowCmdlet, VideoInput>>>(
+            () => RowFields.All.Where(f => !ReadByHand.Contains(f.Parameter)).Select(Of).ToList());
 
         /// <summary>Copies every declared text and list field of the row into <paramref name="input"/>.</summary>
         internal static void CopyAll(VideoRowCmdlet row, VideoInput input)
         {
-            foreach (Action<VideoRowCmdlet, VideoInput> copy in Copies)
+            foreach (Action<VideoRowCmdlet, VideoInput> copy in Copies.Value)
             {
                 copy(row, input);
             }

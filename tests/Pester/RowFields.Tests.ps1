@@ -29,8 +29,11 @@ Describe 'The row fields, declared once' {
         It 'binds by property name exactly the declared fields' {
             $byName = @((Get-Command $_).Parameters.Values |
                 Where-Object { @($_.ParameterSets.Values.ValueFromPipelineByPropertyName) -contains $true } |
-                ForEach-Object Name | Sort-Object)
-            $byName | Should -Be (@([Kling.Core.Requests.RowFields]::All.Parameter) | Sort-Object)
+                ForEach-Object Name)
+            $declared = @([Kling.Core.Requests.RowFields]::All.Parameter)
+            @($byName | Where-Object { $_ -notin $declared }) | Should -BeNullOrEmpty -Because 'a parameter that binds by property name is a row field, declared in RowFields'
+            @($declared | Where-Object { $_ -notin $byName }) | Should -BeNullOrEmpty -Because 'each field RowFields declares is a parameter that binds by property name'
+
         }
     }
 
