@@ -138,6 +138,40 @@ public class RowFieldsTests
         Assert.True(undeclared.Count == 0, "README's parameter table has rows no RowField declares: " + string.Join(", ", undeclared));
     }
 
+    [Theory]
+    [MemberData(nameof(Fields))]
+    public void About_Kling_lists_the_field_among_the_CSV_columns_with_its_aliases(string parameter)
+    {
+        RowField field = RowFields.Find(parameter)!;
+        List<string> lines = AboutLines("docs/en-US/about_Kling.md", "## CSV COLUMNS").Where(l => Names(l).Contains("-" + field.Parameter)).ToList();
+        Assert.True(lines.Count == 1, $"about_Kling's CSV COLUMNS has {lines.Count} lines for -{field.Parameter}; expected one.");
+        List<string> words = Names(lines[0]);
+        foreach (string alias in field.Aliases)
+        {
+            Assert.True(words.Contains(alias), $"about_Kling's CSV COLUMNS line of -{field.Parameter} does not name its alias '{alias}'.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Fields))]
+    public void About_Kling_Models_says_where_the_field_goes(string parameter) =>
+        Assert.True(
+            AboutLines("docs/en-US/about_Kling_Models.md", "## PARAMETERS AND BODY FIELDS").Any(l => Names(l).Contains("-" + parameter)),
+            $"about_Kling_Models' PARAMETERS AND BODY FIELDS has no line for -{parameter}.");
+
+    [Theory]
+    [InlineData("docs/en-US/about_Kling.md", "## CSV COLUMNS")]
+    [InlineData("docs/en-US/about_Kling_Models.md", "## PARAMETERS AND BODY FIELDS")]
+    public void The_about_topics_list_no_parameter_not_declared(string topic, string heading)
+    {
+        var undeclared = AboutLines(topic, heading)
+            .SelectMany(l => Regex.Matches(l, @"(?<![\w-])-[A-Z]\w*").Select(m => m.Value))
+            .Where(p => RowFields.Find(p.Substring(1)) == null)
+            .Distinct()
+            .ToList();
+        Assert.True(undeclared.Count == 0, $"{topic}'s {heading} lists parameters no RowField declares: " + string.Join(", ", undeclared));
+    }
+
     private static Type InputType(RowFieldKind kind) => kind switch
     {
         RowFieldKind.Text or RowFieldKind.Switch => typeof(string),
@@ -158,6 +192,18 @@ public class RowFieldsTests
         Match m = Regex.Match(help, @"^### -" + Regex.Escape(parameter) + @"\s*$(.*?)(?=^#)", RegexOptions.Multiline | RegexOptions.Singleline);
         return m.Success ? m.Groups[1].Value : null;
     }
+
+    /// <summary>The indented lines of an about topic's section (its table), up to the next heading.</summary>
+    private static List<string> AboutLines(string topic, string heading)
+    {
+        string[] lines = File.ReadAllLines(RepoFile(topic));
+        int start = Array.FindIndex(lines, l => l.StartsWith(heading, StringComparison.Ordinal));
+        Assert.True(start >= 0, $"{topic} has no '{heading}'.");
+        return lines.Skip(start + 1).TakeWhile(l => !l.StartsWith("#", StringComparison.Ordinal)).Where(l => l.StartsWith("    ", StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>The names on a line: words and -Parameters, without the commas between them.</summary>
+    private static List<string> Names(string line) => Regex.Matches(line, @"-?[A-Za-z_]+").Select(m => m.Value).ToList();
 
     /// <summary>The rows of README's table under "Parameters of New-KlingVideo", each its cells ('\|' read as '|').</summary>
     private static List<string[]> ReadmeRows()
