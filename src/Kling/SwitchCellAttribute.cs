@@ -15,6 +15,7 @@ namespace Kling.Commands
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class SwitchCellAttribute : ArgumentTransformationAttribute
     {
+        /// <summary>A cell, boolean or number as the switch holds it; any other value as given, for PowerShell to refuse.</summary>
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
