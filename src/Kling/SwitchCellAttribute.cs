@@ -1,18 +1,21 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
+using Kling.Core.Requests;
 
 namespace Kling.Commands
 {
     /// <summary>
     /// Lets a switch bind from a CSV cell. PowerShell refuses a string for a switch (a binding error that skips the
-    /// row), so a cell becomes a boolean here: yes/true/1 true, no/false/0/empty false, anything else true. The
-    /// cmdlet reads the cell itself from the row (<see cref="VideoRowReader"/>), so an unreadable cell still reaches
-    /// the validator and becomes that row's error, naming the field.
+    /// row), so a cell becomes a boolean here, read by the core's one yes/no reader (<see cref="YesNo"/>, the one
+    /// -Audio's cell is read by too): yes/true/1 on, no/false/0/empty off, anything else on. The cmdlet reads the cell
+    /// itself from the row (<see cref="VideoRowReader"/>), so an unreadable cell still reaches the validator and becomes
+    /// that row's error, naming the field.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class SwitchCellAttribute : ArgumentTransformationAttribute
     {
+        /// <summary>A cell, boolean or number as the switch holds it; any other value as given, for PowerShell to refuse.</summary>
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
@@ -32,26 +35,8 @@ namespace Kling.Commands
             }
         }
 
-        /// <summary>yes/true/1 true, no/false/0 or blank false, null for anything else.</summary>
-        internal static bool? ReadCell(string text)
-        {
-            switch (text.Trim().ToLowerInvariant())
-            {
-                case "yes":
-                case "true":
-                case "1":
-                case "$true":
-                    return true;
-                case "":
-                case "no":
-                case "false":
-                case "0":
-                case "$false":
-                    return false;
-                default:
-                    return null;
-            }
-        }
+        /// <summary>A cell as the switch holds it: blank is off, a yes/no cell (<see cref="YesNo"/>) as read; null for anything else.</summary>
+        internal static bool? ReadCell(string text) => string.IsNullOrWhiteSpace(text) ? false : YesNo.Read(text);
 
         private static bool IsNumber(IConvertible value)
         {

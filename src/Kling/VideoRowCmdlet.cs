@@ -10,7 +10,8 @@ namespace Kling.Commands
 {
     /// <summary>
     /// What the cmdlets that read video rows share (New-KlingVideo, Measure-KlingCost): the row parameters with their
-    /// names, aliases and completers, declared once; the columns that bind to nothing; and a row read and checked into a
+    /// names, aliases and completers (PowerShell's side of <see cref="RowFields"/>, the one declaration of the row fields:
+    /// tests/Pester/RowFields.Tests.ps1 fails when they differ); the columns that bind to nothing; and a row read and checked into a
     /// <see cref="VideoRequest"/> (local files read and validated, never uploaded here), or that row's error.
     /// </summary>
     public abstract class VideoRowCmdlet : KlingCmdlet

@@ -26,8 +26,8 @@ namespace Kling.Commands
     /// </summary>
     internal sealed class VideoRowReader
     {
-        private static readonly string[] MultiShotColumns = { "multi_shot", "MultiShot" };
-        private static readonly string[] ImageKeys = { "Images", "Image", "element_input_urls", "ElementInputUrls", "Urls", "Url" };
+        /// <summary>The columns -MultiShot binds by, as declared.</summary>
+        private static readonly string[] MultiShotColumns = RowFields.Find(nameof(VideoRowCmdlet.MultiShot))!.Spellings.ToArray();
 
         private readonly Func<string, string> resolvePath;
 
@@ -36,36 +36,26 @@ namespace Kling.Commands
             this.resolvePath = resolvePath;
         }
 
-        internal VideoInput Read(VideoRowCmdlet row, MultiShotSource multiShot) => new VideoInput
+        /// <summary>The row as the core takes it: the declared text and list fields copied (<see cref="RowFieldCopies"/>), the others read here.</summary>
+        internal VideoInput Read(VideoRowCmdlet row, MultiShotSource multiShot)
         {
+            var input = new VideoInput
+            {
+                ImageReader = new DiskImageReader(resolvePath),
+                Shots = Shots(row.Shot),
+                MultiShot = multiShot == MultiShotSource.None ? null
+                    : multiShot == MultiShotSource.Row ? MultiShot(row.InputObject, row.MultiShot)
+                    : row.MultiShot.IsPresent ? "true" : null,
+                Elements = Elements(row.Element),
+                AdditionalBody = Body(row.AdditionalBody, out string? json),
+                AdditionalBodyJson = json,
+            };
+            RowFieldCopies.CopyAll(row, input);
+
             // A plain string piped in ('A cat' | New-KlingVideo) is the prompt.
-            Prompt = row.Prompt ?? (row.InputObject?.BaseObject as string),
-            Model = row.Model,
-            Mode = row.Mode,
-            Duration = row.Duration,
-            AspectRatio = row.AspectRatio,
-            ImageUrls = row.ImageUrl,
-            Images = row.Image,
-            FirstFrame = row.FirstFrame,
-            LastFrame = row.LastFrame,
-            ImageReader = new DiskImageReader(resolvePath),
-            VideoUrl = row.VideoUrl,
-            ReferType = row.ReferType,
-            KeepOriginalSound = row.KeepOriginalSound,
-            NegativePrompt = row.NegativePrompt,
-            Audio = row.Audio,
-            Watermark = row.Watermark,
-            Resolution = row.Resolution,
-            ReferenceImages = row.ReferenceImage,
-            CharacterOrientation = row.CharacterOrientation,
-            Shots = Shots(row.Shot),
-            MultiShot = multiShot == MultiShotSource.None ? null
-                : multiShot == MultiShotSource.Row ? MultiShot(row.InputObject, row.MultiShot)
-                : row.MultiShot.IsPresent ? "true" : null,
-            Elements = Elements(row.Element),
-            AdditionalBody = Body(row.AdditionalBody, out string? json),
-            AdditionalBodyJson = json,
-        };
+            input.Prompt ??= row.InputObject?.BaseObject as string;
+            return input;
+        }
 
         /// <summary>
         /// -MultiShot as the core reads it: "true", null (off or not given), or an unreadable cell as written, which the
@@ -111,9 +101,9 @@ namespace Kling.Commands
                 ? new ElementInput { Json = json }
                 : new ElementInput
                 {
-                    Name = TextOf(Member(item, "Name")),
-                    Description = TextOf(Member(item, "Description")),
-                    Images = ImagesOf(ImageKeys.Select(k => Member(item, k)).FirstOrDefault(v => v != null)),
+                    Name = TextOf(Member(item, ElementKeys.Name)),
+                    Description = TextOf(Member(item, ElementKeys.Description)),
+                    Images = ImagesOf(ElementKeys.FirstImages(key => Member(item, key))),
                 }).ToList();
         }
 

@@ -1,30 +1,18 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Kling.Core.Wire;
 
 namespace Kling.Core.Requests
 {
     /// <summary>
     /// -AdditionalBody (a dictionary of plain values, or a JSON object in the cell): fields the module has no parameter
     /// for, merged into any model's body. A key the module sets, or has a parameter for, is the row's error: the body
-    /// would say two things.
+    /// would say two things (<see cref="RowFields.IsReservedBodyKey"/>).
     /// </summary>
     internal static class AdditionalBodyReader
     {
         internal const string Field = "extra";
-
-        /// <summary>Every body field the module writes, and the row's own column names, in any case.</summary>
-        private static readonly HashSet<string> ModuleFields = new HashSet<string>(
-            typeof(VideoRequest).GetProperties()
-                .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name)
-                .Where(n => n != null)
-                .Select(n => n!)
-                .Concat(new[] { "image", "images", "first_frame", "last_frame", "reference_images", "refer_type", "shots", "elements", "extra" }),
-            StringComparer.OrdinalIgnoreCase);
 
         internal static void Read(RowContext row)
         {
@@ -61,7 +49,7 @@ namespace Kling.Core.Requests
                 }
             }
 
-            List<string> collisions = extra.Keys.Where(k => ModuleFields.Contains(k)).ToList();
+            List<string> collisions = extra.Keys.Where(RowFields.IsReservedBodyKey).ToList();
             if (collisions.Count > 0)
             {
                 row.Add(Field, $"sets {string.Join(", ", collisions.Select(k => "'" + k + "'"))}, which the module sets from its own parameters; give {(collisions.Count == 1 ? "it" : "them")} by the parameter (-AdditionalBody is for fields the module has no parameter for).");

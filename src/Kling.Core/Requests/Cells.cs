@@ -5,11 +5,9 @@ using System.Linq;
 
 namespace Kling.Core.Requests
 {
-    /// <summary>How a cell's text becomes a value: empty means not given; lists split on ';'; yes/no/true/false; whole numbers.</summary>
+    /// <summary>How a cell's text becomes a value: empty means not given; lists split on ';'; yes/no (<see cref="YesNo"/>); whole numbers.</summary>
     internal static class Cells
     {
-        internal const string BooleanWords = "yes, no, true, false";
-
         internal static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
 
         /// <summary>Splits cells like "a.png;b.png" and drops empty entries.</summary>
@@ -27,22 +25,6 @@ namespace Kling.Core.Requests
             }
 
             return result;
-        }
-
-        /// <summary>yes/true and no/false, in any case; null for anything else.</summary>
-        internal static bool? Boolean(string value)
-        {
-            switch (value.Trim().ToLowerInvariant())
-            {
-                case "yes":
-                case "true":
-                    return true;
-                case "no":
-                case "false":
-                    return false;
-                default:
-                    return null;
-            }
         }
 
         /// <summary>A whole number of seconds as a cell writes it ("8", "+8" is not); null when it is not one.</summary>

@@ -64,7 +64,7 @@ namespace Kling.Core.Requests
             return name == null ? null : new Element { Name = name, Description = description, ElementInputUrls = images };
         }
 
-        /// <summary>An object {name, description, images} or an array of them; property names in any case ("element_input_urls" too).</summary>
+        /// <summary>An object {name, description, images} or an array of them; the keys of <see cref="ElementKeys"/>, in any case.</summary>
         private static List<ElementInput> FromJson(RowContext row, string json)
         {
             var result = new List<ElementInput>();
@@ -92,9 +92,9 @@ namespace Kling.Core.Requests
 
                         result.Add(new ElementInput
                         {
-                            Name = Text(item, "name"),
-                            Description = Text(item, "description"),
-                            Images = Strings(item, "images") ?? Strings(item, "image") ?? Strings(item, "element_input_urls"),
+                            Name = Text(item, ElementKeys.Name),
+                            Description = Text(item, ElementKeys.Description),
+                            Images = ElementKeys.FirstImages(key => Strings(item, key)),
                         });
                     }
                 }

@@ -64,13 +64,13 @@ namespace Kling.Core.Requests
             return match;
         }
 
-        /// <summary>yes/no/true/false as a boolean; null (and the row's problem) for anything else.</summary>
+        /// <summary>A yes/no cell (<see cref="YesNo"/>) as a boolean; null (and the row's problem) for anything else.</summary>
         internal bool? Boolean(string field, string value)
         {
-            bool? parsed = Cells.Boolean(value);
+            bool? parsed = YesNo.Read(value);
             if (parsed == null)
             {
-                Add(field, $"'{value}' is not one of {Cells.BooleanWords}.");
+                Add(field, $"'{value}' is not one of {YesNo.Words}.");
             }
 
             return parsed;

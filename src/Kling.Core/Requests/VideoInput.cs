@@ -3,7 +3,7 @@ using Kling.Core.Media;
 
 namespace Kling.Core.Requests
 {
-    /// <summary>One row as the user gave it: every field a string (or null when not given), not yet checked.</summary>
+    /// <summary>One row as the user gave it: every field a string (or null when not given), not yet checked; each property is a field <see cref="RowFields"/> declares (RowFieldsTests fails on drift).</summary>
     public sealed class VideoInput
     {
         public string? Prompt { get; set; }

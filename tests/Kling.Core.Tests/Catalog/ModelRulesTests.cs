@@ -216,7 +216,7 @@ public class ModelRulesTests
         var input = new VideoInput { Prompt = "x", Model = "kling-v3" };
         switch (field)
         {
-            case "audio": input.Audio = "1"; break;
+            case "audio": input.Audio = "2"; break;
             case "watermark": input.Watermark = "on"; break;
             default: input.MultiShot = "maybe"; break;
         }
