@@ -1,3 +1,5 @@
+using Kling.Core.Catalog;
+using Kling.Core.Wire;
 using Kling.Core.Requests;
 using Xunit;
 

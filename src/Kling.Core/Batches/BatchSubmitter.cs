@@ -42,6 +42,8 @@ namespace Kling.Core.Batches
         }
 
         /// <param name="recall">The batch's journal, and what it recalled of the rows before they were started.</param>
+        /// <param name="client">The gateway the rows are sent to.</param>
+        /// <param name="throttleLimit">The most submissions in flight at once (the adaptive limit starts here).</param>
         public BatchSubmitter(SubmissionRecall recall, IKlingGateway client, int throttleLimit)
         {
             this.client = client ?? throw new ArgumentNullException(nameof(client));

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
-using Kling.Core.Gateway;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Batches
 {

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Kling.Core.Gateway;
-using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Batches
 {

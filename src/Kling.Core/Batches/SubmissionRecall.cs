@@ -1,6 +1,6 @@
 using System;
 using Kling.Core.Gateway;
-using Kling.Core.Requests;
+using Kling.Core.Wire;
 using Kling.Core.Tasks;
 
 namespace Kling.Core.Batches

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using Kling.Core.Catalog;
-using Kling.Core.Catalog;
 using Kling.Core.Wire;
 
 namespace Kling.Core.Requests

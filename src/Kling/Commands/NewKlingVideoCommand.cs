@@ -10,6 +10,7 @@ using Kling.Core.Batches;
 using Kling.Core.Catalog;
 using Kling.Core.Gateway;
 using Kling.Core.Requests;
+using Kling.Core.Tasks;
 
 namespace Kling.Commands
 {

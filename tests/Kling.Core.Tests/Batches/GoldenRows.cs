@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Kling.Core.Media;
-using Kling.Core.Requests;
+using Kling.Core.Wire;
 
 namespace Kling.Core.Tests.Batches;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Kling.Core.Batches;
 using Kling.Core.Media;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 using Xunit;
 
 namespace Kling.Core.Tests.Batches;

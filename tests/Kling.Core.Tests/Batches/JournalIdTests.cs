@@ -4,6 +4,7 @@ using Kling.Core.Batches;
 using Kling.Core.Gateway;
 using Kling.Core.Requests;
 using Kling.Emulator;
+using Kling.Core.Wire;
 using Xunit;
 
 namespace Kling.Core.Tests;

@@ -1,5 +1,6 @@
 using Kling.Core.Batches;
 using Kling.Core.Requests;
+using Kling.Core.Wire;
 using Xunit;
 
 namespace Kling.Core.Tests.Batches;

@@ -1,3 +1,4 @@
+using Kling.Core.Wire;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Kling.Core;
@@ -6,6 +7,7 @@ using Kling.Core.Gateway;
 using Kling.Core.Media;
 using Kling.Core.Requests;
 using Kling.Emulator;
+using Kling.Core.Catalog;
 using Xunit;
 
 namespace Kling.Core.Tests;

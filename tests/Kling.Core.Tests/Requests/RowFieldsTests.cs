@@ -1,3 +1,5 @@
+using Kling.Core.Catalog;
+using Kling.Core.Wire;
 using System.Reflection;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;

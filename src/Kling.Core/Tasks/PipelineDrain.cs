@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace Kling.Core.Batches
+namespace Kling.Core.Tasks
 {
     /// <summary>
     /// The scheduling numbers of the pipeline cmdlets (New-KlingVideo, Wait-KlingTask, Save-KlingVideo), declared once: how
@@ -31,8 +31,8 @@ namespace Kling.Core.Batches
     }
 
     /// <summary>
-    /// How the one thread that may write to PowerShell takes the outcomes of a background engine (<see cref="BatchSubmitter"/>,
-    /// <see cref="Tasks.TaskWatcher"/>, <see cref="Downloads.DownloadQueue"/>): it waits for the next outcome or the pipeline's
+    /// How the one thread that may write to PowerShell takes the outcomes of a background engine (the submitter,
+    /// <see cref="TaskWatcher"/>, the download queue): it waits for the next outcome or the pipeline's
     /// stop, hands every outcome ready to the writer, and shows progress at most every <see cref="PipelineDrain.ProgressEvery"/>.
     /// The caller only writes records and progress; when to wait, and for how long, is decided here.
     /// </summary>

@@ -1,7 +1,7 @@
-using Kling.Core.Batches;
+using Kling.Core.Tasks;
 using Xunit;
 
-namespace Kling.Core.Tests.Batches;
+namespace Kling.Core.Tests.Tasks;
 
 /// <summary>
 /// The one drain the pipeline cmdlets take a background engine's outcomes through: every ready outcome written in

@@ -1,3 +1,4 @@
+using Kling.Core.Wire;
 using Kling.Core.Catalog;
 using Kling.Core.Media;
 using Kling.Core.Requests;
