@@ -64,10 +64,11 @@ function Merge-NUnitResult([string[]] $Paths, [string] $Destination) {
     if (-not $docs) { return }
     $first = $docs[0]
     $root = $first.'test-results'
-    $results = $root.'test-suite'.results
+    # SelectSingleNode, not the adapter: an empty <results/> (a file of which a slice ran no test) reads as a string.
+    $results = $root.SelectSingleNode('test-suite/results')
     $time = [double] $root.'test-suite'.time
     foreach ($doc in $docs | Select-Object -Skip 1) {
-        foreach ($suite in $doc.'test-results'.'test-suite'.results.ChildNodes) { [void] $results.AppendChild($first.ImportNode($suite, $true)) }
+        foreach ($suite in $doc.SelectNodes('test-results/test-suite/results/*')) { [void] $results.AppendChild($first.ImportNode($suite, $true)) }
         foreach ($name in 'total', 'errors', 'failures', 'not-run', 'inconclusive', 'ignored', 'skipped', 'invalid') {
             $root.SetAttribute($name, [string] ([int] $root.GetAttribute($name) + [int] $doc.'test-results'.GetAttribute($name)))
         }
