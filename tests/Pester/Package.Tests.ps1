@@ -109,3 +109,47 @@ Publish-PSResource -Path '$(Split-Path $ModulePath)' -Repository KlingContents
     }
 }
 
+# Issue 24, point 5: what a package ships stands on its own. Its words name no file outside the repository (the API
+# notes the project was written from are not part of it), and a file shipped inside a package links only to the web
+# or to its own headings: a relative link would point at nothing once the file is out of the repository.
+Describe 'The words shipped in the packages' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'common.ps1')
+        $helpFolder = Join-Path (Split-Path $ModulePath) 'en-US'
+        $script:shipped = @(
+            (Join-Path $RepoRoot 'README.md'), (Join-Path $RepoRoot 'CHANGELOG.md'), (Join-Path $RepoRoot 'src/Kling.Emulator/README.md')
+        ) + @(Get-ChildItem $helpFolder -File | ForEach-Object FullName)
+        # Markdown links: [text](target) and <https://...>; the target without a title or anchor.
+        function script:Get-MarkdownLink([string] $Text) {
+            foreach ($m in [regex]::Matches($Text, '\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)')) { $m.Groups[1].Value }
+        }
+    }
+
+    It 'names no file outside the repository: <_>' -ForEach @('README.md', 'CHANGELOG.md', 'src/Kling.Emulator/README.md', 'docs/gateway.md', 'en-US help') {
+        $files = if ($_ -eq 'en-US help') { @($shipped | Where-Object { $_ -like "*en-US*" }) } else { @(Join-Path $RepoRoot $_) }
+        $files.Count | Should -BeGreaterThan 0
+        foreach ($file in $files) {
+            Test-Path $file | Should -BeTrue
+            $text = Get-Content -Raw $file
+            $text | Should -Not -Match '\.\./shared/|/work/|\bshared/(API|MODELS)\.md' -Because "$file is read where the project's working notes are not"
+        }
+    }
+
+    It 'links only to the web or its own headings from a file shipped in a package: <_>' -ForEach @('README.md', 'CHANGELOG.md', 'src/Kling.Emulator/README.md') {
+        $text = Get-Content -Raw (Join-Path $RepoRoot $_)
+        foreach ($target in Get-MarkdownLink $text) {
+            $target | Should -Match '^(https://|#)' -Because "$_ is read inside a package, where a relative link ($target) leads nowhere"
+        }
+    }
+
+    It 'resolves every relative link of the repository''s own docs to a file in it' {
+        foreach ($doc in Get-ChildItem (Join-Path $RepoRoot 'docs') -Filter '*.md' -File) {
+            foreach ($target in Get-MarkdownLink (Get-Content -Raw $doc.FullName)) {
+                if ($target -match '^(https?://|#|mailto:)') { continue }
+                $path = Join-Path $doc.DirectoryName ($target -replace '#.*$')
+                Test-Path $path | Should -BeTrue -Because "$($doc.Name) links to $target"
+                [IO.Path]::GetFullPath($path) | Should -BeLike "$RepoRoot*" -Because "$($doc.Name) links to $target, outside the repository"
+            }
+        }
+    }
+}
