@@ -2,15 +2,28 @@
 .SYNOPSIS
     Builds, tests and demonstrates the Kling module.
 .DESCRIPTION
-    Build (default): leaves the importable module in out/Kling and the gateway emulator in out/emulator.
+    Build (default): leaves the importable module in out/Kling and the gateway emulator in out/emulator. out/Kling is
+           the module exactly as it ships: Kling.dll, Kling.Core.dll, dependencies/, en-US/ help, the format file,
+           LICENSE, README.md and CHANGELOG.md; no symbols (they go to out/symbols/Kling), XML doc files or deps.json.
+           The built manifest is the source Kling.psd1 with three things filled in by the build:
+             - ReleaseNotes: CHANGELOG.md's section for the version (the lines under '## [<version>] - <date>' up to
+               the next heading), in place of the source's placeholder line "ReleaseNotes = '...'". A version without
+               a section in CHANGELOG.md fails the build. The source manifest keeps the placeholder, so the notes are
+               written once, in CHANGELOG.md.
+             - ProjectUri, LicenseUri, IconUri: Directory.Build.props' KlingProjectUri, KlingLicenseUri and
+               KlingIconUri, each written only when it is given (an empty one is left out rather than pointing
+               somewhere wrong). The same KlingProjectUri gives each cmdlet's HelpUri (KlingHelpUri, compiled into
+               src/Kling's HelpLinks) and the emulator package's project URL.
+           The version, Author, CompanyName and Copyright of Kling.psd1 must equal Directory.Build.props' Version,
+           Authors, Company and Copyright (the assemblies and the tool package carry those): the build fails if not.
     Test:  Build, then every suite (each xunit project tests/*/*.Tests.csproj, then Pester for the cmdlets against
            the emulator) and a closing line "N passed, N failed" summing them all. -Filter runs a slice of them;
            -NoBuild runs them on what the last build left (out/ and the test projects' bin/).
     Demo:  Build, start the emulator, and run the README's CSV example end to end into out/demo.
     Bench: Build, then every benchmark under bench/ (not run by CI): each prints its ratios against baselines
            measured in the same run and fails when a goal does not hold.
-    Package: Build, then out/package/Kling.<version>.nupkg, made by Publish-PSResource into a local folder
-           repository (registered only for the moment of publishing), ready for the PowerShell Gallery, and beside
+    Package: Build, then out/package/Kling.<version>.nupkg, made by Publish-PSResource from out/Kling into a local
+           folder repository (registered only for the moment of publishing), ready for the PowerShell Gallery, and beside
            it out/package/Kling.Emulator.<version>.nupkg, the emulator as a .NET tool (command kling-emulator) for
            NuGet: dotnet tool install --global Kling.Emulator.
 .PARAMETER Filter
@@ -53,6 +66,7 @@ $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'Kling'
 $emulatorOut = Join-Path $out 'emulator'
+$symbolsOut = Join-Path $out 'symbols/Kling'
 $resultsDir = Join-Path $out 'test-results'
 if ($Task -ne 'Test' -and ($Filter -or $NoBuild)) { throw "-Filter and -NoBuild are for the Test task, not $Task." }
 
@@ -63,21 +77,29 @@ function Invoke-Dotnet {
 }
 
 function Invoke-Build {
+    $properties = Get-BuildProperty
+    $version = $properties.Version
     $manifest = Import-PowerShellDataFile (Join-Path $root 'Kling.psd1')
-    [xml] $props = Get-Content -Raw (Join-Path $root 'Directory.Build.props')
-    $version = ($props.Project.PropertyGroup | Where-Object { $_['Version'] } | Select-Object -First 1).Version
-    if ($manifest.ModuleVersion -ne $version) {
-        throw "Kling.psd1 says version $($manifest.ModuleVersion) but Directory.Build.props says $version; make them agree."
+    foreach ($pair in @(@('ModuleVersion', 'Version'), @('Author', 'Authors'), @('CompanyName', 'Company'), @('Copyright', 'Copyright'))) {
+        if ($manifest[$pair[0]] -ne $properties.($pair[1])) {
+            throw "Kling.psd1 says $($pair[0]) '$($manifest[$pair[0]])' but Directory.Build.props says $($pair[1]) '$($properties.($pair[1]))'; make them agree."
+        }
     }
+    $releaseNotes = Get-ChangelogSection $version
 
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
     Invoke-Dotnet publish (Join-Path $root 'src/Kling/Kling.csproj') -c $Configuration -o $moduleOut --nologo -v quiet
-    Copy-Item (Join-Path $root 'Kling.psd1'), (Join-Path $root 'LICENSE') $moduleOut
+    Copy-Item (Join-Path $root 'LICENSE'), (Join-Path $root 'README.md'), (Join-Path $root 'CHANGELOG.md') $moduleOut
+    Write-BuiltManifest -Path (Join-Path $moduleOut 'Kling.psd1') -Properties $properties -ReleaseNotes $releaseNotes
     Get-ChildItem $moduleOut -Filter '*.deps.json' | Remove-Item
+    # Symbols are not shipped: they go to out/symbols/Kling, for debugging this build.
+    if (Test-Path $symbolsOut) { Remove-Item $symbolsOut -Recurse -Force }
+    $null = New-Item -ItemType Directory $symbolsOut
+    Get-ChildItem $moduleOut -Recurse -File -Filter '*.pdb' | Move-Item -Destination $symbolsOut
     # Beside the manifest only Kling.dll and Kling.Core.dll; the third-party assemblies go to dependencies/, where
     # Kling's own load context (pwsh 7) or resolve handler (5.1) finds them and nobody else does.
     $dependencies = New-Item -ItemType Directory (Join-Path $moduleOut 'dependencies')
-    Get-ChildItem $moduleOut -File | Where-Object { $_.Extension -in '.dll', '.pdb' -and $_.BaseName -notin 'Kling', 'Kling.Core' } |
+    Get-ChildItem $moduleOut -File | Where-Object { $_.Extension -eq '.dll' -and $_.BaseName -notin 'Kling', 'Kling.Core' } |
         Move-Item -Destination $dependencies
     # Help is built in a child pwsh: it imports the fresh module to read each cmdlet's parameters.
     $pwsh = @(Get-PwshCommand)
@@ -87,6 +109,58 @@ function Invoke-Build {
     if ($LASTEXITCODE -ne 0) { throw 'Building the help from docs/en-US failed.' }
     Invoke-Dotnet publish (Join-Path $root 'src/Kling.Emulator/Kling.Emulator.csproj') -c $Configuration -o $emulatorOut --nologo -v quiet
     Write-Host "Built $moduleOut (version $version)"
+}
+
+function Get-BuildProperty {
+    # Directory.Build.props as MSBuild evaluates it (conditions and derived properties included): the one place of the
+    # version, the project's names and its addresses.
+    $names = 'Version', 'Authors', 'Company', 'Copyright', 'KlingProjectUri', 'KlingLicenseUri', 'KlingIconUri'
+    $json = & dotnet msbuild (Join-Path $root 'src/Kling/Kling.csproj') -nologo @($names | ForEach-Object { "-getProperty:$_" })
+    if ($LASTEXITCODE -ne 0) { throw "Reading Directory.Build.props failed: $($json -join "`n")" }
+    return ($json -join "`n" | ConvertFrom-Json).Properties
+}
+
+function Get-ChangelogSection([string] $Version) {
+    # The release notes of a version: CHANGELOG.md's lines under '## [<version>] - <date>', up to the next '## '
+    # heading or the link definitions at the end, trimmed.
+    $lines = (Get-Content -Raw (Join-Path $root 'CHANGELOG.md')) -split '\r?\n'
+    $heading = "^## \[$([regex]::Escape($Version))\] - \d{4}-\d{2}-\d{2}\s*$"
+    $start = @(0..($lines.Count - 1) | Where-Object { $lines[$_] -match $heading })
+    if ($start.Count -ne 1) { throw "CHANGELOG.md needs one section '## [$Version] - YYYY-MM-DD' for the version being built; found $($start.Count)." }
+    $body = for ($i = $start[0] + 1; $i -lt $lines.Count -and $lines[$i] -notmatch '^## |^\[[^\]]+\]:\s'; $i++) { $lines[$i] }
+    $notes = ($body -join "`n").Trim()
+    if (-not $notes) { throw "CHANGELOG.md's section for $Version is empty." }
+    return $notes
+}
+
+function Write-BuiltManifest([string] $Path, $Properties, [string] $ReleaseNotes) {
+    # The source manifest with its placeholder line "ReleaseNotes = '...'" replaced by the release notes and the
+    # addresses that are given. Written as UTF-8 with a BOM, so Windows PowerShell 5.1 reads any character of the notes.
+    $text = Get-Content -Raw (Join-Path $root 'Kling.psd1')
+    $found = [regex]::Matches($text, "(?m)^(?<indent>[ \t]*)ReleaseNotes[ \t]*=[ \t]*'[^'\r\n]*'[ \t]*(?=\r?$)")
+    if ($found.Count -ne 1) { throw "Kling.psd1 needs one placeholder line ReleaseNotes = '...' in PSData for the build to fill; found $($found.Count)." }
+    $indent = $found[0].Groups['indent'].Value
+    # A single-quoted PowerShell string: each quote (PowerShell counts the typographic ones too) doubled.
+    $quote = { param([string] $Value) "'" + ($Value -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'" }
+    $lines = @("${indent}ReleaseNotes = $(& $quote $ReleaseNotes)")
+    $addresses = [ordered]@{ ProjectUri = $Properties.KlingProjectUri; LicenseUri = $Properties.KlingLicenseUri; IconUri = $Properties.KlingIconUri }
+    foreach ($key in $addresses.Keys) {
+        $value = $addresses[$key]
+        if (-not $value) { continue }
+        $uri = $null
+        if (-not [uri]::TryCreate($value, [UriKind]::Absolute, [ref] $uri) -or $uri.Scheme -ne 'https') {
+            throw "Directory.Build.props' Kling$key must be an https address (or empty), not '$value'."
+        }
+        $lines += "${indent}$key = $(& $quote $value)"
+    }
+    $newline = if ($text -match '\r\n') { "`r`n" } else { "`n" }
+    $text = $text.Substring(0, $found[0].Index) + ($lines -join $newline) + $text.Substring($found[0].Index + $found[0].Length)
+    [IO.File]::WriteAllText($Path, $text, [Text.UTF8Encoding]::new($true))
+    $written = (Import-PowerShellDataFile $Path).PrivateData.PSData
+    if ($written.ReleaseNotes -ne $ReleaseNotes) { throw "The built manifest's ReleaseNotes do not read back as CHANGELOG.md's section." }
+    foreach ($key in $addresses.Keys) {
+        if ("$($written[$key])" -ne "$($addresses[$key])") { throw "The built manifest's $key does not read back as Directory.Build.props gives it." }
+    }
 }
 
 function Get-PwshCommand {

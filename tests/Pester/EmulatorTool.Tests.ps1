@@ -19,6 +19,24 @@ Describe 'kling-emulator, the .NET tool' {
         if ($process -and -not $process.HasExited) { $process.Kill(); [void] $process.WaitForExit(5000) }
     }
 
+    It 'ships its README and no symbols, with the version and the authors of Directory.Build.props' {
+        $nupkg = @(Get-ChildItem $packages -Filter 'Kling.Emulator.*.nupkg')
+        $nupkg.Count | Should -Be 1
+        $zip = [IO.Compression.ZipFile]::OpenRead($nupkg[0].FullName)
+        try {
+            $entries = @($zip.Entries | ForEach-Object FullName)
+            $reader = [IO.StreamReader]::new(($zip.Entries | Where-Object FullName -EQ 'Kling.Emulator.nuspec').Open())
+            try { [xml] $nuspec = $reader.ReadToEnd() } finally { $reader.Dispose() }
+        }
+        finally { $zip.Dispose() }
+        $entries | Should -Contain 'README.md'
+        $entries | Should -Contain 'tools/net10.0/any/Kling.Emulator.dll'
+        $entries | Where-Object { $_ -like '*.pdb' } | Should -BeNullOrEmpty -Because 'symbols are not shipped'
+        $nuspec.package.metadata.readme | Should -Be 'README.md'
+        $nuspec.package.metadata.version | Should -Be (Import-PowerShellDataFile $ModulePath).ModuleVersion
+        $nuspec.package.metadata.authors | Should -Be (Import-PowerShellDataFile $ModulePath).Author
+    }
+
     It 'is packed as Kling.Emulator with the command kling-emulator, installs into a tool path, prints how to connect, serves a batch and stops' {
         $nupkg = @(Get-ChildItem $packages -Filter 'Kling.Emulator.*.nupkg')
         $nupkg.Count | Should -Be 1

@@ -11,7 +11,7 @@ namespace Kling.Commands
     /// session; other runspaces, thread jobs and ForEach-Object -Parallel blocks keep their own, falling back to the
     /// environment variables). The key comes as a SecureString, as a PSCredential's password, or from a SecretManagement vault.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Connect, "Kling", DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommunications.Connect, "Kling", DefaultParameterSetName = ApiKeySet, HelpUri = HelpLinks.ConnectKling)]
     [OutputType(typeof(void))]
     public sealed class ConnectKlingCommand : PSCmdlet
     {

@@ -9,7 +9,7 @@ namespace Kling.Commands
     /// Writes the balance of the key in use (GET /v1/balance) or, with -Account, of the whole account (GET /v1/user/balance):
     /// check it before a big batch. Nothing is billed.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "KlingBalance")]
+    [Cmdlet(VerbsCommon.Get, "KlingBalance", HelpUri = HelpLinks.GetKlingBalance)]
     [OutputType(typeof(KlingBalance))]
     public sealed class GetKlingBalanceCommand : KlingCmdlet
     {

@@ -8,7 +8,7 @@ using Kling.Core.History;
 namespace Kling.Commands
 {
     /// <summary>Shows the settings Kling would use now and where each comes from; never the key itself.</summary>
-    [Cmdlet(VerbsCommon.Get, "KlingConfig")]
+    [Cmdlet(VerbsCommon.Get, "KlingConfig", HelpUri = HelpLinks.GetKlingConfig)]
     [OutputType(typeof(KlingConfig))]
     public sealed class GetKlingConfigCommand : PSCmdlet
     {

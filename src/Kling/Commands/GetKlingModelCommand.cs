@@ -8,7 +8,7 @@ using Kling.Core.Catalog;
 namespace Kling.Commands
 {
     /// <summary>Writes the models the module knows (the catalog), as objects: what each takes, and its rules in words.</summary>
-    [Cmdlet(VerbsCommon.Get, "KlingModel")]
+    [Cmdlet(VerbsCommon.Get, "KlingModel", HelpUri = HelpLinks.GetKlingModel)]
     [OutputType(typeof(KlingModel))]
     public sealed class GetKlingModelCommand : PSCmdlet
     {

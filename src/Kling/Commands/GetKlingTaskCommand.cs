@@ -13,7 +13,7 @@ namespace Kling.Commands
     /// Reads the current status of tasks: by id, from the pipeline, from a journal, or from the user's task history
     /// (-History: every task New-KlingVideo had accepted, whatever stopped its batch).
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "KlingTask", DefaultParameterSetName = IdSet)]
+    [Cmdlet(VerbsCommon.Get, "KlingTask", DefaultParameterSetName = IdSet, HelpUri = HelpLinks.GetKlingTask)]
     [OutputType(typeof(KlingTask))]
     public sealed class GetKlingTaskCommand : KlingTaskCmdlet
     {

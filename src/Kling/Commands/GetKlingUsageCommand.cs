@@ -12,7 +12,7 @@ namespace Kling.Commands
     /// gateway's 31 days is read in pieces and added up. Nothing is billed. A report the gateway cannot give (503
     /// usage_unavailable) is an error, never a spend of 0; the gateway's 400s become errors naming the parameter.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "KlingUsage")]
+    [Cmdlet(VerbsCommon.Get, "KlingUsage", HelpUri = HelpLinks.GetKlingUsage)]
     [OutputType(typeof(KlingUsage))]
     public sealed class GetKlingUsageCommand : KlingCmdlet
     {

@@ -15,7 +15,7 @@ namespace Kling.Commands
     /// for the whole input, or one per row with -PerRow; with a key, the key's balance (a free read) and whether it covers
     /// the estimate.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Measure, "KlingCost")]
+    [Cmdlet(VerbsDiagnostic.Measure, "KlingCost", HelpUri = HelpLinks.MeasureKlingCost)]
     [OutputType(typeof(KlingCost), typeof(KlingRowCost))]
     public sealed class MeasureKlingCostCommand : VideoRowCmdlet
     {

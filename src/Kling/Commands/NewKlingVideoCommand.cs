@@ -18,7 +18,7 @@ namespace Kling.Commands
     /// Submits one video generation per pipeline row (or per call). Each row is checked against the API's
     /// rules before anything is sent; a bad row is a non-terminating error and the batch goes on.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "KlingVideo", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "KlingVideo", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.NewKlingVideo)]
     [OutputType(typeof(KlingTask))]
     public sealed class NewKlingVideoCommand : VideoRowCmdlet, IDisposable
     {

@@ -17,7 +17,7 @@ namespace Kling.Commands
     /// status. Up to -ThrottleLimit files download at once, in the background: the cmdlets upstream go on while files
     /// download, and wait only while twice that many are outstanding (see PipelineDrain). The download host never receives the API key.
     /// </summary>
-    [Cmdlet(VerbsData.Save, "KlingVideo", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsData.Save, "KlingVideo", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.SaveKlingVideo)]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveKlingVideoCommand : KlingTaskCmdlet
     {

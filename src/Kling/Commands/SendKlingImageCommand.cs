@@ -10,7 +10,7 @@ namespace Kling.Commands
     /// Uploads local images to the gateway (POST /v1/uploads/images) and writes each one's URL, good for image_urls
     /// for 72 hours. Uses the same per-session cache as New-KlingVideo -Image: a file already uploaded is not sent again.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Send, "KlingImage", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommunications.Send, "KlingImage", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.SendKlingImage)]
     [OutputType(typeof(ImageUpload))]
     public sealed class SendKlingImageCommand : KlingFileCmdlet
     {

@@ -12,7 +12,7 @@ namespace Kling.Commands
     /// frame rate, size: video_list's by default, motion control's with -Model or -CharacterOrientation) by reading the
     /// file's MP4/MOV header: no ffmpeg, no network, no key.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "KlingVideoInput", DefaultParameterSetName = PathSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "KlingVideoInput", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.TestKlingVideoInput)]
     [OutputType(typeof(VideoCheck), typeof(bool))]
     public sealed class TestKlingVideoInputCommand : KlingFileCmdlet
     {

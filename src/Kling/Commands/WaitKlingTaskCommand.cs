@@ -18,7 +18,7 @@ namespace Kling.Commands
     /// the finished tasks cost so far, and the end one line for a person (an information record shown on the host, not
     /// pipeline output): completed, failed, spent.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Wait, "KlingTask", DefaultParameterSetName = TaskSet)]
+    [Cmdlet(VerbsLifecycle.Wait, "KlingTask", DefaultParameterSetName = TaskSet, HelpUri = HelpLinks.WaitKlingTask)]
     [OutputType(typeof(KlingTask))]
     public sealed class WaitKlingTaskCommand : KlingTaskCmdlet, IDisposable
     {
