@@ -107,5 +107,11 @@ public sealed class EmulatorOptions
     /// <summary>Calls to GET /v1/usage allowed per key in a minute before 429 (the gateway's 60).</summary>
     public int UsagePerMinute { get; set; } = 60;
 
+    /// <summary>When true, GET /v1/models answers a bare array instead of {"object":"list","data":[...]}.</summary>
+    public bool ModelListBare { get; set; }
+
+    /// <summary>The model ids GET /v1/models lists, in this order; null = every emulated model, the listed-only ones and the others.</summary>
+    public string[]? ListedModels { get; set; }
+
     public EmulatorOptions Clone() => (EmulatorOptions)MemberwiseClone();
 }

@@ -5,7 +5,7 @@ namespace Kling.Emulator;
 /// <summary>A failure injected into the next requests of one route.</summary>
 public sealed class Fault
 {
-    /// <summary>submit, task, upload, balance, usage or download.</summary>
+    /// <summary>submit, task, upload, balance, usage, models or download.</summary>
     [JsonPropertyName("route")] public string Route { get; set; } = "submit";
 
     /// <summary>

@@ -23,6 +23,7 @@ internal sealed class GatewayHost
     private readonly UploadRoute upload;
     private readonly BalanceRoute balance;
     private readonly UsageRoute usage;
+    private readonly ModelListRoute models;
     private int submitsInFlight;
     private int maxSubmitsInFlight;
     private int statusCalls;
@@ -36,6 +37,7 @@ internal sealed class GatewayHost
         upload = new UploadRoute(state, storageUri);
         balance = new BalanceRoute(state);
         usage = new UsageRoute(state);
+        models = new ModelListRoute(state);
     }
 
     public int Accepted => Volatile.Read(ref acceptedSubmits);
@@ -84,6 +86,7 @@ internal sealed class GatewayHost
         app.MapGet("/v1/balance", balance.KeyAsync);
         app.MapGet("/v1/user/balance", balance.AccountAsync);
         app.MapGet("/v1/usage", usage.HandleAsync);
+        app.MapGet("/v1/models", models.HandleAsync);
         control.Map(app);
     }
 

@@ -178,4 +178,96 @@ Describe 'Get-KlingModel' {
             "$thrown" | Should -BeLike "*$bad*'kling-v3.8k' is not a tier of kling-v3*"
         }
     }
+
+    Context '-Online: the models the gateway offers the key (GET /v1/models)' {
+        BeforeAll {
+            $script:emu = Start-KlingEmulator
+            $script:offered = $seven + 'kling-v4' # the emulator also lists kling-v4 (not in the catalog), sora-2 and kolors-v2 (not Kling)
+        }
+
+        AfterAll {
+            Close-TestEmulator $emu
+        }
+
+        BeforeEach {
+            Use-FreshEmulator $emu
+        }
+
+        It 'lists the Kling models the gateway offers, with Known from the catalog and HasSchema from the gateway' {
+            $models = @(Get-KlingModel -Online -WarningAction SilentlyContinue)
+            $models | ForEach-Object { $_ | Should -BeOfType ([Kling.Core.KlingOnlineModel]) }
+            $models.Name | Should -Be $offered -Because 'in the gateway''s order, without sora-2 and kolors-v2'
+            ($models | Where-Object Name -EQ 'kling-v3').Known | Should -BeTrue
+            ($models | Where-Object Name -EQ 'kling-v3').HasSchema | Should -BeTrue
+            ($models | Where-Object Name -EQ 'kling-v3').Schema | Should -BeLike '*"const":"kling-v3"*'
+            ($models | Where-Object Name -EQ 'kling-video-o1').Known | Should -BeTrue
+            ($models | Where-Object Name -EQ 'kling-video-o1').HasSchema | Should -BeFalse
+            ($models | Where-Object Name -EQ 'kling-v4').Known | Should -BeFalse
+            ($models | Where-Object Name -EQ 'kling-v4').HasSchema | Should -BeTrue
+            $models | ForEach-Object { $_.Category | Should -Be 'video'; $_.Owner | Should -Be 'kling' }
+            $calls = @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike '/v1/models*')
+            $calls.Count | Should -Be 1
+            [uri]::UnescapeDataString($calls[0].path) | Should -Be '/v1/models?expand=category,parameters'
+        }
+
+        It 'warns of a model the catalog lacks, naming it and how to use it today with -AdditionalBody' {
+            $null = Get-KlingModel -Online -WarningVariable warned -WarningAction SilentlyContinue
+            $warned.Count | Should -Be 1
+            "$($warned[0])" | Should -BeLike "*kling-v4*New-KlingVideo -Model kling-v4 -AdditionalBody '{...}'*generic checks*"
+            $null = Get-KlingModel -Online -Name kling-v3 -WarningVariable quiet
+            $quiet.Count | Should -Be 0 -Because 'kling-v3 is in the catalog'
+        }
+
+        It 'filters by -Name with wildcards, says in verbose which catalog models the gateway does not list, and errors on a name not offered' {
+            Reset-Emulator $emu -Config @{ listedModels = @('kling-v3', 'kling-v4', 'sora-2'); modelListBare = $true }
+            $out = @(Get-KlingModel -Online -Name 'kling-v3*', 'kling-v4', 'KLING-V3' -Verbose -WarningAction SilentlyContinue 4>&1)
+            $models = @($out | Where-Object { $_ -is [Kling.Core.KlingOnlineModel] })
+            $models.Name | Should -Be @('kling-v3', 'kling-v4')
+            $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+            $verbose | Should -BeLike '*does not list*(not written): kling-v3-omni, kling-v3-motion-control.*'
+            $verbose | Should -Not -BeLike '*not written)*kling-v2-6*' -Because '-Name did not ask for it'
+
+            $found = @(Get-KlingModel -Online -Name 'sora-2', 'kling-v3' -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $found.Name | Should -Be @('kling-v3')
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotOffered,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $errs[0].Exception.Message | Should -BeLike "*'sora-2'*kling-v3, kling-v4*"
+            @(Get-EmulatorRequest $emu -HostName gateway -Method GET -PathLike '/v1/models*').Count | Should -Be 2 -Because 'one call per command, however many names'
+        }
+
+        It 'needs a key: without one, the usual MissingApiKey error and nothing sent' {
+            Disconnect-Kling
+            $env:KLING_API_KEY = $null
+            { Get-KlingModel -Online } | Should -Throw -ErrorId 'MissingApiKey*'
+            @(Get-EmulatorRequest $emu -HostName gateway -PathLike '/v1/models*').Count | Should -Be 0
+            @(Get-KlingModel).Count | Should -Be $seven.Count -Because 'the catalog needs no key'
+        }
+
+        It 'stops on a key the gateway refuses, with an AuthenticationError' {
+            $env:KLING_API_KEY = 'kling-wrong-key-0123456789'
+            $thrown = $null
+            try { Get-KlingModel -Online -ErrorAction Stop } catch { $thrown = $_ }
+            $thrown.CategoryInfo.Category | Should -Be 'AuthenticationError'
+            "$thrown" | Should -Not -BeLike '*kling-wrong-key-0123456789*'
+        }
+
+        It 'never writes the key in verbose or debug output' {
+            $text = Get-KlingModel -Online -Verbose -Debug -WarningAction SilentlyContinue *>&1 | Out-String -Width 400
+            $text | Should -BeLike '*/v1/models*'
+            $text | Should -Not -BeLike "*$($emu.ApiKey)*"
+        }
+
+        It 'refuses -PriceFile beside -Online, before any request' {
+            { Get-KlingModel -Online -PriceFile (Join-Path $TestDrive 'p.json') } | Should -Throw -ErrorId 'OnlineWithPriceFile*'
+            @(Get-EmulatorRequest $emu -HostName gateway -PathLike '/v1/models*').Count | Should -Be 0
+        }
+
+        It 'shows a table with Name, Category, Owner, Known and HasSchema' {
+            $text = Get-KlingModel -Online -WarningAction SilentlyContinue | Out-String -Width 200
+            $header = ($text -split "`n" | Where-Object { $_ -match '^Name\s' } | Select-Object -First 1)
+            $header | Should -Match '^Name\s+Category\s+Owner\s+Known\s+HasSchema\b'
+            $text | Should -Match '(?m)^kling-v4\s+video\s+kling\s+False\s+True'
+        }
+    }
 }

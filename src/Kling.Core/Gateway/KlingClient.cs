@@ -168,6 +168,35 @@ namespace Kling.Core.Gateway
             return UsageCall.Combine(query, answers);
         }
 
+        /// <summary>
+        /// The Kling models the gateway offers this key (GET /v1/models?expand=category,parameters, read by
+        /// <see cref="ModelListCall"/>), in its order; other makers' models are left out, and their number traced. Reads
+        /// bill nothing: transient failures are tried again as <see cref="Retry"/> says. <see cref="KlingOnlineModel.Known"/>
+        /// is left false: the gateway does not know the catalog.
+        /// </summary>
+        public Task<IReadOnlyList<KlingOnlineModel>> GetModelsAsync(CancellationToken cancellationToken)
+        {
+            Uri uri = transport.UriFor(ModelListCall.Path);
+            return CallAsync(
+                $"GET {uri}",
+                "The model list",
+                async ct =>
+                {
+                    GatewayReply reply = await transport.SendAsync(HttpMethod.Get, uri, (string?)null, ct).ConfigureAwait(false);
+                    if (reply.Status != 200)
+                    {
+                        throw transport.ErrorFrom(reply);
+                    }
+
+                    List<KlingOnlineModel> all = ModelListCall.Read(reply, transport);
+                    List<KlingOnlineModel> kling = all.FindAll(ModelListCall.IsKling);
+                    transport.Log($"The gateway lists {all.Count} model(s) for this key; {kling.Count} of them Kling's video models.");
+                    return (IReadOnlyList<KlingOnlineModel>)kling;
+                },
+                failure => failure,
+                cancellationToken);
+        }
+
         /// <summary>A URL for logs: scheme, host and path, without the query (signed URLs carry their own credentials).</summary>
         public static string Describe(Uri url) => url.GetLeftPart(UriPartial.Path);
 
