@@ -23,7 +23,7 @@ namespace Kling.Core
 
         public string Proxy { get; set; } = string.Empty;
 
-        /// <summary>The language of task messages (en, zh, ko, ja).</summary>
+        /// <summary>The language of task messages (one of the gateway's ten: en zh ja ko ru fr de id pt es).</summary>
         public string Language { get; set; } = string.Empty;
 
         /// <summary>Connect-Kling, $env:KLING_LANGUAGE, or default (English, nothing sent).</summary>

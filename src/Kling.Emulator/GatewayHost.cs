@@ -263,7 +263,7 @@ internal sealed class GatewayHost
         string? language = context.Request.Query["language"];
         if (language != null && !TaskLanguage.IsKnown(language))
         {
-            await ErrorAsync(context, 400, "invalid_request_error", $"language: 不支持的语言 '{language}' (language must be en, zh, ko or ja)");
+            await ErrorAsync(context, 400, "invalid_request_error", $"language: 不支持的语言 '{language}' (language must be one of {string.Join(", ", TaskLanguage.Codes)})");
             return;
         }
 

@@ -24,7 +24,7 @@ internal static partial class SubmissionRules
             return $"model: 不能为空 (model is required, a string; got {body["model"]?.ToJsonString() ?? "none"})";
         }
 
-        return ModelTable.Models.TryGetValue(model, out ModelSpec? spec) ? spec.Check(body) : GenericRules.Check(model, body);
+        return WebhookRule.Check(body) ?? (ModelTable.Models.TryGetValue(model, out ModelSpec? spec) ? spec.Check(body) : GenericRules.Check(model, body));
     }
 
     /// <summary>kling-video-o1's rules (API.md §1), with the messages the suites assert.</summary>

@@ -8,6 +8,7 @@ using System.Management.Automation.Language;
 using Kling.Core.Wire;
 using Kling.Core;
 using Kling.Core.Catalog;
+using Kling.Core.Gateway;
 
 namespace Kling.Commands
 {
@@ -115,6 +116,12 @@ namespace Kling.Commands
     public sealed class YesNoCompleter : FixedValuesCompleter
     {
         public YesNoCompleter() : base(new[] { "yes", "no" }) { }
+    }
+
+    /// <summary>Connect-Kling -Language: the gateway's languages, as <see cref="GatewaySettings.Languages"/> declares them.</summary>
+    public sealed class LanguageCompleter : FixedValuesCompleter
+    {
+        public LanguageCompleter() : base(GatewaySettings.Languages) { }
     }
 
     /// <summary>-Model: the catalog's names.</summary>

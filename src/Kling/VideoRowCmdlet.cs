@@ -132,6 +132,11 @@ namespace Kling.Commands
         [AllowNull]
         public object[]? Element { get; set; }
 
+        /// <summary>A public https URL the gateway calls (POST &lt;url&gt;/callback, with the task's status) when the task ends; Kling still polls.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("webhook_url", "WebhookUrl")]
+        public string? Webhook { get; set; }
+
         /// <summary>Body fields the module has no parameter for: a hashtable/object, or a JSON object in the cell.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("extra")]

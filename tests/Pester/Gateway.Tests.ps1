@@ -90,16 +90,16 @@ Describe 'The gateway as it really is' {
         }
 
         It 'refuses a language the gateway does not know, before sending anything' {
-            { Connect-Kling -ApiKey $key -Language fr } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
-            $env:KLING_LANGUAGE = 'fr'
+            { Connect-Kling -ApiKey $key -Language xx } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+            $env:KLING_LANGUAGE = 'xx'
             { Get-KlingTask -TaskId task_x -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidLanguage,*'
             @(Get-EmulatorRequest $emu).Count | Should -Be 0
         }
 
-        It 'completes -Language with the four languages' {
+        It 'completes -Language with the ten languages' {
             $line = 'Connect-Kling -Language '
             $found = TabExpansion2 -inputScript $line -cursorColumn $line.Length
-            @($found.CompletionMatches.CompletionText | Sort-Object) | Should -Be @('en', 'ja', 'ko', 'zh')
+            @($found.CompletionMatches.CompletionText | Sort-Object) | Should -Be @('de', 'en', 'es', 'fr', 'id', 'ja', 'ko', 'pt', 'ru', 'zh')
         }
     }
 

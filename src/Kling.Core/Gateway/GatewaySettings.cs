@@ -13,8 +13,11 @@ namespace Kling.Core.Gateway
         public const string BaseUrlVariable = "KLING_BASE_URL";
         public const string LanguageVariable = "KLING_LANGUAGE";
 
-        /// <summary>The languages the gateway writes task messages in (GET /v1/tasks/{id}?language=); English when none is sent.</summary>
-        public static readonly string[] Languages = { "en", "zh", "ko", "ja" };
+        /// <summary>
+        /// The languages the gateway writes task messages in (GET /v1/tasks/{id}?language=), in the order its pages list
+        /// them; English when none is sent. The one list: -Language's check and completion and $env:KLING_LANGUAGE read it.
+        /// </summary>
+        public static readonly string[] Languages = { "en", "zh", "ja", "ko", "ru", "fr", "de", "id", "pt", "es" };
 
         /// <summary>The gateway's own default language, used when none is sent.</summary>
         public const string DefaultLanguage = "en";
@@ -42,12 +45,12 @@ namespace Kling.Core.Gateway
         /// <summary>Credentials for <see cref="Proxy"/> (never the API key).</summary>
         public NetworkCredential? ProxyCredential { get; set; }
 
-        /// <summary>The language of task messages (en, zh, ko, ja), sent on every status call; null: none sent (the gateway's English).</summary>
+        /// <summary>The language of task messages (one of <see cref="Languages"/>), sent on every status call; null: none sent (the gateway's English).</summary>
         public string? Language { get; set; }
 
         public bool HasKey => ApiKey != null && ApiKey.Length > 0;
 
-        /// <summary>A language the gateway knows, in lower case; an ArgumentException (ParamName = where it came from) for anything else.</summary>
+        /// <summary>A language the gateway knows (<see cref="Languages"/>, in any case), in lower case; an ArgumentException (ParamName = where it came from) naming the ten for anything else.</summary>
         public static string ParseLanguage(string value, string source)
         {
             string language = (value ?? string.Empty).Trim().ToLowerInvariant();

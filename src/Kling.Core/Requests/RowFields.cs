@@ -66,6 +66,8 @@ namespace Kling.Core.Requests
                 "a switch; a cell " + YesNoCell + ". Alone: `shot_type` `intelligence`"),
             new RowField("Element", RowFieldKind.Elements, nameof(VideoInput.Elements), new[] { "elements", "element_list" }, new[] { "element_list" },
                 "kling-v3-omni: hashtables with Name, Description, Image (2 to 4), or JSON in a cell"),
+            new RowField("Webhook", RowFieldKind.Text, nameof(VideoInput.Webhook), new[] { "webhook_url", "WebhookUrl" }, new[] { "webhook" },
+                "a public https URL; when the task ends the gateway POSTs its status to `<url>/callback` (Kling still polls)"),
             new RowField("AdditionalBody", RowFieldKind.Body, nameof(VideoInput.AdditionalBody), new[] { "extra" }, Array.Empty<string>(),
                 "body fields the module has no parameter for: a hashtable, or a JSON object in the cell; merged into any model's body"),
             new RowField("Name", RowFieldKind.Label, null, Array.Empty<string>(), Array.Empty<string>(),

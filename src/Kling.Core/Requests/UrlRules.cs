@@ -39,6 +39,43 @@ namespace Kling.Core.Requests
             return null;
         }
 
+        /// <summary>
+        /// Why a cell is not a URL the gateway may call back (a webhook), or null: it must be one absolute https URL without
+        /// user info, query or fragment (the gateway appends /callback to it), on port 443 or 80, whose host is public
+        /// (<see cref="PublicHost"/>). The messages name the host or the part at fault, never a password.
+        /// </summary>
+        internal static string? WebhookProblem(string value)
+        {
+            string? problem = LooksLikeUrl(value) ? UrlProblem(value) : null;
+            if (problem != null)
+            {
+                return problem;
+            }
+
+            if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host) || !LooksLikeUrl(value))
+            {
+                return "is not an absolute https URL (https://host/path).";
+            }
+
+            if (uri.Scheme != Uri.UriSchemeHttps)
+            {
+                return $"uses {uri.Scheme}://; the gateway calls only https webhooks.";
+            }
+
+            if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+            {
+                return $"has a {(uri.Query.Length > 0 ? "query (?...)" : "fragment (#...)")}; the gateway appends /callback to the URL, so give a path only.";
+            }
+
+            if (uri.Port != 443 && uri.Port != 80)
+            {
+                return $"uses port {uri.Port}; the gateway calls webhooks only on port 443 (or 80).";
+            }
+
+            string? host = PublicHost.Problem(uri);
+            return host == null ? null : host + "; the gateway calls only a public host, so give a URL the internet can reach.";
+        }
+
         private static int IndexOfSecondScheme(string value)
         {
             int first = value.IndexOf("://", StringComparison.Ordinal);

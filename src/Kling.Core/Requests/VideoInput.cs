@@ -54,6 +54,9 @@ namespace Kling.Core.Requests
         /// <summary>The row's elements (v3-omni): each a name, a description and 2 to 4 images, or a JSON cell.</summary>
         public IList<ElementInput>? Elements { get; set; }
 
+        /// <summary>A public https URL the gateway calls (POST &lt;url&gt;/callback) when the task ends: the body's top-level webhook.</summary>
+        public string? Webhook { get; set; }
+
         /// <summary>Fields the module has no parameter for: plain .NET values (string, bool, numbers, IList, IDictionary).</summary>
         public IDictionary<string, object?>? AdditionalBody { get; set; }
 

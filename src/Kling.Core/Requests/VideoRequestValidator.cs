@@ -32,6 +32,7 @@ namespace Kling.Core.Requests
                 CheckModel(row, spec);
             }
 
+            WebhookReader.Read(row);
             AdditionalBodyReader.Read(row);
             problems = row.Problems;
             return row.Problems.Count == 0 ? row.Request : null;

@@ -95,6 +95,10 @@ namespace Kling.Core.Wire
         [JsonPropertyName("element_list")]
         public List<Element>? ElementList { get; set; }
 
+        /// <summary>A public https URL the gateway POSTs the task's status to (at &lt;url&gt;/callback) when the task ends; null: not sent, so a row without one keeps its identity.</summary>
+        [JsonPropertyName("webhook")]
+        public string? Webhook { get; set; }
+
         /// <summary>-AdditionalBody: fields the module has no parameter for, written last.</summary>
         [JsonExtensionData]
         public Dictionary<string, JsonElement>? Extra { get; set; }

@@ -61,9 +61,10 @@ namespace Kling.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 100;
 
-        /// <summary>The language of task messages (a failed task's error text): en, zh, ko or ja; sent on every status call.</summary>
+        /// <summary>The language of task messages (a failed task's error text): one of the gateway's ten codes, in any case; sent on every status call.</summary>
         [Parameter]
-        [ValidateSet("en", "zh", "ko", "ja", IgnoreCase = true)]
+        [ValidateLanguage]
+        [ArgumentCompleter(typeof(LanguageCompleter))]
         public string? Language { get; set; }
 
         protected override void EndProcessing()
