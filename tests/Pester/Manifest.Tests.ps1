@@ -43,7 +43,7 @@ Describe 'The module manifest' {
     It 'ships the module''s own files only: no XML doc file, no deps.json (help is en-US/Kling.dll-Help.xml)' {
         $folder = Split-Path $built
         @(Get-ChildItem $folder -File | ForEach-Object Name | Sort-Object) |
-            Should -Be @('Kling.Core.dll', 'Kling.Core.pdb', 'Kling.dll', 'Kling.format.ps1xml', 'Kling.pdb', 'Kling.psd1', 'LICENSE')
+            Should -Be @('Kling.Core.dll', 'Kling.Core.pdb', 'Kling.dll', 'Kling.format.ps1xml', 'Kling.pdb', 'Kling.psd1', 'Kling.types.ps1xml', 'LICENSE')
         @(Get-ChildItem $folder -Recurse -File -Filter '*.xml' | ForEach-Object { [IO.Path]::GetRelativePath($folder, $_.FullName) -replace '\\', '/' }) |
             Should -Be @('en-US/Kling.dll-Help.xml')
     }
