@@ -11,6 +11,7 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('Kling.format.ps1xml')
+    TypesToProcess       = @('Kling.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Kling'
         'Disconnect-Kling'

@@ -27,9 +27,14 @@ namespace Kling.Core
 
         public DateTimeOffset? ExpiresAt { get; set; }
 
-        public TimeSpan? EstimatedTime { get; set; }
+        /// <summary>
+        /// How long the gateway expected the task to run, in seconds (its <c>estimated_time</c>); null when not said. A number, so
+        /// that ConvertTo-Json and Export-Csv write it as one.
+        /// </summary>
+        public double? EstimatedSeconds { get; set; }
 
-        public TimeSpan? ActualTime { get; set; }
+        /// <summary>How long the finished task ran, in seconds (the gateway's <c>actual_time</c>); null when not said.</summary>
+        public double? ActualSeconds { get; set; }
 
         public DateTimeOffset? Created { get; set; }
 
@@ -95,8 +100,8 @@ namespace Kling.Core
             Progress = fresh.Progress;
             VideoUrl = fresh.VideoUrl;
             ExpiresAt = fresh.ExpiresAt;
-            EstimatedTime = fresh.EstimatedTime;
-            ActualTime = fresh.ActualTime;
+            EstimatedSeconds = fresh.EstimatedSeconds;
+            ActualSeconds = fresh.ActualSeconds;
             Created = fresh.Created ?? Created;
             Completed = fresh.Completed;
             Error = fresh.Error;
@@ -108,6 +113,9 @@ namespace Kling.Core
         }
 
         public override string ToString() => TaskId;
+
+        /// <summary>The estimate as a span, for the watch schedule (not a public property: PowerShell would write its every field).</summary>
+        internal TimeSpan? EstimatedTime => EstimatedSeconds.HasValue ? TimeSpan.FromSeconds(EstimatedSeconds.Value) : (TimeSpan?)null;
 
         /// <summary>The catalog's entry for the request's model; null when the request or the model is not known.</summary>
         private ModelSpec? Spec => ModelCatalog.Find(Request?.Model);

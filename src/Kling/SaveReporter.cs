@@ -11,8 +11,8 @@ using Kling.Core.Gateway;
 namespace Kling.Commands
 {
     /// <summary>
-    /// What Save-KlingVideo writes as downloads finish, on the pipeline thread: each saved file (tagged with its task),
-    /// each file's error by its cause, and one progress bar for the run with a child bar per running file.
+    /// What Save-KlingVideo writes as downloads finish, on the pipeline thread: each saved file (through
+    /// <see cref="SaveOutput"/>), each file's error by its cause, and one progress bar for the run with a child bar per running file.
     /// </summary>
     internal sealed class SaveReporter
     {
@@ -21,6 +21,7 @@ namespace Kling.Commands
 
         private readonly KlingCmdlet cmdlet;
         private readonly string folder;
+        private readonly SaveOutput output;
         private readonly Dictionary<int, string> shownFiles = new Dictionary<int, string>();
         private readonly Dictionary<int, SaveSlot> slots = new Dictionary<int, SaveSlot>();
         private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -29,10 +30,11 @@ namespace Kling.Commands
         private int filesFailed;
         private long bytesDone;
 
-        internal SaveReporter(KlingCmdlet cmdlet, string folder)
+        internal SaveReporter(KlingCmdlet cmdlet, string folder, SaveOutput output)
         {
             this.cmdlet = cmdlet;
             this.folder = folder;
+            this.output = output;
         }
 
         internal void Started(DownloadJob job, SaveSlot slot)
@@ -42,7 +44,7 @@ namespace Kling.Commands
         }
 
         /// <summary>A file already saved by an earlier run (or one in the folder's index): written, not downloaded.</summary>
-        internal void AlreadySaved(string path, KlingTask task) => cmdlet.WriteObject(Tag(new FileInfo(path), task));
+        internal void AlreadySaved(string path, int index) => output.AlreadySaved(path, index);
 
         internal void Finish(DownloadOutcome outcome, bool cancelled)
         {
@@ -66,6 +68,13 @@ namespace Kling.Commands
             }
 
             filesFailed++;
+            Failed(outcome);
+            output.Ended(job.Id, job.Index, null);
+        }
+
+        private void Failed(DownloadOutcome outcome)
+        {
+            DownloadJob job = outcome.Job;
             switch (outcome.Error)
             {
                 case GatewayException ex:
@@ -131,17 +140,9 @@ namespace Kling.Commands
             cmdlet.WriteVerbose(slot.SavedByOther
                 ? $"{outcome.Path} was saved with the video of task {outcome.Job.TaskId} by another process while this one waited for it; not downloaded again."
                 : $"Saved {outcome.Bytes} bytes to {outcome.Path}.");
-            cmdlet.WriteObject(Tag(new FileInfo(outcome.Path), outcome.Job.Task));
+            output.Ended(outcome.Job.Id, outcome.Job.Index, outcome.Path);
         }
 
         private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
-
-        private static PSObject Tag(FileInfo file, KlingTask task)
-        {
-            var result = new PSObject(file);
-            result.Properties.Add(new PSNoteProperty("TaskId", task.TaskId));
-            result.Properties.Add(new PSNoteProperty("TaskName", task.Name));
-            return result;
-        }
     }
 }

@@ -21,8 +21,8 @@ Describe 'Get-KlingTask' {
             $task.TaskId | Should -Be $submitted.TaskId
             $task.Status | Should -BeIn @('pending', 'processing')
             $task.Created | Should -BeOfType ([datetimeoffset])
-            $task.EstimatedTime | Should -BeOfType ([timespan])
-            $task.EstimatedTime.TotalSeconds | Should -Be 30
+            $task.EstimatedSeconds | Should -BeOfType ([double])
+            $task.EstimatedSeconds | Should -Be 30
             $task.VideoUrl | Should -BeNullOrEmpty
             $task.IsFinished | Should -BeFalse
         }

@@ -97,7 +97,7 @@ Describe 'The module manifest' {
     It 'ships the module''s own files only: no symbols, no XML doc file, no deps.json (help is en-US/Kling.dll-Help.xml)' {
         $folder = Split-Path $built
         @(Get-ChildItem $folder -File | ForEach-Object Name | Sort-Object) |
-            Should -Be @('CHANGELOG.md', 'Kling.Core.dll', 'Kling.dll', 'Kling.format.ps1xml', 'Kling.psd1', 'LICENSE', 'README.md')
+            Should -Be @('CHANGELOG.md', 'Kling.Core.dll', 'Kling.dll', 'Kling.format.ps1xml', 'Kling.psd1', 'Kling.types.ps1xml', 'LICENSE', 'README.md')
         @(Get-ChildItem $folder -Recurse -File -Filter '*.pdb').Count | Should -Be 0
         (Get-Content -Raw (Join-Path $folder 'README.md')) | Should -BeExactly (Get-Content -Raw (Join-Path $RepoRoot 'README.md'))
         (Get-Content -Raw (Join-Path $folder 'CHANGELOG.md')) | Should -BeExactly (Get-Content -Raw (Join-Path $RepoRoot 'CHANGELOG.md'))

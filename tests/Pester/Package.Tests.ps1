@@ -88,7 +88,7 @@ Publish-PSResource -Path '$(Split-Path $ModulePath)' -Repository KlingContents
         finally { $zip.Dispose() }
         # The package's own parts (OPC and NuGet) set aside, the rest is the module folder as shipped.
         $module = @($entries | Where-Object { $_ -notmatch '^(_rels/|package/services/|\[Content_Types\]\.xml$|Kling\.nuspec$)' } | Sort-Object)
-        foreach ($file in 'Kling.psd1', 'Kling.dll', 'Kling.Core.dll', 'Kling.format.ps1xml', 'en-US/Kling.dll-Help.xml',
+        foreach ($file in 'Kling.psd1', 'Kling.dll', 'Kling.Core.dll', 'Kling.format.ps1xml', 'Kling.types.ps1xml', 'en-US/Kling.dll-Help.xml',
             'en-US/about_Kling.help.txt', 'en-US/about_Kling_Models.help.txt', 'en-US/about_Kling_Costs.help.txt',
             'LICENSE', 'README.md', 'CHANGELOG.md', 'dependencies/System.Text.Json.dll') {
             $module | Should -Contain $file
@@ -98,7 +98,7 @@ Publish-PSResource -Path '$(Split-Path $ModulePath)' -Repository KlingContents
         $module | Where-Object { $_ -like '*.xml' -and $_ -ne 'en-US/Kling.dll-Help.xml' } | Should -BeNullOrEmpty -Because 'the XML doc files are not help'
         # Nothing else: beside the manifest only Kling's own assemblies; third-party ones under dependencies/.
         $module | Where-Object { $_ -notmatch '^(dependencies/[^/]+\.dll|en-US/(Kling\.dll-Help\.xml|about_[A-Za-z_]+\.help\.txt))$' } |
-            Should -Be @('CHANGELOG.md', 'Kling.Core.dll', 'Kling.dll', 'Kling.format.ps1xml', 'Kling.psd1', 'LICENSE', 'README.md')
+            Should -Be @('CHANGELOG.md', 'Kling.Core.dll', 'Kling.dll', 'Kling.format.ps1xml', 'Kling.psd1', 'Kling.types.ps1xml', 'LICENSE', 'README.md')
 
         # The gallery's page is made from the nuspec: the project's own names and the release notes of CHANGELOG.md.
         $manifest = Import-PowerShellDataFile $ModulePath

@@ -69,8 +69,8 @@ namespace Kling.Core.Gateway
                 Progress = Progress.HasValue ? (int)Math.Round(Progress.Value) : (int?)null,
                 Created = GatewayReplies.UnixTime(Created),
                 Completed = GatewayReplies.UnixTime(Completed),
-                EstimatedTime = Seconds(EstimatedTime),
-                ActualTime = Seconds(ActualTime),
+                EstimatedSeconds = Seconds(EstimatedTime),
+                ActualSeconds = Seconds(ActualTime),
                 Cost = Money(Cost),
                 Credits = Money(CreditsCost),
                 LastChecked = DateTimeOffset.UtcNow,
@@ -96,7 +96,9 @@ namespace Kling.Core.Gateway
         private static double? Money(double? value) =>
             value is double v && !double.IsNaN(v) && !double.IsInfinity(v) && v >= 0 ? v : (double?)null;
 
-        private static TimeSpan? Seconds(double? seconds) => seconds.HasValue ? TimeSpan.FromSeconds(seconds.Value) : (TimeSpan?)null;
+        /// <summary>A span as said, in seconds: a finite, non-negative number; anything else reads as not said.</summary>
+        private static double? Seconds(double? seconds) =>
+            seconds is double v && !double.IsNaN(v) && !double.IsInfinity(v) && v >= 0 ? v : (double?)null;
     }
 
     /// <summary>One file of a task's result: {"url": "..." or [...], "expires_at": ...}.</summary>

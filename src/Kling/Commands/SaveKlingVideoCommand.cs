@@ -19,6 +19,7 @@ namespace Kling.Commands
     /// </summary>
     [Cmdlet(VerbsData.Save, "KlingVideo", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.SaveKlingVideo)]
     [OutputType(typeof(FileInfo))]
+    [OutputType(typeof(KlingTask))]
     public sealed class SaveKlingVideoCommand : KlingTaskCmdlet
     {
         private string? folder;
@@ -26,6 +27,7 @@ namespace Kling.Commands
         private PipelineDrain<DownloadOutcome>? drain;
         private SaveFolder? saveFolder;
         private SaveReporter? report;
+        private SaveOutput? output;
 
         /// <summary>Not positional here: the first position is the folder (-Path).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TaskSet)]
@@ -52,10 +54,15 @@ namespace Kling.Commands
         [ValidateRange(1, 16)]
         public int ThrottleLimit { get; set; } = 4;
 
+        /// <summary>Write each task (once its files have ended) with the paths of its saved files in Files, instead of the files.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         protected override void BeginProcessing()
         {
             folder = GetUnresolvedProviderPathFromPSPath(Path);
-            report = new SaveReporter(this, folder);
+            output = new SaveOutput(this, PassThru);
+            report = new SaveReporter(this, folder, output);
         }
 
         protected override void ProcessRecord()
@@ -151,6 +158,7 @@ namespace Kling.Commands
                 }
             }
 
+            output!.Open(task);
             for (int i = 0; i < task.VideoUrl.Length; i++)
             {
                 if (!Uri.TryCreate(task.VideoUrl[i], UriKind.Absolute, out Uri? url))
@@ -168,7 +176,7 @@ namespace Kling.Commands
                 if (slot.AlreadySaved)
                 {
                     WriteVerbose($"{slot.Path} already holds the video of task {task.TaskId}; not downloaded again (use -Force to).");
-                    report!.AlreadySaved(slot.Path, task);
+                    report!.AlreadySaved(slot.Path, i);
                     continue;
                 }
 
@@ -178,6 +186,8 @@ namespace Kling.Commands
                     Start(task, i, url!, slot);
                 }
             }
+
+            output.Close();
         }
 
         private bool CreateFolder()
@@ -208,6 +218,7 @@ namespace Kling.Commands
             drain!.MakeRoom(ThrottleLimit);
             var job = new DownloadJob(task, index, url, slot.Path) { Claim = slot.Claim, SavedMeanwhile = slot.SavedMeanwhile };
             report!.Started(job, slot);
+            output!.Started(job.Id);
             queue.Start(job);
         }
 

@@ -26,8 +26,8 @@ public sealed class GatewayRepliesTests
         Assert.Equal(100, task.Progress);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1732440000), task.Created);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1732440100), task.Completed);
-        Assert.Equal(TimeSpan.FromSeconds(120), task.EstimatedTime);
-        Assert.Equal(TimeSpan.FromSeconds(100), task.ActualTime);
+        Assert.Equal(120, task.EstimatedSeconds);
+        Assert.Equal(100, task.ActualSeconds);
         Assert.Equal(new[] { "https://s.example/a.mp4", "https://s.example/b.mp4" }, task.VideoUrl);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1732526400), task.ExpiresAt);
     }
@@ -88,8 +88,8 @@ public sealed class GatewayRepliesTests
         KlingTask task = Task("""{"id":"t","status":"processing","progress":"39.6","created":"1732440000","estimated_time":"120.5","actual_time":" 7 "}""");
         Assert.Equal(40, task.Progress);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1732440000), task.Created);
-        Assert.Equal(TimeSpan.FromSeconds(120.5), task.EstimatedTime);
-        Assert.Equal(TimeSpan.FromSeconds(7), task.ActualTime);
+        Assert.Equal(120.5, task.EstimatedSeconds);
+        Assert.Equal(7, task.ActualSeconds);
     }
 
     [Fact]
@@ -99,8 +99,8 @@ public sealed class GatewayRepliesTests
         Assert.Null(task.Progress);
         Assert.Null(task.Created);
         Assert.Null(task.Completed);
-        Assert.Null(task.EstimatedTime);
-        Assert.Null(task.ActualTime);
+        Assert.Null(task.EstimatedSeconds);
+        Assert.Null(task.ActualSeconds);
     }
 
     [Fact]

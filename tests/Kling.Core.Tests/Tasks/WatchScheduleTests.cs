@@ -15,7 +15,7 @@ public class WatchScheduleTests
     {
         SubmittedAt = Submitted,
         Created = Submitted.AddMilliseconds(-700),
-        EstimatedTime = estimateSeconds.HasValue ? TimeSpan.FromSeconds(estimateSeconds.Value) : null,
+        EstimatedSeconds = estimateSeconds,
     };
 
     [Fact]
@@ -91,7 +91,7 @@ public class WatchScheduleTests
     {
         Assert.Equal(Submitted.AddSeconds(8), WatchSchedule.Expected(Task(8)));
         Assert.Null(WatchSchedule.Expected(Task(null)));
-        Assert.Null(WatchSchedule.Expected(new KlingTask("task_y") { EstimatedTime = TimeSpan.FromSeconds(8) }));
+        Assert.Null(WatchSchedule.Expected(new KlingTask("task_y") { EstimatedSeconds = 8 }));
     }
 
     [Fact]
