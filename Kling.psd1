@@ -24,6 +24,7 @@
         'Test-KlingVideoInput'
         'Get-KlingModel'
         'Measure-KlingCost'
+        'Export-KlingGallery'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
