@@ -164,6 +164,24 @@ Describe 'Export-KlingGallery' {
         Export-KlingGallery -Path $out -OutFile (Join-Path $work 'fresh.html') | Should -Not -BeNullOrEmpty -Because 'its own page is rewritten'
     }
 
+    It 'without a key asks the gateway nothing: a task with no video here stays a card saying so, and a warning says why' {
+        $key = $env:KLING_API_KEY
+        try {
+            $env:KLING_API_KEY = $null
+            $before = @(Get-EmulatorRequest $emu -HostName gateway).Count
+            $page = Export-KlingGallery -Path $out -Journal $journal -OutFile (Join-Path $work 'nokey.html') -WarningVariable warned 3>$null
+            @($warned).Count | Should -Be 1
+            "$($warned[0])" | Should -BeLike '*1 task(s) of the journal have no video in the folder; no Kling API key is set*'
+            @(Get-EmulatorRequest $emu -HostName gateway).Count | Should -Be $before
+            $html = Get-Content -Raw -LiteralPath $page.FullName -Encoding utf8
+            $html | Should -Match '(?s)<article class="nofile"[^>]*>(?:(?!</article>).)*storm(?:(?!</article>).)*no video of this task in the folder'
+            $html | Should -Match '(?s)<article class="notsent"[^>]*>(?:(?!</article>).)*build_request_failed'
+        }
+        finally {
+            $env:KLING_API_KEY = $key
+        }
+    }
+
     Context 'in headless Chromium' {
         It 'from the index and the journal: one video per saved file, the prompts as text, the failed and refused rows with their reasons' {
             if (-not (Assert-Browser)) { return }
