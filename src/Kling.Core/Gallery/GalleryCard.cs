@@ -58,7 +58,7 @@ namespace Kling.Core.Gallery
         /// <summary>Why a row made no video: the gateway's or the journal's words.</summary>
         public string? Reason { get; set; }
 
-        /// <summary>Where the card's facts came from: "sidecar", "index+journal" or "index".</summary>
+        /// <summary>Where the card's facts came from: "sidecar", "index+journal", "index" or (a row without a video) "journal".</summary>
         public string Source { get; set; } = string.Empty;
     }
 }
