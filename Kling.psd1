@@ -26,6 +26,7 @@
         'Test-KlingVideoInput'
         'Get-KlingModel'
         'Measure-KlingCost'
+        'Export-KlingGallery'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

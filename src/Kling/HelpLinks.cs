@@ -11,6 +11,7 @@ namespace Kling.Commands
     {
         internal const string ConnectKling = Base == "" ? "" : Base + "Connect-Kling.md";
         internal const string DisconnectKling = Base == "" ? "" : Base + "Disconnect-Kling.md";
+        internal const string ExportKlingGallery = Base == "" ? "" : Base + "Export-KlingGallery.md";
         internal const string GetKlingBalance = Base == "" ? "" : Base + "Get-KlingBalance.md";
         internal const string GetKlingConfig = Base == "" ? "" : Base + "Get-KlingConfig.md";
         internal const string GetKlingModel = Base == "" ? "" : Base + "Get-KlingModel.md";

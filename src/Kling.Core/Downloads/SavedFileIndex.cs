@@ -111,6 +111,9 @@ namespace Kling.Core.Downloads
             return found;
         }
 
+        /// <summary>The last line about each file the index has seen (a file forgotten has an empty task id), in no order.</summary>
+        public IEnumerable<SavedFile> Entries => files.Values;
+
         /// <summary>The last line about <paramref name="fileName"/>, or null.</summary>
         public SavedFile? Entry(string fileName) => files.TryGetValue(fileName, out SavedFile? entry) ? entry : null;
 

@@ -30,6 +30,7 @@ public class WingDependencyTests
         ("Downloads", ["Tasks", "Gateway", Root]),
         ("History", [Root, "Wire"]),
         ("Batches", ["History", "Tasks", "Gateway", "Requests", Root, "Catalog", "Wire", "Media"]),
+        ("Gallery", ["Batches", "Downloads", Root, "Wire"]),
     };
 
     private static readonly Dictionary<string, HashSet<string>> Allowed =
