@@ -36,7 +36,7 @@ $exitCode = 0
 try {
     $files = Import-Csv $Csv |
         New-KlingVideo -Journal $Journal -ThrottleLimit $ThrottleLimit -ErrorVariable +rowErrors |
-        Wait-KlingTask -Timeout $TimeoutSec -ErrorVariable +rowErrors |
+        Wait-KlingTask -TimeoutSec $TimeoutSec -ErrorVariable +rowErrors |
         Save-KlingVideo -Path $OutFolder -ErrorVariable +rowErrors
     Write-Output ("{0} videos saved, {1} errors" -f @($files).Count, @($rowErrors).Count)
     if (@($rowErrors).Count -gt 0) { $exitCode = 1 }
