@@ -24,6 +24,7 @@ namespace Kling.Commands
         /// <summary>A price file (JSON: model → tier → USD per second) whose prices are shown instead of the built-in list; default $env:KLING_PRICE_FILE.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = PriceFileOption.DefaultHelp)]
         public string? PriceFile { get; set; }
 
         private PriceList prices = PriceList.BuiltIn;
