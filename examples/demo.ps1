@@ -8,9 +8,13 @@
     The rows mix the gateway's Kling models (kling-video-o1, kling-v3 with shots, kling-v3-omni, kling-v2-6 with
     audio, kling-3.0-turbo at 1080p, motion control), each sent with its own model's fields. One row takes its
     first and last frames from local files (examples/frames), uploaded before it is sent. Three rows of
-    prompts.csv are bad on purpose: they are reported and never sent.
+    prompts.csv are bad on purpose: they are reported and never sent. With its output redirected, or NO_COLOR set,
+    it writes no colour codes.
 #>
 $ErrorActionPreference = 'Stop'
+# Output redirected (a file, a pipe, CI): plain text, no colour codes. NO_COLOR and $PSStyle.OutputRendering = 'PlainText'
+# are honoured by PowerShell itself; with the output redirected it would still colour tables, warnings and errors.
+if ($PSStyle -and [Console]::IsOutputRedirected) { $PSStyle.OutputRendering = 'PlainText' }
 $root = Split-Path -Parent $PSScriptRoot
 Import-Module (Join-Path $root 'tests/Emulator.psm1')
 $emulator = Start-KlingEmulator -TaskSeconds 3

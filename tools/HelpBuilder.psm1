@@ -2,8 +2,8 @@
     Builds the module's help from markdown: docs/en-US/<Verb-Noun>.md becomes MAML (Kling.dll-Help.xml) and
     about_*.md becomes about_*.help.txt. Prose (synopsis, description, examples, parameter descriptions,
     inputs, outputs, notes) comes from the markdown; parameter metadata (type, sets, position, aliases,
-    pipeline input, mandatory, wildcards from [SupportsWildcards]) comes from the built cmdlets themselves, so it
-    can never drift from the code.
+    pipeline input, mandatory, wildcards from [SupportsWildcards], default values) comes from the built cmdlets
+    themselves, so it can never drift from the code.
 #>
 
 # WhatIf and Confirm are documented like the cmdlet's own parameters; the rest are <CommonParameters>.
@@ -110,6 +110,8 @@ function Build-KlingHelp {
             $w.WriteEndElement()
             $w.WriteStartElement('maml', 'description', $maml); Write-Paragraphs $w $doc.Description; $w.WriteEndElement()
 
+            $defaults = Get-ParameterDefault $cmd
+
             $w.WriteStartElement('command', 'syntax', $command)
             foreach ($set in $cmd.ParameterSets) {
                 $w.WriteStartElement('command', 'syntaxItem', $command)
@@ -117,7 +119,7 @@ function Build-KlingHelp {
                 foreach ($sp in $set.Parameters | Where-Object { $_.Name -notin $script:CommonParameters }) {
                     $meta = $cmd.Parameters[$sp.Name]
                     if ($meta.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow }) { continue }
-                    Write-ParameterElement $w $meta $sp $doc.Parameters[$sp.Name] $command $maml $dev
+                    Write-ParameterElement $w $meta $sp $doc.Parameters[$sp.Name] $defaults[$sp.Name] $command $maml $dev
                 }
                 $w.WriteEndElement()
             }
@@ -126,7 +128,7 @@ function Build-KlingHelp {
             $w.WriteStartElement('command', 'parameters', $command)
             foreach ($p in $params) {
                 $setInfo = $cmd.ParameterSets | ForEach-Object { $_.Parameters | Where-Object Name -eq $p.Name } | Select-Object -First 1
-                Write-ParameterElement $w $p $setInfo $doc.Parameters[$p.Name] $command $maml $dev
+                Write-ParameterElement $w $p $setInfo $doc.Parameters[$p.Name] $defaults[$p.Name] $command $maml $dev
             }
             $w.WriteEndElement()
 
@@ -182,8 +184,39 @@ function Build-KlingHelp {
     Get-Item $target
 }
 
+function Get-ParameterDefault {
+    <#
+    .SYNOPSIS
+        Each parameter's default value as help shows it, read from the cmdlet: a [PSDefaultValue] attribute where
+        the default is decided at run time (its Help, else its Value); a switch's False; else the initial value of
+        the property on a new instance of the cmdlet, or None where it has none (null, or a value type's zero: the
+        parameter was not given).
+    #>
+    param([Parameter(Mandatory)] [System.Management.Automation.CmdletInfo] $Cmdlet)
+    $type = $Cmdlet.ImplementingType
+    $instance = [Activator]::CreateInstance($type)
+    try {
+        $defaults = @{}
+        foreach ($p in $Cmdlet.Parameters.Values) {
+            $property = $type.GetProperty($p.Name)
+            if (-not $property) { $defaults[$p.Name] = $(if ($p.SwitchParameter) { 'False' } else { 'None' }); continue }   # -WhatIf, -Confirm
+            $declared = $property.GetCustomAttributes([System.Management.Automation.PSDefaultValueAttribute], $true) | Select-Object -First 1
+            $value = if ($declared) { if ($declared.Help) { $declared.Help } else { $declared.Value } } else { $property.GetValue($instance) }
+            if ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
+            elseif (-not $declared -and $null -ne $value -and $value.GetType().IsValueType -and $value.Equals([Activator]::CreateInstance($value.GetType()))) { $value = $null }
+            $defaults[$p.Name] = if ($null -eq $value -or ($value -is [string] -and $value -eq '')) { 'None' }
+                elseif ($value -is [System.Collections.IEnumerable] -and $value -isnot [string]) { (@($value) | ForEach-Object { [System.Convert]::ToString($_, [cultureinfo]::InvariantCulture) }) -join ', ' }
+                else { [System.Convert]::ToString($value, [cultureinfo]::InvariantCulture) }
+        }
+        $defaults
+    }
+    finally {
+        if ($instance -is [System.IDisposable]) { $instance.Dispose() }
+    }
+}
+
 function Write-ParameterElement {
-    param($w, $meta, $setParameter, [string] $description, $command, $maml, $dev)
+    param($w, $meta, $setParameter, [string] $description, [string] $default, $command, $maml, $dev)
     $w.WriteStartElement('command', 'parameter', $command)
     $w.WriteAttributeString('required', $(if ($setParameter.IsMandatory) { 'true' } else { 'false' }))
     $w.WriteAttributeString('variableLength', $(if ($meta.ParameterType.IsArray) { 'true' } else { 'false' }))
@@ -204,6 +237,7 @@ function Write-ParameterElement {
     $w.WriteString($typeName)
     $w.WriteEndElement()
     $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $meta.ParameterType.FullName); $w.WriteEndElement()
+    $w.WriteElementString('dev', 'defaultValue', $dev, $default)
     $w.WriteEndElement()
 }
 

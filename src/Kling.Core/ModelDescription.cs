@@ -114,12 +114,12 @@ namespace Kling.Core
 
             if (spec.Audio && !spec.AudioTypeConfirmed)
             {
-                yield return "audio is sent as a JSON boolean (the type is unconfirmed).";
+                yield return "audio is sent as a JSON boolean: the gateway's page does not say which type it takes.";
             }
 
             if (spec.Watermark != WatermarkField.None && !spec.WatermarkConfirmed)
             {
-                yield return "watermark is sent as a JSON boolean (unconfirmed).";
+                yield return "watermark is sent as a JSON boolean: the gateway's page does not say which type it takes.";
             }
 
             if (spec.DefaultResolution != null)
@@ -134,7 +134,7 @@ namespace Kling.Core
 
             foreach (ModelRule rule in spec.Rules)
             {
-                yield return rule.Confirmed ? rule.Description : rule.Description + " (unconfirmed: not checked)";
+                yield return rule.Confirmed ? rule.Description : rule.Description + " (not stated by the gateway; Kling does not check it)";
             }
 
             foreach (string note in spec.Notes)

@@ -10,6 +10,9 @@ namespace Kling.Commands
     /// </summary>
     internal static class PriceFileOption
     {
+        /// <summary>-PriceFile's default as help shows it ([PSDefaultValue]).</summary>
+        internal const string DefaultHelp = "$env:" + PriceList.FileVariable + ", else the built-in price list";
+
         internal static PriceList Resolve(PSCmdlet cmdlet, string? priceFile)
         {
             string? given = !string.IsNullOrWhiteSpace(priceFile) ? priceFile

@@ -16,6 +16,9 @@ namespace Kling.Commands
     /// </summary>
     public abstract class VideoRowCmdlet : KlingCmdlet
     {
+        /// <summary>The default help shows for a field the model decides when the row leaves it empty ([PSDefaultValue]).</summary>
+        private const string ModelDefault = "the model's default (Get-KlingModel)";
+
         private readonly HashSet<string> unknownModelsWarned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private bool multiShotOnCommandLine;
         private PipelineColumns? columns;
@@ -29,15 +32,18 @@ namespace Kling.Commands
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ModeCompleter))]
+        [PSDefaultValue(Help = ModelDefault)]
         public string? Mode { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(DurationCompleter))]
+        [PSDefaultValue(Help = ModelDefault)]
         public string? Duration { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("aspect_ratio")]
         [ArgumentCompleter(typeof(AspectRatioCompleter))]
+        [PSDefaultValue(Help = ModelDefault)]
         public string? AspectRatio { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -78,6 +84,7 @@ namespace Kling.Commands
         /// <summary>The model: one of the catalog's (Get-KlingModel), or any other name, sent as given with the generic checks only.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ModelCompleter))]
+        [PSDefaultValue(Value = ModelCatalog.DefaultName)]
         public string? Model { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -45,10 +45,10 @@ Describe 'Get-KlingModel' {
             }
         }
 
-        It 'has notes that tell the gateway''s confirmed rules from the unconfirmed ones' {
+        It 'has notes that tell, in plain words, what the gateway''s pages do not say' {
             $omni = Get-KlingModel kling-v3-omni
             $omni.Notes | Should -Not -BeNullOrEmpty
-            ($omni.Notes -join ' ') | Should -Match 'unconfirmed'
+            ($omni.Notes -join ' ') | Should -Match 'does not say'
         }
     }
 
@@ -143,7 +143,7 @@ Describe 'Get-KlingModel' {
     Context 'help' {
         It 'has an about_Kling_Models topic with every model, the field mapping and the confirmed rules' {
             $about = Get-Help about_Kling_Models | Out-String
-            foreach ($text in $seven + @('image_with_roles', 'first_frame_image', 'watermark_info', 'multi_prompt', 'unconfirmed', 'AdditionalBody', 'DOES NOT KNOW')) {
+            foreach ($text in $seven + @('image_with_roles', 'first_frame_image', 'watermark_info', 'multi_prompt', 'does not say', 'AdditionalBody', 'DOES NOT KNOW')) {
                 $about | Should -BeLike "*$text*"
             }
         }

@@ -89,7 +89,7 @@ namespace Kling.Core.Catalog
                 {
                     "How many images image_urls takes is not stated (no cap is checked).",
                     "The gateway ignores audio when a reference video is given.",
-                    "Elements go out as element_list (the field's name is unconfirmed).",
+                    "Elements go out as element_list: the gateway's page does not name the field.",
                 },
             },
             new ModelSpec
@@ -110,7 +110,7 @@ namespace Kling.Core.Catalog
                 ShotPromptMaxLength = 512,
                 Notes = new[]
                 {
-                    "Duration 3 to 15 is accepted; an older copy of the page says 5, 10 or 15 (15 text-only, std or pro): unconfirmed.",
+                    "Duration 3 to 15 is accepted, as the gateway's page says; an older copy of it said 5, 10 or 15 (15 text-only, std or pro), which Kling does not check.",
                 },
             },
             new ModelSpec
@@ -178,7 +178,7 @@ namespace Kling.Core.Catalog
             Notes = new[]
             {
                 "No duration or aspect ratio: length and price follow the reference video (" + CatalogWords.VideoFile(MotionVideo) + ").",
-                "character_orientation " + CatalogWords.VideoLengths(MotionVideo) + ". Whether it is required is unconfirmed (sent when given).",
+                "character_orientation " + CatalogWords.VideoLengths(MotionVideo) + ". The gateway's page does not say whether it is required: it is sent when given, and a row without it is not refused.",
             },
         };
     }

@@ -43,6 +43,7 @@ namespace Kling.Commands
         [Parameter(Position = 1)]
         [Alias("BaseUri", "Url")]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = "$env:" + GatewaySettings.BaseUrlVariable + ", else " + GatewaySettings.DefaultBaseUrl)]
         public string? BaseUrl { get; set; }
 
         /// <summary>A proxy for every call Kling makes (gateway, uploads, downloads); without it the system's proxy settings apply.</summary>

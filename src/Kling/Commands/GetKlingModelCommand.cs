@@ -32,6 +32,7 @@ namespace Kling.Commands
         /// <summary>A price file (JSON: model → tier → USD per second) whose prices are shown instead of the built-in list; default $env:KLING_PRICE_FILE.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = PriceFileOption.DefaultHelp)]
         public string? PriceFile { get; set; }
 
         /// <summary>The Kling models the gateway offers the key in use (GET /v1/models), instead of the catalog; needs a key.</summary>

@@ -30,10 +30,12 @@ namespace Kling.Commands
 
         /// <summary>The start of the range (inclusive); 24 hours before -End when not given.</summary>
         [Parameter(Position = 0)]
+        [PSDefaultValue(Help = "24 hours before -End")]
         public DateTimeOffset? Start { get; set; }
 
         /// <summary>The end of the range (exclusive); now when not given.</summary>
         [Parameter(Position = 1)]
+        [PSDefaultValue(Help = "now")]
         public DateTimeOffset? End { get; set; }
 
         /// <summary>Only these models (exact names, at most 50).</summary>
@@ -53,6 +55,7 @@ namespace Kling.Commands
         /// <summary>The IANA time zone whose days -GroupBy Date counts (the gateway's default: Asia/Shanghai).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = "the gateway's: Asia/Shanghai")]
         public string? TimeZone { get; set; }
 
         protected override void EndProcessing()

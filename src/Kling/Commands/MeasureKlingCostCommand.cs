@@ -26,6 +26,7 @@ namespace Kling.Commands
         /// <summary>A price file (JSON: model → tier → USD per second) that replaces the built-in list; default $env:KLING_PRICE_FILE.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = PriceFileOption.DefaultHelp)]
         public string? PriceFile { get; set; }
 
         /// <summary>One estimate per row (Row, Name, Model, Tier, Seconds, MinUsd, MaxUsd) instead of one for the whole input.</summary>

@@ -66,6 +66,7 @@ namespace Kling.Commands
         /// <summary>A price file (JSON: model → tier → USD per second) that replaces the built-in list; default $env:KLING_PRICE_FILE.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = PriceFileOption.DefaultHelp)]
         public string? PriceFile { get; set; }
 
         protected override void BeginProcessing()

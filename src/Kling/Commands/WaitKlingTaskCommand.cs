@@ -31,9 +31,12 @@ namespace Kling.Commands
 
         /// <summary>Seconds to wait in all (from the first task received) before giving up on unfinished tasks.</summary>
         [Parameter]
-        [Alias("TimeoutSec")]
+        [Alias("Timeout")]
         [ValidateRange(1, int.MaxValue)]
-        public int Timeout { get; set; } = 3600;
+        public int TimeoutSec { get; set; } = 3600;
+
+        /// <summary>-TimeoutSec, by the name the waiting code below reads it by.</summary>
+        private int Timeout => TimeoutSec;
 
         /// <summary>Seconds between status checks of a task once it is past its estimated finish.</summary>
         [Parameter]

@@ -43,11 +43,11 @@ public class ModelCatalogTests
         Assert.True(omni.Audio);
         Assert.True(omni.MultiShot);
         Assert.Contains("reference images", omni.Inputs);
-        Assert.Contains(omni.Notes, n => n.Contains("unconfirmed"));
+        Assert.Contains(omni.Notes, n => n.Contains("does not say"));
         Assert.Contains(omni.Notes, n => n.Contains("never both"));
 
-        Assert.Contains(omni.Notes, n => n.StartsWith("watermark", StringComparison.Ordinal) && n.Contains("unconfirmed"));
-        Assert.DoesNotContain(ModelCatalog.Find("kling-v2-6")!.Describe().Notes, n => n.Contains("unconfirmed"));
+        Assert.Contains(omni.Notes, n => n.StartsWith("watermark", StringComparison.Ordinal) && n.Contains("does not say"));
+        Assert.DoesNotContain(ModelCatalog.Find("kling-v2-6")!.Describe().Notes, n => n.Contains("does not say"));
 
         KlingModel turbo = ModelCatalog.Find("kling-3.0-turbo")!.Describe();
         Assert.Empty(turbo.Modes);
