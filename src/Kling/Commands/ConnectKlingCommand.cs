@@ -66,6 +66,7 @@ namespace Kling.Commands
         [Parameter]
         [ValidateLanguage]
         [ArgumentCompleter(typeof(LanguageCompleter))]
+        [PSDefaultValue(Help = "$env:" + GatewaySettings.LanguageVariable + ", else " + GatewaySettings.DefaultLanguage)]
         public string? Language { get; set; }
 
         protected override void EndProcessing()
