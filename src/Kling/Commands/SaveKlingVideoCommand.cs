@@ -16,11 +16,16 @@ namespace Kling.Commands
     /// -Name (or its id). Cut connections resume with Range; expired links are refreshed once from the task's
     /// status. Up to -ThrottleLimit files download at once, in the background: the cmdlets upstream go on while files
     /// download, and wait only while twice that many are outstanding (see PipelineDrain). The download host never receives the API key.
+    /// The run ends with one line for a person (<see cref="ClosingLine"/>: saved, skipped, failed, bytes); stopped with
+    /// downloads under way (Ctrl+C), it names their tasks on the host and says how to go on (<see cref="StoppedRunNotice"/>).
     /// </summary>
     [Cmdlet(VerbsData.Save, "KlingVideo", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
-    public sealed class SaveKlingVideoCommand : KlingTaskCmdlet
+    public sealed class SaveKlingVideoCommand : KlingTaskCmdlet, IDisposable
     {
+        private readonly SaveTally tally = new SaveTally();
+        private string? journalPath;
+        private bool ended;
         private string? folder;
         private DownloadQueue? queue;
         private PipelineDrain<DownloadOutcome>? drain;
@@ -56,6 +61,7 @@ namespace Kling.Commands
         {
             folder = GetUnresolvedProviderPathFromPSPath(Path);
             report = new SaveReporter(this, folder);
+            journalPath = ParameterSetName == JournalSet ? GetUnresolvedProviderPathFromPSPath(Journal) : null;
         }
 
         protected override void ProcessRecord()
@@ -80,11 +86,16 @@ namespace Kling.Commands
             {
                 if (unread.TryGetValue(task, out GatewayException? error))
                 {
+                    tally.NotSaved();
                     WriteGatewayError(error, task);
                 }
                 else if (IsReady(task))
                 {
                     Save(task);
+                }
+                else
+                {
+                    tally.NotSaved();
                 }
             }
 
@@ -95,6 +106,23 @@ namespace Kling.Commands
         {
             drain?.TakeAll();
             report!.Done();
+            ended = true;
+            drain?.Dispose();
+            if (tally.Summary() is string summary)
+            {
+                ClosingLine.Write(this, summary, "KlingSaved");
+            }
+        }
+
+        /// <summary>Also after Ctrl+C or a terminating error: the tasks whose download was under way are named on the host, with how to go on.</summary>
+        public void Dispose()
+        {
+            if (!ended && folder != null)
+            {
+                StoppedRunNotice.Tell(Host, StoppedRunNotice.Save(tally.Downloading.Tasks, tally, journalPath, folder));
+            }
+
+            drain?.Dispose();
         }
 
         /// <summary>A task with something to download; otherwise its error, and false.</summary>
@@ -155,6 +183,7 @@ namespace Kling.Commands
             {
                 if (!Uri.TryCreate(task.VideoUrl[i], UriKind.Absolute, out Uri? url))
                 {
+                    tally.NotSaved();
                     WriteError(new ErrorRecord(new InvalidOperationException($"Task {task.TaskId} has an unusable result URL."), "BadResultUrl", ErrorCategory.InvalidResult, task));
                     continue;
                 }
@@ -168,6 +197,7 @@ namespace Kling.Commands
                 if (slot.AlreadySaved)
                 {
                     WriteVerbose($"{slot.Path} already holds the video of task {task.TaskId}; not downloaded again (use -Force to).");
+                    tally.AlreadySaved();
                     report!.AlreadySaved(slot.Path, task);
                     continue;
                 }
@@ -189,6 +219,7 @@ namespace Kling.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
+                tally.NotSaved();
                 WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.WriteError, folder));
                 return false;
             }
@@ -208,10 +239,22 @@ namespace Kling.Commands
             drain!.MakeRoom(ThrottleLimit);
             var job = new DownloadJob(task, index, url, slot.Path) { Claim = slot.Claim, SavedMeanwhile = slot.SavedMeanwhile };
             report!.Started(job, slot);
+            tally.Started(task);
             queue.Start(job);
         }
 
-        private void Finish(DownloadOutcome outcome) => report!.Finish(outcome, Cancellation.IsCancellationRequested);
+        private void Finish(DownloadOutcome outcome)
+        {
+            report!.Finish(outcome, Cancellation.IsCancellationRequested);
+            if (outcome.Error == null)
+            {
+                tally.Done(outcome.Job.Task, outcome.Bytes);
+            }
+            else
+            {
+                tally.DownloadFailed(outcome.Job.Task);
+            }
+        }
 
         private void ShowProgress() => report!.ShowProgress(queue!.Running);
     }
