@@ -7,6 +7,7 @@ using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.History;
 using Kling.Core.Requests;
+using Kling.Core.Tasks;
 
 namespace Kling.Commands
 {
@@ -180,7 +181,7 @@ namespace Kling.Commands
         }
 
         /// <summary>
-        /// The batch's closing line: "8 submitted, 3 refused, 0 in doubt, 8.62408 USD estimated." (with how many an earlier
+        /// The batch's closing line: "8 submitted, 3 refused, 0 in doubt, 10.9089 USD estimated." (with how many an earlier
         /// run had submitted, the rows not sent after a stop, and how many rows the estimate covers when not all); nothing
         /// when no row was read.
         /// </summary>
@@ -195,8 +196,8 @@ namespace Kling.Commands
             string before = earlier == 0 ? string.Empty : $" (and {earlier} found submitted by an earlier run)";
             string notSent = NotSent == 0 ? string.Empty : $", {NotSent} not sent";
             string estimate = estimatedRows == 0 ? string.Empty
-                : estimatedRows == submitted ? $", {CostCap.Usd(estimated)} estimated"
-                : $", {CostCap.Usd(estimated)} estimated for {estimatedRows} of them";
+                : estimatedRows == submitted ? $", {SpendTally.Usd((double)estimated)} estimated"
+                : $", {SpendTally.Usd((double)estimated)} estimated for {estimatedRows} of them";
             ClosingLine.Write(cmdlet, $"{submitted} submitted{before}, {refused} refused, {inDoubt} in doubt{notSent}{estimate}.", "KlingSubmitted");
         }
 
