@@ -17,8 +17,11 @@ namespace Kling.Commands
     public abstract class KlingCmdlet : PSCmdlet
     {
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+        private static long lastProgressSource = 0x4B4C_0000_0000; // apart from the ids PowerShell numbers from 1
         private readonly ConcurrentQueue<string> trace = new ConcurrentQueue<string>();
+        private readonly long progressSource = Interlocked.Increment(ref lastProgressSource);
         private KlingClient? client;
+        private bool? progressShown;
 
         protected CancellationToken Cancellation => cancellation.Token;
 
@@ -108,6 +111,38 @@ namespace Kling.Commands
         protected PipelineDrain<T> DrainOf<T>(IOutcomeSource<T> source, Action<T> write, Action? progress = null)
             where T : class =>
             new PipelineDrain<T>(source, write, Cancellation, () => new PipelineStoppedException()) { AfterWait = FlushTrace, Progress = progress };
+
+        /// <summary>
+        /// Shows progress as <see cref="Cmdlet.WriteProgress(ProgressRecord)"/> does, under this command's own source id, and
+        /// also while another command of the pipeline holds the thread: the drains of a pipeline show each other's bars while
+        /// they wait (see <see cref="PipelineDrain{T}"/>), so Wait-KlingTask's bar moves while Save-KlingVideo waits for room.
+        /// PowerShell lets only the running command write, so the others write straight to the host (the progress stream
+        /// of a hosted PowerShell, the console's bars), unless -ProgressAction or $ProgressPreference hides progress.
+        /// </summary>
+        public new void WriteProgress(ProgressRecord progressRecord)
+        {
+            if (!PipelineDrain.ShowingForAnother)
+            {
+                CommandRuntime.WriteProgress(progressSource, progressRecord);
+            }
+            else if (ProgressShown())
+            {
+                Host.UI.WriteProgress(progressSource, progressRecord);
+            }
+        }
+
+        /// <summary>Whether this command's progress is shown (-ProgressAction, else $ProgressPreference), read once.</summary>
+        private bool ProgressShown()
+        {
+            if (progressShown == null)
+            {
+                object? preference = MyInvocation.BoundParameters.TryGetValue("ProgressAction", out object? action) ? action : GetVariableValue("ProgressPreference");
+                progressShown = !LanguagePrimitives.TryConvertTo(preference, out ActionPreference value) ||
+                                (value != ActionPreference.SilentlyContinue && value != ActionPreference.Ignore);
+            }
+
+            return progressShown.Value;
+        }
 
         /// <summary>Sleeps on the pipeline thread, waking at once on Ctrl+C.</summary>
         internal void Sleep(TimeSpan wait)

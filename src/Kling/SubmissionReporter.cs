@@ -7,13 +7,15 @@ using Kling.Core;
 using Kling.Core.Batches;
 using Kling.Core.History;
 using Kling.Core.Requests;
+using Kling.Core.Tasks;
 
 namespace Kling.Commands
 {
     /// <summary>
     /// What New-KlingVideo writes of its submissions, on the pipeline thread: each accepted task, each row's error
     /// (led by the row's label), the batch stop (401, 402) after every task already accepted, and, when the batch stopped
-    /// early, how to pick up the tasks it had accepted (see <see cref="StoppedBatchNotice"/>).
+    /// early, how to pick up the tasks it had accepted (see <see cref="StoppedBatchNotice"/>). It counts the rows as it goes
+    /// for the batch's closing line (<see cref="ClosingLine"/>): submitted, refused, in doubt, not sent, estimated.
     /// </summary>
     internal sealed class SubmissionReporter
     {
@@ -31,6 +33,19 @@ namespace Kling.Commands
         /// <summary>Rows not sent because the batch stopped first.</summary>
         internal int NotSent { get; set; }
 
+        /// <summary>Of <see cref="Accepted"/>, the tasks an earlier run submitted (found in the journal, not sent again).</summary>
+        private int earlier;
+
+        /// <summary>Rows refused: by the checks before sending, the price list, or the gateway.</summary>
+        private int refused;
+
+        /// <summary>Rows whose submission may or may not have been accepted (OutcomeUnknown).</summary>
+        private int inDoubt;
+
+        /// <summary>The price list's highest estimate of the rows accepted by this run, and how many of them had one.</summary>
+        private decimal estimated;
+        private int estimatedRows;
+
         /// <summary>The error that stopped the batch, once one did.</summary>
         internal ErrorRecord? Stop { get; private set; }
 
@@ -40,9 +55,11 @@ namespace Kling.Commands
         /// <summary>The batch's history, made with the first row sent (one batch id per command).</summary>
         internal BatchHistory StartHistory(string? journalPath) => History ??= BatchHistory.ForCurrentUser(journalPath);
 
-        internal void Emit(KlingTask task)
+        /// <summary>Writes an accepted task; <paramref name="earlier"/>: an earlier run's, found in the journal.</summary>
+        internal void Emit(KlingTask task, bool earlier = false)
         {
             Accepted++;
+            this.earlier += earlier ? 1 : 0;
             RecentTasks.Remember(task.TaskId);
             cmdlet.WriteObject(task);
         }
@@ -50,7 +67,23 @@ namespace Kling.Commands
         /// <summary>A row that breaks the rules: its error names the row and every field at fault; nothing was sent.</summary>
         internal void WriteInvalid(InvalidRowException invalid, object target)
         {
+            refused++;
             cmdlet.WriteError(VideoRowCmdlet.InvalidRowRecord(invalid, target));
+        }
+
+        /// <summary>A row's error found before sending: refused (no price), or in doubt (the journal says its POST may have been accepted).</summary>
+        internal void WriteRowError(ErrorRecord record, bool isInDoubt)
+        {
+            if (isInDoubt)
+            {
+                inDoubt++;
+            }
+            else
+            {
+                refused++;
+            }
+
+            cmdlet.WriteError(record);
         }
 
         internal void Write(SubmissionOutcome outcome, BatchSubmitter submitter)
@@ -65,10 +98,25 @@ namespace Kling.Commands
             if (outcome.Task != null)
             {
                 cmdlet.WriteVerbose($"{label} submitted as {outcome.Task.TaskId}.");
+                if (item.EstimatedUsd is decimal estimate)
+                {
+                    estimated += estimate;
+                    estimatedRows++;
+                }
+
                 Emit(outcome.Task);
             }
             else if (outcome.Error != null)
             {
+                if (outcome.Error.OutcomeUnknown)
+                {
+                    inDoubt++;
+                }
+                else
+                {
+                    refused++;
+                }
+
                 ErrorRecord record = KlingErrors.FromGateway(outcome.Error.ForRow(label), item.Target);
                 if (outcome.Error.StopsBatch)
                 {
@@ -130,6 +178,27 @@ namespace Kling.Commands
             {
                 cmdlet.WriteWarning(accepted);
             }
+        }
+
+        /// <summary>
+        /// The batch's closing line: "8 submitted, 3 refused, 0 in doubt, 10.9089 USD estimated." (with how many an earlier
+        /// run had submitted, the rows not sent after a stop, and how many rows the estimate covers when not all); nothing
+        /// when no row was read.
+        /// </summary>
+        internal void WriteClosingLine()
+        {
+            int submitted = Accepted - earlier;
+            if (Accepted + refused + inDoubt + NotSent == 0)
+            {
+                return;
+            }
+
+            string before = earlier == 0 ? string.Empty : $" (and {earlier} found submitted by an earlier run)";
+            string notSent = NotSent == 0 ? string.Empty : $", {NotSent} not sent";
+            string estimate = estimatedRows == 0 ? string.Empty
+                : estimatedRows == submitted ? $", {SpendTally.Usd((double)estimated)} estimated"
+                : $", {SpendTally.Usd((double)estimated)} estimated for {estimatedRows} of them";
+            ClosingLine.Write(cmdlet, $"{submitted} submitted{before}, {refused} refused, {inDoubt} in doubt{notSent}{estimate}.", "KlingSubmitted");
         }
 
         /// <summary>

@@ -176,8 +176,9 @@ Get-KlingTask -History | ForEach-Object { 'TASK {0} {1} {2} {3}' -f `$_.TaskId, 
                 foreach ($t in $tasks) { $t.Name | Should -Be "stop-$($t.Row)" }
                 $id = @($tasks.BatchId | Select-Object -Unique)
                 $id.Count | Should -Be 1
-                # Its last message to the host: how many, and the command that picks them up.
-                $last = @($batch.Host.Warnings)[-1]
+                # New-KlingVideo's last message to the host (Wait-KlingTask's, naming the tasks it had, comes after it):
+                # how many, and the command that picks them up.
+                $last = @($batch.Host.Warnings | Where-Object { $_ -notlike 'Wait-KlingTask stopped:*' })[-1]
                 $last | Should -Match ([regex]::Escape("had accepted $($billed.Count) task(s)"))
                 $last | Should -Match ([regex]::Escape("Get-KlingTask -History -BatchId $id | Wait-KlingTask | Save-KlingVideo"))
             }

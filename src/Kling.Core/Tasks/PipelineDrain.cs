@@ -28,15 +28,23 @@ namespace Kling.Core.Tasks
         /// is started only below it, so upstream cmdlets run on while the engine works, and memory stays flat in a batch's size.
         /// </summary>
         public static int MostOutstanding(int throttleLimit) => Math.Max(1, throttleLimit) * OutstandingPerSlot;
+
+        /// <summary>
+        /// True while progress is shown by the wait of another cmdlet's drain on this thread (see <see cref="PipelineDrain{T}"/>):
+        /// the cmdlet whose progress it is may not write through PowerShell now, and writes to the host itself.
+        /// </summary>
+        public static bool ShowingForAnother => PipelineProgress.ForAnother;
     }
 
     /// <summary>
     /// How the one thread that may write to PowerShell takes the outcomes of a background engine (the submitter,
     /// <see cref="TaskWatcher"/>, the download queue): it waits for the next outcome or the pipeline's
     /// stop, hands every outcome ready to the writer, and shows progress at most every <see cref="PipelineDrain.ProgressEvery"/>.
-    /// The caller only writes records and progress; when to wait, and for how long, is decided here.
+    /// The caller only writes records and progress; when to wait, and for how long, is decided here. Every wait also shows
+    /// the progress of the other drains of the pipeline's thread (<see cref="PipelineProgress"/>), so an upstream or
+    /// downstream bar keeps moving while this cmdlet holds the thread; disposing the drain (its cmdlet ended) ends that.
     /// </summary>
-    public sealed class PipelineDrain<T>
+    public sealed class PipelineDrain<T> : IShowsProgress, IDisposable
         where T : class
     {
         private readonly IOutcomeSource<T> source;
@@ -44,6 +52,7 @@ namespace Kling.Core.Tasks
         private readonly CancellationToken stop;
         private readonly Func<Exception> stopped;
         private readonly Stopwatch sinceProgress = Stopwatch.StartNew();
+        private bool disposed;
 
         /// <param name="source">The engine whose outcomes are taken.</param>
         /// <param name="write">Writes one outcome (on the caller's thread).</param>
@@ -60,8 +69,31 @@ namespace Kling.Core.Tasks
         /// <summary>Runs after every wait, whether an outcome came or not (the cmdlets write the client's trace lines there).</summary>
         public Action? AfterWait { get; set; }
 
-        /// <summary>Shows progress; called after outcomes are taken, at most every <see cref="PipelineDrain.ProgressEvery"/>.</summary>
+        /// <summary>
+        /// Shows progress; called after outcomes are taken, at most every <see cref="PipelineDrain.ProgressEvery"/>, also
+        /// while another drain of this thread waits (it must only write progress, never an outcome).
+        /// </summary>
         public Action? Progress { get; set; }
+
+        /// <inheritdoc/>
+        bool IShowsProgress.Stopped => stop.IsCancellationRequested;
+
+        /// <inheritdoc/>
+        void IShowsProgress.ShowProgressIfDue()
+        {
+            if (Progress != null && sinceProgress.Elapsed >= PipelineDrain.ProgressEvery)
+            {
+                Progress();
+                sinceProgress.Restart();
+            }
+        }
+
+        /// <summary>Its progress is no longer shown by the waits of other drains (its cmdlet ended).</summary>
+        public void Dispose()
+        {
+            disposed = true;
+            PipelineProgress.Leave(this);
+        }
 
         /// <summary>
         /// Writes every outcome that is ready, waiting up to <paramref name="wait"/> for the first; false when none was. Once
@@ -77,12 +109,13 @@ namespace Kling.Core.Tasks
                 next = TimeSpan.Zero;
             }
 
-            if (Progress != null && sinceProgress.Elapsed >= PipelineDrain.ProgressEvery)
+            if (Progress != null && !disposed)
             {
-                Progress();
-                sinceProgress.Restart();
+                PipelineProgress.Join(this);
             }
 
+            // This drain's progress and every other one's of the thread that is due.
+            PipelineProgress.ShowDue(this);
             return took;
         }
 

@@ -151,13 +151,13 @@ namespace Kling.Commands
             if (recalled?.Earlier != null)
             {
                 WriteVerbose($"{label} was submitted by an earlier run as {recalled.Earlier.TaskId} (journal); not sent again.");
-                report.Emit(recalled.Earlier);
+                report.Emit(recalled.Earlier, earlier: true);
                 return;
             }
 
             if (recalled?.InDoubt != null)
             {
-                WriteError(KlingErrors.FromGateway(recalled.InDoubt, target));
+                report.WriteRowError(KlingErrors.FromGateway(recalled.InDoubt, target), isInDoubt: true);
                 return;
             }
 
@@ -165,7 +165,7 @@ namespace Kling.Commands
             ErrorRecord? unpriced = costs.RefuseUnpriced(estimate, label, target);
             if (unpriced != null)
             {
-                WriteError(unpriced);
+                report.WriteRowError(unpriced, isInDoubt: false);
                 return;
             }
 
@@ -244,6 +244,10 @@ namespace Kling.Commands
             if (costs.WhatIfTotal() is string total)
             {
                 WriteInformation(new HostInformationMessage { Message = total }, new[] { "PSHOST" });
+            }
+            else
+            {
+                report.WriteClosingLine();
             }
 
             ended = true;

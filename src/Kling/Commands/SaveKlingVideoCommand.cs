@@ -16,12 +16,17 @@ namespace Kling.Commands
     /// -Name (or its id). Cut connections resume with Range; expired links are refreshed once from the task's
     /// status. Up to -ThrottleLimit files download at once, in the background: the cmdlets upstream go on while files
     /// download, and wait only while twice that many are outstanding (see PipelineDrain). The download host never receives the API key.
+    /// The run ends with one line for a person (<see cref="ClosingLine"/>: saved, skipped, failed, bytes); stopped with
+    /// downloads under way (Ctrl+C), it names their tasks on the host and says how to go on (<see cref="StoppedRunNotice"/>).
     /// </summary>
     [Cmdlet(VerbsData.Save, "KlingVideo", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.SaveKlingVideo)]
     [OutputType(typeof(FileInfo))]
     [OutputType(typeof(KlingTask))]
-    public sealed class SaveKlingVideoCommand : KlingTaskCmdlet
+    public sealed class SaveKlingVideoCommand : KlingTaskCmdlet, IDisposable
     {
+        private readonly SaveTally tally = new SaveTally();
+        private string? journalPath;
+        private bool ended;
         private string? folder;
         private DownloadQueue? queue;
         private PipelineDrain<DownloadOutcome>? drain;
@@ -63,6 +68,7 @@ namespace Kling.Commands
             folder = GetUnresolvedProviderPathFromPSPath(Path);
             output = new SaveOutput(this, PassThru);
             report = new SaveReporter(this, folder, output);
+            journalPath = ParameterSetName == JournalSet ? GetUnresolvedProviderPathFromPSPath(Journal) : null;
         }
 
         protected override void ProcessRecord()
@@ -87,11 +93,16 @@ namespace Kling.Commands
             {
                 if (unread.TryGetValue(task, out GatewayException? error))
                 {
+                    tally.NotSaved();
                     WriteGatewayError(error, task);
                 }
                 else if (IsReady(task))
                 {
                     Save(task);
+                }
+                else
+                {
+                    tally.NotSaved();
                 }
             }
 
@@ -102,6 +113,23 @@ namespace Kling.Commands
         {
             drain?.TakeAll();
             report!.Done();
+            ended = true;
+            drain?.Dispose();
+            if (tally.Summary() is string summary)
+            {
+                ClosingLine.Write(this, summary, "KlingSaved");
+            }
+        }
+
+        /// <summary>Also after Ctrl+C or a terminating error: the tasks whose download was under way are named on the host, with how to go on.</summary>
+        public void Dispose()
+        {
+            if (!ended && folder != null)
+            {
+                StoppedRunNotice.Tell(Host, StoppedRunNotice.Save(tally.Downloading.Tasks, tally, journalPath, folder));
+            }
+
+            drain?.Dispose();
         }
 
         /// <summary>A task with something to download; otherwise its error, and false.</summary>
@@ -163,6 +191,7 @@ namespace Kling.Commands
             {
                 if (!Uri.TryCreate(task.VideoUrl[i], UriKind.Absolute, out Uri? url))
                 {
+                    tally.NotSaved();
                     WriteError(new ErrorRecord(new InvalidOperationException($"Task {task.TaskId} has an unusable result URL."), "BadResultUrl", ErrorCategory.InvalidResult, task));
                     continue;
                 }
@@ -176,6 +205,7 @@ namespace Kling.Commands
                 if (slot.AlreadySaved)
                 {
                     WriteVerbose($"{slot.Path} already holds the video of task {task.TaskId}; not downloaded again (use -Force to).");
+                    tally.AlreadySaved();
                     report!.AlreadySaved(slot.Path, i);
                     continue;
                 }
@@ -199,6 +229,7 @@ namespace Kling.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
+                tally.NotSaved();
                 WriteError(new ErrorRecord(ex, "DownloadFailed", ErrorCategory.WriteError, folder));
                 return false;
             }
@@ -219,10 +250,22 @@ namespace Kling.Commands
             var job = new DownloadJob(task, index, url, slot.Path) { Claim = slot.Claim, SavedMeanwhile = slot.SavedMeanwhile };
             report!.Started(job, slot);
             output!.Started(job.Id);
+            tally.Started(task);
             queue.Start(job);
         }
 
-        private void Finish(DownloadOutcome outcome) => report!.Finish(outcome, Cancellation.IsCancellationRequested);
+        private void Finish(DownloadOutcome outcome)
+        {
+            report!.Finish(outcome, Cancellation.IsCancellationRequested);
+            if (outcome.Error == null)
+            {
+                tally.Done(outcome.Job.Task, outcome.Bytes);
+            }
+            else
+            {
+                tally.DownloadFailed(outcome.Job.Task);
+            }
+        }
 
         private void ShowProgress() => report!.ShowProgress(queue!.Running);
     }

@@ -16,7 +16,8 @@ namespace Kling.Commands
     /// task piped in, while later rows are still being submitted upstream. Failed or cancelled tasks become
     /// non-terminating errors; tasks still unfinished at -Timeout become OperationTimeout errors. The progress shows what
     /// the finished tasks cost so far, and the end one line for a person (an information record shown on the host, not
-    /// pipeline output): completed, failed, spent.
+    /// pipeline output, see <see cref="ClosingLine"/>): completed, failed, timed out, spent. Stopped with tasks left (Ctrl+C),
+    /// it names them on the host and says how to go on (<see cref="StoppedRunNotice"/>).
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "KlingTask", DefaultParameterSetName = TaskSet, HelpUri = HelpLinks.WaitKlingTask)]
     [OutputType(typeof(KlingTask))]
@@ -28,6 +29,9 @@ namespace Kling.Commands
         private TaskWatcher? watcher;
         private PipelineDrain<PollOutcome>? drain;
         private readonly SpendTally tally = new SpendTally();
+        private readonly OpenTasks open = new OpenTasks();
+        private string? journalPath;
+        private bool ended;
 
         /// <summary>Seconds to wait in all (from the first task received) before giving up on unfinished tasks.</summary>
         [Parameter]
@@ -48,6 +52,11 @@ namespace Kling.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = TaskRefresh.CallsAtOnce;
 
+        protected override void BeginProcessing()
+        {
+            journalPath = ParameterSetName == JournalSet ? GetUnresolvedProviderPathFromPSPath(Journal) : null;
+        }
+
         protected override void ProcessRecord()
         {
             foreach (KlingTask task in InputTasks())
@@ -59,7 +68,10 @@ namespace Kling.Commands
                     clock.Start();
                 }
 
-                watcher.Add(task);
+                if (watcher.Add(task))
+                {
+                    open.Add(task);
+                }
                 if (ParameterSetName == JournalSet)
                 {
                     // The next task is read from the journal only when the watcher is about to look at it: tasks already
@@ -85,6 +97,8 @@ namespace Kling.Commands
                 // Given up on, each is reported once: one that finishes now is neither written nor queued as well.
                 foreach (var (task, failedChecks) in watcher.GiveUp())
                 {
+                    open.Remove(task);
+                    tally.GaveUp(1);
                     WriteError(KlingErrors.WaitTimedOut(task, Timeout, failedChecks));
                 }
             }
@@ -92,16 +106,29 @@ namespace Kling.Commands
             drain.TakeReady(TimeSpan.Zero);
             WriteVerbose($"{watcher.StatusCalls} status calls for {watcher.Total} tasks.");
             WriteProgress(new ProgressRecord(ProgressId, "Waiting for Kling tasks", "Done") { RecordType = ProgressRecordType.Completed });
-            WriteInformation(new HostInformationMessage { Message = tally.Summary() }, new[] { "PSHOST", "KlingSpend" });
+            ended = true;
+            drain.Dispose();
+            if (tally.Any)
+            {
+                ClosingLine.Write(this, tally.Summary(), "KlingSpend");
+            }
         }
 
+        /// <summary>Also after Ctrl+C or a terminating error: the tasks not written yet are named on the host, with how to go on.</summary>
         public void Dispose()
         {
+            if (!ended && watcher != null)
+            {
+                StoppedRunNotice.Tell(Host, StoppedRunNotice.Wait(open.Tasks, watcher.Total, journalPath));
+            }
+
+            drain?.Dispose();
             watcher?.Dispose();
         }
 
         private void Write(PollOutcome outcome)
         {
+            open.Remove(outcome.Task);
             if (outcome.Error != null)
             {
                 tally.Add(outcome.Task, completed: false);
