@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Kling.Core.Catalog;
 using Kling.Core.Wire;
 
@@ -7,6 +8,9 @@ namespace Kling.Core
     /// <summary>A generation task as the module knows it: what was sent, and the gateway's latest word on it.</summary>
     public sealed class KlingTask
     {
+        private string? model;
+        private string? prompt;
+
         public KlingTask(string taskId)
         {
             TaskId = taskId;
@@ -71,6 +75,23 @@ namespace Kling.Core
         /// <summary>The request body that was sent (null when the task was only looked up by id).</summary>
         public VideoRequest? Request { get; set; }
 
+        /// <summary>The model the task was sent to: the request's, else what the task history says; null when neither is known (a task looked up by id).</summary>
+        public string? Model
+        {
+            get => model ?? Request?.Model;
+            set => model = value;
+        }
+
+        /// <summary>
+        /// The prompt sent: the request's, or for a multi-shot request without one its shots' prompts, one a line; else the
+        /// one set (null when the request is not known).
+        /// </summary>
+        public string? Prompt
+        {
+            get => prompt ?? PromptOf(Request);
+            set => prompt = value;
+        }
+
         /// <summary>The mode sent, else the model's default from the catalog (std); null where the model has no mode (kling-3.0-turbo), the catalog does not know the model, or the request is not known.</summary>
         public string? Mode => Request == null ? null : Request.Mode ?? Spec?.DefaultMode;
 
@@ -88,7 +109,7 @@ namespace Kling.Core
 
         public bool IsFinished => KlingTaskStatus.IsFinished(Status);
 
-        /// <summary>Copies what the gateway just said, keeping what only the client knows (name, row, request).</summary>
+        /// <summary>Copies what the gateway just said, keeping what only the client knows (name, row, model, prompt, request).</summary>
         public void Update(KlingTask fresh)
         {
             Status = fresh.Status;
@@ -111,6 +132,16 @@ namespace Kling.Core
 
         /// <summary>The catalog's entry for the request's model; null when the request or the model is not known.</summary>
         private ModelSpec? Spec => ModelCatalog.Find(Request?.Model);
+
+        private static string? PromptOf(VideoRequest? request)
+        {
+            if (request == null || request.Prompt != null || request.MultiPrompt == null || request.MultiPrompt.Count == 0)
+            {
+                return request?.Prompt;
+            }
+
+            return string.Join("\n", request.MultiPrompt.Select(shot => shot.Prompt));
+        }
     }
 
     public static class KlingTaskStatus
