@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Kling.Core.Catalog;
 using Kling.Core.Wire;
@@ -129,6 +130,24 @@ namespace Kling.Core
         }
 
         public override string ToString() => TaskId;
+
+        /// <summary>
+        /// The request body exactly as the gateway received it (JSON); null when the request is not known, or when one of
+        /// its local images has no upload URL here (a rerun's task recalled from the journal, whose images were uploaded
+        /// by the run that sent it).
+        /// </summary>
+        internal string? SentBody => Request == null || Request.LocalImages != null ? null : GatewayJson.Serialize(Request);
+
+        /// <summary>The local images of the row, in body order, each once, with their upload URLs where known; empty when none or unknown.</summary>
+        internal IReadOnlyList<TaskImage> LocalImages() =>
+            Request == null
+                ? Array.Empty<TaskImage>()
+                : Request.AllImages
+                    .Where(i => i.Local != null)
+                    .Select(i => new TaskImage(i.Local!.Path, i.Local.Sha256, i.Url))
+                    .GroupBy(i => (i.Path, i.Url))
+                    .Select(g => g.First())
+                    .ToList();
 
         /// <summary>The catalog's entry for the request's model; null when the request or the model is not known.</summary>
         private ModelSpec? Spec => ModelCatalog.Find(Request?.Model);
