@@ -128,6 +128,15 @@ Describe 'Save-KlingVideo -Metadata and -NameTemplate' {
         $heron.savedAt | Should -Not -BeNullOrEmpty
     }
 
+    It 'gives the model to tasks read from the history, which names the model but holds no prompt' {
+        $tasks = @($rows | New-KlingVideo)
+        $fromHistory = @(Get-KlingTask -History -BatchId $tasks[0].BatchId | Sort-Object Row)
+        $fromHistory.TaskId | Should -Be $tasks.TaskId
+        $fromHistory.Model | Should -Be @('kling-v3', 'kling-video-o1')
+        $fromHistory.Row | Should -Be @(1, 2)
+        $fromHistory.Name | Should -Be @('heron', 'fox')
+    }
+
     It 'refuses an unknown placeholder before anything is downloaded, naming it' {
         $task = $rows[1] | New-KlingVideo | Wait-KlingTask -PollInterval 0.1
         $downloads = (Get-FileDownload).Count
