@@ -136,7 +136,20 @@ namespace Kling.Core
         /// its local images has no upload URL here (a rerun's task recalled from the journal, whose images were uploaded
         /// by the run that sent it).
         /// </summary>
-        internal string? SentBody => Request == null || Request.LocalImages != null ? null : GatewayJson.Serialize(Request);
+        internal string? SentBody
+        {
+            get
+            {
+                VideoRequest? sent = Request?.LocalImages == null ? Request : UploadUrls == null ? null : Request.WithImageUrls(image => UploadUrl(image)!);
+                return sent == null || sent.LocalImages != null ? null : GatewayJson.Serialize(sent);
+            }
+        }
+
+        /// <summary>
+        /// For a task a rerun recalled from its journal: the upload URLs the run that sent it used for the row's local
+        /// images, by content hash (the request keeps the local files, which a resend uploads afresh); else null.
+        /// </summary>
+        internal IReadOnlyDictionary<string, string>? UploadUrls { get; set; }
 
         /// <summary>The local images of the row, in body order, each once, with their upload URLs where known; empty when none or unknown.</summary>
         internal IReadOnlyList<TaskImage> LocalImages() =>
@@ -144,10 +157,14 @@ namespace Kling.Core
                 ? Array.Empty<TaskImage>()
                 : Request.AllImages
                     .Where(i => i.Local != null)
-                    .Select(i => new TaskImage(i.Local!.Path, i.Local.Sha256, i.Url))
+                    .Select(i => new TaskImage(i.Local!.Path, i.Local.Sha256, i.Url ?? UploadUrl(i.Local)))
                     .GroupBy(i => (i.Path, i.Url))
                     .Select(g => g.First())
                     .ToList();
+
+        /// <summary>The URL <see cref="UploadUrls"/> gives a local image; null when it gives none.</summary>
+        private string? UploadUrl(Media.LocalImage image) =>
+            UploadUrls != null && UploadUrls.TryGetValue(image.Sha256, out string? url) ? url : null;
 
         /// <summary>The catalog's entry for the request's model; null when the request or the model is not known.</summary>
         private ModelSpec? Spec => ModelCatalog.Find(Request?.Model);
