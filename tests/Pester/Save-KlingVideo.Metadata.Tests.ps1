@@ -38,7 +38,8 @@ Describe 'Save-KlingVideo -Metadata and -NameTemplate' {
     }
 
     It 'names CSV rows by the template and writes each video''s sidecar: what was sent, the costs, the host, never the key' {
-        $tasks = @($rows | New-KlingVideo -Journal $journal | Wait-KlingTask -PollInterval 0.1)
+        # Wait-KlingTask writes tasks as they finish: sorted by row here.
+        $tasks = @($rows | New-KlingVideo -Journal $journal | Wait-KlingTask -PollInterval 0.1 | Sort-Object Row)
         # Wait-KlingTask hands on the row's model, prompt, row and name.
         $tasks.Model | Should -Be @('kling-v3', 'kling-video-o1')
         $tasks.Prompt | Should -Be @('a heron lifts off the water', 'a fox in snow, 夜')
@@ -49,7 +50,9 @@ Describe 'Save-KlingVideo -Metadata and -NameTemplate' {
         @(Get-ChildItem -LiteralPath $dest -Name -Filter '*.json' | Sort-Object) | Should -Be @('001-heron.mp4.json', '002-fox.mp4.json')
         Get-ChildItem -LiteralPath $dest -Filter '*.tmp' -Force | Should -BeNullOrEmpty
 
-        $sent = @(Get-SubmitBody $emu)
+        # The rows are sent at once: each body found by its prompt.
+        $sent = @(Get-SubmitBody $emu | Where-Object prompt -EQ 'a heron lifts off the water')
+        $sent.Count | Should -Be 1
         $heron = Read-Sidecar (Join-Path $dest '001-heron.mp4.json')
         $heron.kind | Should -Be 'kling.video/1'
         $heron.module | Should -BeLike 'Kling *'
@@ -95,7 +98,7 @@ Describe 'Save-KlingVideo -Metadata and -NameTemplate' {
     }
 
     It 'keeps a .json it did not write, with a warning, and still saves the video' {
-        $tasks = @($rows | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
+        $tasks = @($rows | New-KlingVideo | Wait-KlingTask -PollInterval 0.1 | Sort-Object Row)
         New-Item -ItemType Directory $dest | Out-Null
         $foreign = Join-Path $dest '001-heron.mp4.json'
         Set-Content -LiteralPath $foreign -Value '{"notes": "mine"}' -NoNewline
@@ -113,23 +116,52 @@ Describe 'Save-KlingVideo -Metadata and -NameTemplate' {
         $downloads = (Get-FileDownload).Count
 
         # The journal's tasks carry their rows' model and prompt, too.
-        $recorded = @(Get-KlingTask -Journal $journal)
+        $recorded = @(Get-KlingTask -Journal $journal | Sort-Object Row)
         $recorded.Model | Should -Be @('kling-v3', 'kling-video-o1')
         $recorded.Prompt | Should -Be @('a heron lifts off the water', 'a fox in snow, 夜')
 
         $files = @(Save-KlingVideo -Journal $journal -Path $dest -Metadata -NameTemplate '{Row:000}-{Name}')
-        $files.Name | Should -Be @('001-heron.mp4', '002-fox.mp4')
+        @($files.Name | Sort-Object) | Should -Be @('001-heron.mp4', '002-fox.mp4')
         (Get-FileDownload).Count | Should -Be $downloads
         $heron = Read-Sidecar (Join-Path $dest '001-heron.mp4.json')
         $heron.row | Should -Be 1
         $heron.model | Should -Be 'kling-v3'
-        $heron.request.image_urls[0] | Should -Be (Get-SubmitBody $emu)[0].image_urls[0]
+        $heron.request.image_urls[0] | Should -Be (Get-SubmitBody $emu | Where-Object image_urls).image_urls[0]
         $heron.bytes | Should -Be 20000
         $heron.savedAt | Should -Not -BeNullOrEmpty
     }
 
+    It 'writes the body as sent for the tasks a rerun of New-KlingVideo recalls from its journal' {
+        $rows | New-KlingVideo -Journal $journal | Out-Null
+        $posts = Get-SubmitCount $emu
+        $files = @($rows | New-KlingVideo -Journal $journal | Wait-KlingTask -PollInterval 0.1 | Save-KlingVideo -Path $dest -Metadata -NameTemplate '{Row:000}-{Name}')
+        Get-SubmitCount $emu | Should -Be $posts
+        @($files.Name | Sort-Object) | Should -Be @('001-heron.mp4', '002-fox.mp4')
+        $sent = Get-SubmitBody $emu | Where-Object image_urls
+        $heron = Read-Sidecar (Join-Path $dest '001-heron.mp4.json')
+        ($heron.request | ConvertTo-Json -Depth 10 -Compress) | Should -Be ($sent | ConvertTo-Json -Depth 10 -Compress)
+        $heron.images[0].url | Should -Be $sent.image_urls[0]
+        $heron.images[0].path | Should -Be (Join-Path $work 'frames/heron.png')
+    }
+
+    It 'writes the sidecar of a video resumed from the bytes a stopped run left' {
+        $task = $rows[1] | New-KlingVideo | Wait-KlingTask -PollInterval 0.1
+        $reference = Join-Path $work 'reference.bin'
+        Invoke-WebRequest -Uri $task.VideoUrl[0] -OutFile $reference
+        New-Item -ItemType Directory $dest | Out-Null
+        [IO.File]::WriteAllBytes((Join-Path $dest "001-fox.mp4.$($task.TaskId).partial"), [byte[]] ([IO.File]::ReadAllBytes($reference)[0..4999]))
+        $file = $task | Save-KlingVideo -Path $dest -Metadata -NameTemplate '{Row:000}-{Name}'
+        $file.Name | Should -Be '001-fox.mp4'
+        Get-HeaderValue (Get-FileDownload)[-1] 'Range' | Should -Be 'bytes=5000-'
+        (Get-FileHash $file.FullName).Hash | Should -Be (Get-FileHash $reference).Hash
+        $sidecar = Read-Sidecar "$($file.FullName).json"
+        $sidecar.bytes | Should -Be 20000
+        $sidecar.taskId | Should -Be $task.TaskId
+        $sidecar.row | Should -Be 1
+    }
+
     It 'gives the model to tasks read from the history, which names the model but holds no prompt' {
-        $tasks = @($rows | New-KlingVideo)
+        $tasks = @($rows | New-KlingVideo | Sort-Object Row)
         $fromHistory = @(Get-KlingTask -History -BatchId $tasks[0].BatchId | Sort-Object Row)
         $fromHistory.TaskId | Should -Be $tasks.TaskId
         $fromHistory.Model | Should -Be @('kling-v3', 'kling-video-o1')
