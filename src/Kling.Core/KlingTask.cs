@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using Kling.Core.Catalog;
 using Kling.Core.Wire;
 
@@ -7,6 +9,9 @@ namespace Kling.Core
     /// <summary>A generation task as the module knows it: what was sent, and the gateway's latest word on it.</summary>
     public sealed class KlingTask
     {
+        private string? model;
+        private string? prompt;
+
         public KlingTask(string taskId)
         {
             TaskId = taskId;
@@ -76,6 +81,23 @@ namespace Kling.Core
         /// <summary>The request body that was sent (null when the task was only looked up by id).</summary>
         public VideoRequest? Request { get; set; }
 
+        /// <summary>The model the task was sent to: the request's, else what the task history says; null when neither is known (a task looked up by id).</summary>
+        public string? Model
+        {
+            get => model ?? Request?.Model;
+            set => model = value;
+        }
+
+        /// <summary>
+        /// The prompt sent: the request's, or for a multi-shot request without one its shots' prompts, one a line; else the
+        /// one set (null when the request is not known).
+        /// </summary>
+        public string? Prompt
+        {
+            get => prompt ?? PromptOf(Request);
+            set => prompt = value;
+        }
+
         /// <summary>The mode sent, else the model's default from the catalog (std); null where the model has no mode (kling-3.0-turbo), the catalog does not know the model, or the request is not known.</summary>
         public string? Mode => Request == null ? null : Request.Mode ?? Spec?.DefaultMode;
 
@@ -93,7 +115,7 @@ namespace Kling.Core
 
         public bool IsFinished => KlingTaskStatus.IsFinished(Status);
 
-        /// <summary>Copies what the gateway just said, keeping what only the client knows (name, row, request).</summary>
+        /// <summary>Copies what the gateway just said, keeping what only the client knows (name, row, model, prompt, request).</summary>
         public void Update(KlingTask fresh)
         {
             Status = fresh.Status;
@@ -117,8 +139,53 @@ namespace Kling.Core
         /// <summary>The estimate as a span, for the watch schedule (not a public property: PowerShell would write its every field).</summary>
         internal TimeSpan? EstimatedTime => EstimatedSeconds.HasValue ? TimeSpan.FromSeconds(EstimatedSeconds.Value) : (TimeSpan?)null;
 
+        /// <summary>
+        /// The request body exactly as the gateway received it (JSON); null when the request is not known, or when one of
+        /// its local images has no upload URL here (a rerun's task recalled from the journal, whose images were uploaded
+        /// by the run that sent it).
+        /// </summary>
+        internal string? SentBody
+        {
+            get
+            {
+                VideoRequest? sent = Request?.LocalImages == null ? Request : UploadUrls == null ? null : Request.WithImageUrls(image => UploadUrl(image)!);
+                return sent == null || sent.LocalImages != null ? null : GatewayJson.Serialize(sent);
+            }
+        }
+
+        /// <summary>
+        /// For a task a rerun recalled from its journal: the upload URLs the run that sent it used for the row's local
+        /// images, by content hash (the request keeps the local files, which a resend uploads afresh); else null.
+        /// </summary>
+        internal IReadOnlyDictionary<string, string>? UploadUrls { get; set; }
+
+        /// <summary>The local images of the row, in body order, each once, with their upload URLs where known; empty when none or unknown.</summary>
+        internal IReadOnlyList<TaskImage> LocalImages() =>
+            Request == null
+                ? Array.Empty<TaskImage>()
+                : Request.AllImages
+                    .Where(i => i.Local != null)
+                    .Select(i => new TaskImage(i.Local!.Path, i.Local.Sha256, i.Url ?? UploadUrl(i.Local)))
+                    .GroupBy(i => (i.Path, i.Url))
+                    .Select(g => g.First())
+                    .ToList();
+
+        /// <summary>The URL <see cref="UploadUrls"/> gives a local image; null when it gives none.</summary>
+        private string? UploadUrl(Media.LocalImage image) =>
+            UploadUrls != null && UploadUrls.TryGetValue(image.Sha256, out string? url) ? url : null;
+
         /// <summary>The catalog's entry for the request's model; null when the request or the model is not known.</summary>
         private ModelSpec? Spec => ModelCatalog.Find(Request?.Model);
+
+        private static string? PromptOf(VideoRequest? request)
+        {
+            if (request == null || request.Prompt != null || request.MultiPrompt == null || request.MultiPrompt.Count == 0)
+            {
+                return request?.Prompt;
+            }
+
+            return string.Join("\n", request.MultiPrompt.Select(shot => shot.Prompt));
+        }
     }
 
     public static class KlingTaskStatus

@@ -179,9 +179,9 @@ namespace Kling.Core.Batches
 
         /// <summary>
         /// The record of the line that starts at <paramref name="offset"/> (read again: a journal is only appended to),
-        /// without its request; null when it does not parse.
+        /// without its request unless <paramref name="withRequest"/>; null when it does not parse.
         /// </summary>
-        public static JournalRecord? RecordAt(Stream file, long offset)
+        public static JournalRecord? RecordAt(Stream file, long offset, bool withRequest = false)
         {
             file.Seek(offset, SeekOrigin.Begin);
             var line = new MemoryStream(1024);
@@ -191,7 +191,7 @@ namespace Kling.Core.Batches
                 line.WriteByte((byte)b);
             }
 
-            JournalRecord? record = TryRecord(Text(line), requests: false);
+            JournalRecord? record = TryRecord(Text(line), requests: withRequest);
             if (record != null)
             {
                 record.Offset = offset;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Kling.Core.Gateway;
+using Kling.Core.Media;
 using Kling.Core.Requests;
 using Kling.Core.Wire;
 
@@ -208,12 +209,57 @@ namespace Kling.Core.Batches
                 case JournalState.Submitted when mayReplace != null && mayReplace(earlier!.TaskId!):
                     return JournalRecall.Replace(key, earlier!.TaskId!);
                 case JournalState.Submitted:
-                    return JournalRecall.Submitted(key, TaskOf(earlier!, row, name ?? earlier!.Name, request));
+                    KlingTask task = TaskOf(earlier!, row, name ?? earlier!.Name, request);
+                    task.UploadUrls = EarlierUploads(request, earlier!);
+                    return JournalRecall.Submitted(key, task);
                 case JournalState.OutcomeUnknown:
                     return JournalRecall.OutcomeUnknown(key, InDoubt.Error(RowLabel.Of(row, name), earlier, Path));
                 default:
                     return JournalRecall.Send(key);
             }
+        }
+
+        /// <summary>
+        /// The upload URLs the earlier run sent for the row's local images (by content hash), read from its line's body
+        /// (same images, same order); null when the row has no local images or the line does not tell. What a rerun's
+        /// task needs for its video's sidecar; its request keeps its local files, so a resend uploads them afresh.
+        /// </summary>
+        private IReadOnlyDictionary<string, string>? EarlierUploads(VideoRequest request, JournalRecord earlier)
+        {
+            if (request.LocalImages == null)
+            {
+                return null;
+            }
+
+            JournalRecord? full;
+            lock (gate)
+            {
+                full = reader == null ? null : JournalReader.RecordAt(reader, earlier.Offset, withRequest: true);
+            }
+
+            List<ImageRef> mine = request.AllImages.ToList();
+            List<ImageRef>? sent = full?.Request?.AllImages.ToList();
+            if (sent == null || sent.Count != mine.Count)
+            {
+                return null;
+            }
+
+            var urls = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (int i = 0; i < mine.Count; i++)
+            {
+                if (mine[i].Local is LocalImage local)
+                {
+                    string? url = sent[i].Url;
+                    if (url == null || url.StartsWith(ImageFile.PlaceholderPrefix, StringComparison.Ordinal))
+                    {
+                        return null;
+                    }
+
+                    urls[local.Sha256] = url;
+                }
+            }
+
+            return urls;
         }
 
         private static KlingTask TaskOf(JournalRecord record, int row, string? name, VideoRequest? request) =>

@@ -29,9 +29,16 @@ namespace Kling.Core.Downloads
         private readonly SavedFileIndex index;
 
         public SaveFolder(string folder, bool force)
+            : this(folder, force, null)
+        {
+        }
+
+        /// <summary>A folder whose videos are named by <paramref name="template"/> (null: after the task's name, as always).</summary>
+        public SaveFolder(string folder, bool force, NameTemplate? template)
         {
             Folder = folder;
             Force = force;
+            Template = template;
             index = SavedFileIndex.Empty(folder);
             Refresh();
         }
@@ -43,6 +50,9 @@ namespace Kling.Core.Downloads
 
         /// <summary>Overwrite an existing file under the video's name (never one another save claimed after it was picked).</summary>
         public bool Force { get; }
+
+        /// <summary>How videos are named (-NameTemplate); null: after the task's name, or its id.</summary>
+        public NameTemplate? Template { get; }
 
         /// <summary>What follows a video's file name in its temporary name: ".&lt;TaskId&gt;.partial".</summary>
         public static string PartialSuffix(string taskId) => "." + SafeFileName.Fit(SafeFileName.From(taskId, "task"), TaskIdRoom) + ".partial";
@@ -61,14 +71,16 @@ namespace Kling.Core.Downloads
 
         /// <summary>
         /// The file for result <paramref name="resultIndex"/> (0-based) of a completed task, picked as <see cref="Pick"/> does:
-        /// named after the task's name, or its id when it has none (made safe, <see cref="SafeFileName.From"/>), with "-1",
-        /// "-2" ... when the task has several results, and ".mp4". The task's charge goes with its first file only, so the
-        /// index's costs add up to what the tasks cost.
+        /// named by the <see cref="Template"/>, else after the task's name, or its id when it has none (made safe,
+        /// <see cref="SafeFileName.From"/>), with "-1", "-2" ... when the task has several results (unless the template
+        /// has {Index}), and ".mp4". The task's charge goes with its first file only, so the index's costs add up to what
+        /// the tasks cost.
         /// </summary>
         public SaveSlot PickFor(KlingTask task, int resultIndex)
         {
-            string stem = SafeFileName.From(task.Name, task.TaskId);
-            string suffix = task.VideoUrl.Length > 1 ? "-" + (resultIndex + 1).ToString(CultureInfo.InvariantCulture) : string.Empty;
+            string stem = Template != null ? Template.StemFor(task, resultIndex + 1) : SafeFileName.From(task.Name, task.TaskId);
+            bool numbered = task.VideoUrl.Length > 1 && (Template == null || !Template.HasIndex);
+            string suffix = numbered ? "-" + (resultIndex + 1).ToString(CultureInfo.InvariantCulture) : string.Empty;
             SaveSlot slot = Pick(stem, suffix, VideoExtension, task.TaskId, resultIndex);
             if (resultIndex == 0)
             {

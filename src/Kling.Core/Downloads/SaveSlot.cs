@@ -46,6 +46,9 @@ namespace Kling.Core.Downloads
         /// <summary>The file already holds this very result: nothing to download.</summary>
         public bool AlreadySaved { get; }
 
+        /// <summary>The index's line for the file that already holds this result (<see cref="AlreadySaved"/>), else null.</summary>
+        public SavedFile? AlreadySavedAs => AlreadySaved ? SavedWhenPicked : null;
+
         /// <summary>A file stood under the name when it was picked (to be overwritten: -Force).</summary>
         public bool Existed { get; }
 

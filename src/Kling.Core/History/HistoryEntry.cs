@@ -57,6 +57,7 @@ namespace Kling.Core.History
             {
                 Row = Row,
                 Name = Name,
+                Model = Model,
                 BatchId = BatchId,
                 SubmittedAt = AtUtc,
                 Status = KlingTaskStatus.Submitted,

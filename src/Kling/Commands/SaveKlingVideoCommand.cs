@@ -12,7 +12,7 @@ using Kling.Core.Tasks;
 namespace Kling.Commands
 {
     /// <summary>
-    /// Downloads the videos of completed tasks into a folder, streamed to disk, named after the task's
+    /// Downloads the videos of completed tasks into a folder, streamed to disk, named by -NameTemplate or after the task's
     /// -Name (or its id). Cut connections resume with Range; expired links are refreshed once from the task's
     /// status. Up to -ThrottleLimit files download at once, in the background: the cmdlets upstream go on while files
     /// download, and wait only while twice that many are outstanding (see PipelineDrain). The download host never receives the API key.
@@ -33,6 +33,7 @@ namespace Kling.Commands
         private SaveFolder? saveFolder;
         private SaveReporter? report;
         private SaveOutput? output;
+        private Core.Downloads.NameTemplate? template;
 
         /// <summary>Not positional here: the first position is the folder (-Path).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TaskSet)]
@@ -63,9 +64,20 @@ namespace Kling.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Writes "&lt;file&gt;.json" beside each video (see VideoSidecar): also for files resumed and files already saved.</summary>
+        [Parameter]
+        public SwitchParameter Metadata { get; set; }
+
+        /// <summary>Names the files by a template ({Row:000}-{Name}; see NameTemplate) instead of after the task's name or id.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NameTemplateCompleter))]
+        public string NameTemplate { get; set; } = null!;
+
         protected override void BeginProcessing()
         {
             folder = GetUnresolvedProviderPathFromPSPath(Path);
+            template = ReadTemplate();
             output = new SaveOutput(this, PassThru);
             report = new SaveReporter(this, folder, output);
             journalPath = ParameterSetName == JournalSet ? GetUnresolvedProviderPathFromPSPath(Journal) : null;
@@ -179,7 +191,7 @@ namespace Kling.Commands
         {
             if (saveFolder == null)
             {
-                saveFolder = new SaveFolder(folder!, Force);
+                saveFolder = new SaveFolder(folder!, Force, template);
                 if (saveFolder.IndexProblem != null)
                 {
                     WriteWarning($"Could not read {SavedFileIndex.FileName} in {folder} ({saveFolder.IndexProblem}); videos saved before are not recognised and may be saved again under other names.");
@@ -206,6 +218,11 @@ namespace Kling.Commands
                 {
                     WriteVerbose($"{slot.Path} already holds the video of task {task.TaskId}; not downloaded again (use -Force to).");
                     tally.AlreadySaved();
+                    if (Metadata && ShouldProcess(VideoSidecar.PathFor(slot.Path), $"Write the metadata of task {task.TaskId}'s video"))
+                    {
+                        WriteSidecar(task, i, slot.Path, slot.AlreadySavedAs!.Bytes, slot.AlreadySavedAs.At);
+                    }
+
                     report!.AlreadySaved(slot.Path, i);
                     continue;
                 }
@@ -256,6 +273,11 @@ namespace Kling.Commands
 
         private void Finish(DownloadOutcome outcome)
         {
+            if (Metadata && outcome.Error == null)
+            {
+                WriteSidecar(outcome.Job.Task, outcome.Job.Index, outcome.Path, outcome.Bytes, DateTimeOffset.UtcNow);
+            }
+
             report!.Finish(outcome, Cancellation.IsCancellationRequested);
             if (outcome.Error == null)
             {
@@ -264,6 +286,42 @@ namespace Kling.Commands
             else
             {
                 tally.DownloadFailed(outcome.Job.Task);
+            }
+        }
+
+        /// <summary>-NameTemplate read before anything is downloaded: a bad one is the parameter's error, naming the placeholder.</summary>
+        private Core.Downloads.NameTemplate? ReadTemplate()
+        {
+            if (NameTemplate == null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return Core.Downloads.NameTemplate.Parse(NameTemplate);
+            }
+            catch (ArgumentException ex)
+            {
+                var invalid = new ArgumentException("Cannot validate argument on parameter 'NameTemplate'. " + ex.Message, ex);
+                ThrowTerminatingError(new ErrorRecord(invalid, "InvalidNameTemplate", ErrorCategory.InvalidArgument, NameTemplate));
+                return null;
+            }
+        }
+
+        /// <summary>The video's sidecar (-Metadata); a file Kling did not write under its name is kept, with a warning.</summary>
+        private void WriteSidecar(KlingTask task, int index, string videoPath, long bytes, DateTimeOffset savedAt)
+        {
+            try
+            {
+                if (VideoSidecar.Write(task, index, videoPath, bytes, savedAt) == SidecarResult.Foreign)
+                {
+                    WriteWarning($"{VideoSidecar.PathFor(videoPath)} exists and was not written by Kling; it is kept, and the metadata of task {task.TaskId}'s video is not written.");
+                }
+            }
+            catch (LocalFileException ex)
+            {
+                WriteError(new ErrorRecord(ex, "MetadataWriteFailed", ex.AccessDenied ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, task));
             }
         }
 
