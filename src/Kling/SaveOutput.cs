@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Reflection;
 using Kling.Core;
 
 namespace Kling.Commands
@@ -87,13 +86,6 @@ namespace Kling.Commands
             }
         }
 
-        /// <summary>
-        /// The task's model. The task carries it once the "save" branch adds KlingTask.Model; until then it is read by
-        /// name, else from the request sent. Lead: after that merge this can read task.Model directly.
-        /// </summary>
-        internal static string? ModelOf(KlingTask task) =>
-            typeof(KlingTask).GetProperty("Model", BindingFlags.Public | BindingFlags.Instance)?.GetValue(task) as string ?? task.Request?.Model;
-
         private void WriteTaskIfDone(TaskFiles files)
         {
             if (!passThru || !files.Closed || files.Outstanding > 0 || files.Paths.Count == 0 || files.Written)
@@ -124,7 +116,7 @@ namespace Kling.Commands
             item.Properties.Add(new PSNoteProperty("TaskId", task.TaskId));
             item.Properties.Add(new PSNoteProperty("Row", task.Row));
             item.Properties.Add(new PSNoteProperty("TaskName", task.Name));
-            item.Properties.Add(new PSNoteProperty("Model", ModelOf(task)));
+            item.Properties.Add(new PSNoteProperty("Model", task.Model));
             return item;
         }
 
