@@ -4,7 +4,7 @@
 .DESCRIPTION
     Build (default): leaves the importable module in out/Kling and the gateway emulator in out/emulator. out/Kling is
            the module exactly as it ships: Kling.dll, Kling.Core.dll, dependencies/, en-US/ help, the format file,
-           LICENSE, README.md and CHANGELOG.md; no symbols (they go to out/symbols/Kling), XML doc files or deps.json.
+           LICENSE, README.md (with its pictures, docs/images) and CHANGELOG.md; no symbols (they go to out/symbols/Kling), XML doc files or deps.json.
            The built manifest is the source Kling.psd1 with three things filled in by the build:
              - ReleaseNotes: CHANGELOG.md's section for the version (the lines under '## [<version>] - <date>' up to
                the next heading), in place of the source's placeholder line "ReleaseNotes = '...'". A version without
@@ -90,6 +90,9 @@ function Invoke-Build {
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
     Invoke-Dotnet publish (Join-Path $root 'src/Kling/Kling.csproj') -c $Configuration -o $moduleOut --nologo -v quiet
     Copy-Item (Join-Path $root 'LICENSE'), (Join-Path $root 'README.md'), (Join-Path $root 'CHANGELOG.md') $moduleOut
+    # The README's pictures go with it (docs/images/), so its relative image links resolve in the installed module too.
+    $images = New-Item -ItemType Directory (Join-Path $moduleOut 'docs/images') -Force
+    Copy-Item (Join-Path $root 'docs/images/*.png') $images
     Write-BuiltManifest -Path (Join-Path $moduleOut 'Kling.psd1') -Properties $properties -ReleaseNotes $releaseNotes
     Get-ChildItem $moduleOut -Filter '*.deps.json' | Remove-Item
     # Symbols are not shipped: they go to out/symbols/Kling, for debugging this build.

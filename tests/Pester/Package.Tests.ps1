@@ -90,14 +90,14 @@ Publish-PSResource -Path '$(Split-Path $ModulePath)' -Repository KlingContents
         $module = @($entries | Where-Object { $_ -notmatch '^(_rels/|package/services/|\[Content_Types\]\.xml$|Kling\.nuspec$)' } | Sort-Object)
         foreach ($file in 'Kling.psd1', 'Kling.dll', 'Kling.Core.dll', 'Kling.format.ps1xml', 'Kling.types.ps1xml', 'en-US/Kling.dll-Help.xml',
             'en-US/about_Kling.help.txt', 'en-US/about_Kling_Models.help.txt', 'en-US/about_Kling_Costs.help.txt',
-            'LICENSE', 'README.md', 'CHANGELOG.md', 'dependencies/System.Text.Json.dll') {
+            'LICENSE', 'README.md', 'CHANGELOG.md', 'docs/images/gallery.png', 'dependencies/System.Text.Json.dll') {
             $module | Should -Contain $file
         }
         $module | Where-Object { $_ -like '*.pdb' } | Should -BeNullOrEmpty -Because 'symbols are not shipped'
         $module | Where-Object { $_ -like '*.deps.json' } | Should -BeNullOrEmpty
         $module | Where-Object { $_ -like '*.xml' -and $_ -ne 'en-US/Kling.dll-Help.xml' } | Should -BeNullOrEmpty -Because 'the XML doc files are not help'
         # Nothing else: beside the manifest only Kling's own assemblies; third-party ones under dependencies/.
-        $module | Where-Object { $_ -notmatch '^(dependencies/[^/]+\.dll|en-US/(Kling\.dll-Help\.xml|about_[A-Za-z_]+\.help\.txt))$' } |
+        $module | Where-Object { $_ -notmatch '^(dependencies/[^/]+\.dll|en-US/(Kling\.dll-Help\.xml|about_[A-Za-z_]+\.help\.txt)|docs/images/[^/]+\.png)$' } |
             Should -Be @('CHANGELOG.md', 'Kling.Core.dll', 'Kling.dll', 'Kling.format.ps1xml', 'Kling.psd1', 'Kling.types.ps1xml', 'LICENSE', 'README.md')
 
         # The gallery's page is made from the nuspec: the project's own names and the release notes of CHANGELOG.md.
@@ -135,9 +135,14 @@ Describe 'The words shipped in the packages' {
         }
     }
 
-    It 'links only to the web or its own headings from a file shipped in a package: <_>' -ForEach @('README.md', 'CHANGELOG.md', 'src/Kling.Emulator/README.md') {
+    It 'links only to the web, its own headings or its own pictures from a file shipped in a package: <_>' -ForEach @('README.md', 'CHANGELOG.md', 'src/Kling.Emulator/README.md') {
         $text = Get-Content -Raw (Join-Path $RepoRoot $_)
         foreach ($target in Get-MarkdownLink $text) {
+            if ($_ -eq 'README.md' -and $target -like 'docs/images/*') {
+                # The module's README carries its pictures (build.ps1 copies docs/images beside it).
+                Test-Path -LiteralPath (Join-Path (Split-Path $ModulePath) $target) | Should -BeTrue -Because "README.md shows $target, which must be shipped beside it"
+                continue
+            }
             $target | Should -Match '^(https://|#)' -Because "$_ is read inside a package, where a relative link ($target) leads nowhere"
         }
     }

@@ -14,7 +14,7 @@ namespace Kling.Commands
     /// <summary>
     /// Waits for many tasks at once and writes each one the moment it completes. Waiting starts with the first
     /// task piped in, while later rows are still being submitted upstream. Failed or cancelled tasks become
-    /// non-terminating errors; tasks still unfinished at -Timeout become OperationTimeout errors. The progress shows what
+    /// non-terminating errors; tasks still unfinished at -TimeoutSec become OperationTimeout errors. The progress shows what
     /// the finished tasks cost so far, and the end one line for a person (an information record shown on the host, not
     /// pipeline output, see <see cref="ClosingLine"/>): completed, failed, timed out, spent. Stopped with tasks left (Ctrl+C),
     /// it names them on the host and says how to go on (<see cref="StoppedRunNotice"/>).
@@ -38,9 +38,6 @@ namespace Kling.Commands
         [Alias("Timeout")]
         [ValidateRange(1, int.MaxValue)]
         public int TimeoutSec { get; set; } = 3600;
-
-        /// <summary>-TimeoutSec, by the name the waiting code below reads it by.</summary>
-        private int Timeout => TimeoutSec;
 
         /// <summary>Seconds between status checks of a task once it is past its estimated finish.</summary>
         [Parameter]
@@ -76,7 +73,7 @@ namespace Kling.Commands
                 {
                     // The next task is read from the journal only when the watcher is about to look at it: tasks already
                     // finished pass through in a moment instead of waiting in memory behind a thousand others.
-                    drain!.TakeWhile(() => !watcher.HasRoom && clock.Elapsed < TimeSpan.FromSeconds(Timeout));
+                    drain!.TakeWhile(() => !watcher.HasRoom && clock.Elapsed < TimeSpan.FromSeconds(TimeoutSec));
                 }
             }
 
@@ -92,14 +89,14 @@ namespace Kling.Commands
 
             // Until every task added has been written, not merely until none is watched: a task counts as outstanding
             // from the moment it is added to the moment its outcome is taken.
-            if (!drain!.TakeAll(() => TimeSpan.FromSeconds(Timeout) - clock.Elapsed))
+            if (!drain!.TakeAll(() => TimeSpan.FromSeconds(TimeoutSec) - clock.Elapsed))
             {
                 // Given up on, each is reported once: one that finishes now is neither written nor queued as well.
                 foreach (var (task, failedChecks) in watcher.GiveUp())
                 {
                     open.Remove(task);
                     tally.GaveUp(1);
-                    WriteError(KlingErrors.WaitTimedOut(task, Timeout, failedChecks));
+                    WriteError(KlingErrors.WaitTimedOut(task, TimeoutSec, failedChecks));
                 }
             }
 
