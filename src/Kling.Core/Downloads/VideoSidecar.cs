@@ -31,6 +31,9 @@ namespace Kling.Core.Downloads
         /// <summary>The format's name and version, the "kind" of every sidecar.</summary>
         public const string Kind = "kling.video/1";
 
+        /// <summary>A sidecar's name is its video's name with this added.</summary>
+        public const string Extension = ".json";
+
         /// <summary>A file bigger than this under the sidecar's name is not read: it is no sidecar of ours.</summary>
         private const long MostBytesRead = 16L * 1024 * 1024;
 
@@ -42,8 +45,8 @@ namespace Kling.Core.Downloads
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
 
-        /// <summary>The sidecar of a video: its path + ".json".</summary>
-        public static string PathFor(string videoPath) => videoPath + ".json";
+        /// <summary>The sidecar of a video: its path + <see cref="Extension"/>.</summary>
+        public static string PathFor(string videoPath) => videoPath + Extension;
 
         /// <summary>
         /// Writes the sidecar of result <paramref name="resultIndex"/> (0-based) of <paramref name="task"/>, saved as

@@ -36,9 +36,9 @@ namespace Kling.Core.Gallery
         {
             var cards = new List<GalleryCard>();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (string sidecar in Directory.EnumerateFiles(folder, "*" + SidecarReader.Extension))
+            foreach (string sidecar in Directory.EnumerateFiles(folder, "*" + VideoSidecar.Extension))
             {
-                string video = sidecar.Substring(0, sidecar.Length - SidecarReader.Extension.Length);
+                string video = sidecar.Substring(0, sidecar.Length - VideoSidecar.Extension.Length);
                 GalleryCard? card = File.Exists(video) ? SidecarReader.Read(video) : null;
                 if (card != null && seen.Add(card.File!))
                 {

@@ -2,26 +2,21 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using Kling.Core.Downloads;
 
 namespace Kling.Core.Gallery
 {
     /// <summary>
-    /// Reads a video's sidecar (<c>&lt;file&gt;.json</c> beside it, written by Save-KlingVideo -Metadata; its format is
-    /// <c>kling.video/1</c>) into a card, liberally: unknown fields are ignored, any field may be missing or of another
+    /// Reads a video's sidecar (<c>&lt;file&gt;.json</c> beside it, written by Save-KlingVideo -Metadata through
+    /// <see cref="VideoSidecar"/>, whose name and kind it reads by) into a card, liberally: unknown fields are ignored, any field may be missing or of another
     /// type, and a file that is not a sidecar of that kind is no sidecar at all.
     /// </summary>
     public static class SidecarReader
     {
-        /// <summary>The sidecar's name is the video's name with this added.</summary>
-        public const string Extension = ".json";
-
-        /// <summary>The format's name and version, the <c>kind</c> field of every sidecar.</summary>
-        public const string Kind = "kling.video/1";
-
         /// <summary>The sidecar of the video at <paramref name="videoPath"/> as a saved video's card, or null when it has none readable.</summary>
         public static GalleryCard? Read(string videoPath)
         {
-            string path = videoPath + Extension;
+            string path = VideoSidecar.PathFor(videoPath);
             if (!System.IO.File.Exists(path))
             {
                 return null;
@@ -44,7 +39,7 @@ namespace Kling.Core.Gallery
             {
                 using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
                 JsonElement root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object || Text(root, "kind") != Kind)
+                if (root.ValueKind != JsonValueKind.Object || Text(root, "kind") != VideoSidecar.Kind)
                 {
                     return null;
                 }
