@@ -171,11 +171,12 @@ namespace Kling.Core.Batches
 
         /// <summary>
         /// The state of a row identity as the journal held it when opened (kept current for those identities);
-        /// <paramref name="record"/> is its latest line, read again from the file, without the request. Rows this run
+        /// <paramref name="record"/> is its latest line, read again from the file, with its request only when
+        /// <paramref name="withRequest"/>. Rows this run
         /// journaled first are not in memory: reopen the journal to see them. A line that cannot be read again (the
         /// file was changed under the run) leaves the row in doubt.
         /// </summary>
-        public JournalState StateOf(string key, out JournalRecord? record)
+        public JournalState StateOf(string key, out JournalRecord? record, bool withRequest = false)
         {
             lock (gate)
             {
@@ -185,7 +186,7 @@ namespace Kling.Core.Batches
                     return JournalState.New;
                 }
 
-                record = reader == null ? null : JournalReader.RecordAt(reader, entry.Offset);
+                record = reader == null ? null : JournalReader.RecordAt(reader, entry.Offset, withRequest);
                 if (record == null || record.Key != key)
                 {
                     record = null;
@@ -204,7 +205,8 @@ namespace Kling.Core.Batches
         public JournalRecall Recall(VideoRequest request, int row, string? name, Func<string, bool>? mayReplace = null)
         {
             string key = KeyFor(request);
-            switch (StateOf(key, out JournalRecord? earlier))
+            // A row with local images reads its earlier line's body too (the upload URLs it was sent with), in the same read.
+            switch (StateOf(key, out JournalRecord? earlier, withRequest: request.LocalImages != null))
             {
                 case JournalState.Submitted when mayReplace != null && mayReplace(earlier!.TaskId!):
                     return JournalRecall.Replace(key, earlier!.TaskId!);
@@ -220,7 +222,7 @@ namespace Kling.Core.Batches
         }
 
         /// <summary>
-        /// The upload URLs the earlier run sent for the row's local images (by content hash), read from its line's body
+        /// The upload URLs the earlier run sent for the row's local images (by content hash), from its line's body (read with it)
         /// (same images, same order); null when the row has no local images or the line does not tell. What a rerun's
         /// task needs for its video's sidecar; its request keeps its local files, so a resend uploads them afresh.
         /// </summary>
@@ -231,14 +233,8 @@ namespace Kling.Core.Batches
                 return null;
             }
 
-            JournalRecord? full;
-            lock (gate)
-            {
-                full = reader == null ? null : JournalReader.RecordAt(reader, earlier.Offset, withRequest: true);
-            }
-
             List<ImageRef> mine = request.AllImages.ToList();
-            List<ImageRef>? sent = full?.Request?.AllImages.ToList();
+            List<ImageRef>? sent = earlier.Request?.AllImages.ToList();
             if (sent == null || sent.Count != mine.Count)
             {
                 return null;
