@@ -6,77 +6,7 @@ Describe 'The end of a run' {
         . (Join-Path $PSScriptRoot 'common.ps1')
         $script:emu = Start-KlingEmulator -TaskSeconds 0.5
 
-        # A host that keeps the warnings written to it: a stopped command speaks to the host once its pipeline is gone.
-        Add-Type -TypeDefinition @'
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Management.Automation;
-using System.Management.Automation.Host;
-using System.Security;
-
-public sealed class KlingEndOfRunHost : PSHost
-{
-    private readonly Guid id = Guid.NewGuid();
-    private readonly KlingEndOfRunHostUI ui = new KlingEndOfRunHostUI();
-    public List<string> Warnings { get { return ui.Warnings; } }
-    public override CultureInfo CurrentCulture { get { return CultureInfo.InvariantCulture; } }
-    public override CultureInfo CurrentUICulture { get { return CultureInfo.InvariantCulture; } }
-    public override Guid InstanceId { get { return id; } }
-    public override string Name { get { return "KlingEndOfRunHost"; } }
-    public override PSHostUserInterface UI { get { return ui; } }
-    public override Version Version { get { return new Version(1, 0); } }
-    public override void EnterNestedPrompt() { }
-    public override void ExitNestedPrompt() { }
-    public override void NotifyBeginApplication() { }
-    public override void NotifyEndApplication() { }
-    public override void SetShouldExit(int exitCode) { }
-}
-
-public sealed class KlingEndOfRunHostUI : PSHostUserInterface
-{
-    public readonly List<string> Warnings = new List<string>();
-    public override PSHostRawUserInterface RawUI { get { return null; } }
-    public override string ReadLine() { return string.Empty; }
-    public override SecureString ReadLineAsSecureString() { return new SecureString(); }
-    public override void Write(string value) { }
-    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) { }
-    public override void WriteLine(string value) { }
-    public override void WriteErrorLine(string value) { }
-    public override void WriteDebugLine(string message) { }
-    public override void WriteProgress(long sourceId, ProgressRecord record) { }
-    public override void WriteVerboseLine(string message) { }
-    public override void WriteWarningLine(string message) { lock (Warnings) { Warnings.Add(message); } }
-    public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) { return new Dictionary<string, PSObject>(); }
-    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) { return null; }
-    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) { return null; }
-    public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) { return defaultChoice; }
-}
-'@
-
-        function Start-Hosted {
-            <# Starts a script (param: the module, then -Argument) in a runspace of its own whose host keeps warnings; the test stops it as Ctrl+C would. #>
-            param([Parameter(Mandatory)] [scriptblock] $Script, [object[]] $Argument = @())
-            $recorder = [KlingEndOfRunHost]::new()
-            $runspace = [runspacefactory]::CreateRunspace($recorder)
-            $runspace.Open()
-            $ps = [powershell]::Create()
-            $ps.Runspace = $runspace
-            $null = $ps.AddScript($Script).AddArgument($ModulePath)
-            foreach ($a in $Argument) { $null = $ps.AddArgument($a) }
-            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-            $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
-            [pscustomobject]@{ PowerShell = $ps; Host = $recorder; Output = $output; Handle = $handle }
-        }
-
-        function Close-Hosted {
-            param($Run)
-            if ($Run) {
-                if ($Run.PowerShell.InvocationStateInfo.State -eq 'Running') { $Run.PowerShell.Stop() }
-                $Run.PowerShell.Runspace.Dispose()
-                $Run.PowerShell.Dispose()
-            }
-        }
+        . (Join-Path $PSScriptRoot 'HostedRun.ps1')
 
         function Get-Bars {
             <# The progress records of one activity the run has written so far. #>
@@ -178,7 +108,7 @@ Import-Module '$ModulePath'
         It 'Wait-KlingTask names the tasks still running and the command that goes on' {
             $done = New-KlingVideo -Prompt 'done' -Name 'done'
             $left = @(New-RunningTask -Name 'left1'; New-RunningTask -Name 'left2')
-            $run = Start-Hosted -Script {
+            $run = Start-HostedRun -Script {
                 param($Module, $Tasks)
                 Import-Module $Module
                 $Tasks | Wait-KlingTask -PollInterval 0.2
@@ -194,7 +124,7 @@ Import-Module '$ModulePath'
                 $said | Should -Match ([regex]::Escape("To go on: Wait-KlingTask -TaskId '$($left[0].TaskId)','$($left[1].TaskId)'"))
             }
             finally {
-                Close-Hosted $run
+                Close-HostedRun $run
             }
         }
 
@@ -202,7 +132,7 @@ Import-Module '$ModulePath'
             $journal = Join-Path $TestDrive "wait-$([guid]::NewGuid().ToString('n')).jsonl"
             Invoke-EmulatorControl $emu config -Body @{ taskSeconds = 600 } | Out-Null
             $null = 1..2 | ForEach-Object { [pscustomobject]@{ prompt = "journal $_" } } | New-KlingVideo -Journal $journal
-            $run = Start-Hosted -Script {
+            $run = Start-HostedRun -Script {
                 param($Module, $Journal)
                 Import-Module $Module
                 Wait-KlingTask -Journal $Journal -PollInterval 0.2
@@ -215,7 +145,7 @@ Import-Module '$ModulePath'
                 $said | Should -Match ([regex]::Escape("Wait-KlingTask -Journal '$journal'"))
             }
             finally {
-                Close-Hosted $run
+                Close-HostedRun $run
             }
         }
 
@@ -223,7 +153,7 @@ Import-Module '$ModulePath'
             $tasks = @(1..3 | ForEach-Object { [pscustomobject]@{ prompt = "cut $_"; Name = "cut$_" } } | New-KlingVideo | Wait-KlingTask -PollInterval 0.1)
             $null = $tasks[0] | Save-KlingVideo -Path $dest
             Stop-Paced
-            $run = Start-Hosted -Script {
+            $run = Start-HostedRun -Script {
                 param($Module, $Tasks, $Dest)
                 Import-Module $Module
                 $Tasks | Save-KlingVideo -Path $Dest -ThrottleLimit 2
@@ -239,7 +169,7 @@ Import-Module '$ModulePath'
                 $said | Should -Match 'it skips the 1 video\(s\) already saved\.'
             }
             finally {
-                Close-Hosted $run
+                Close-HostedRun $run
             }
             Invoke-EmulatorControl $emu clock -Body @{ resume = $true } | Out-Null
             Invoke-EmulatorControl $emu config -Body @{ downloadBytesPerSecond = 0 } | Out-Null
@@ -254,7 +184,7 @@ Import-Module '$ModulePath'
             $done = New-KlingVideo -Prompt 'saved while waiting' -Name 'moving' | Wait-KlingTask -PollInterval 0.1
             $running = New-RunningTask
             Stop-Paced
-            $run = Start-Hosted -Script {
+            $run = Start-HostedRun -Script {
                 param($Module, $Tasks, $Dest)
                 Import-Module $Module
                 $Tasks | Wait-KlingTask -PollInterval 0.2 | Save-KlingVideo -Path $Dest
@@ -268,7 +198,7 @@ Import-Module '$ModulePath'
                 @($run.PowerShell.Streams.Progress | Where-Object { $_.Activity -eq 'moving.mp4' }).Count | Should -BeGreaterThan 0
             }
             finally {
-                Close-Hosted $run
+                Close-HostedRun $run
             }
         }
 
@@ -277,7 +207,7 @@ Import-Module '$ModulePath'
             $running = New-RunningTask
             Stop-Paced
             $seen = [hashtable]::Synchronized(@{ Count = 0 })
-            $run = Start-Hosted -Script {
+            $run = Start-HostedRun -Script {
                 param($Module, $Tasks, $Dest, $Seen)
                 Import-Module $Module
                 $Tasks | Wait-KlingTask -PollInterval 0.2 | ForEach-Object { $Seen.Count++; $_ } | Save-KlingVideo -Path $Dest -ThrottleLimit 1
@@ -291,7 +221,7 @@ Import-Module '$ModulePath'
                 (Get-Bars $run 'Waiting for Kling tasks')[-1].StatusDescription | Should -Match '^4 submitted: 1 running, 3 completed'
             }
             finally {
-                Close-Hosted $run
+                Close-HostedRun $run
             }
         }
     }

@@ -3,53 +3,7 @@ Describe 'The task history' {
         . (Join-Path $PSScriptRoot 'common.ps1')
         $script:emu = Start-KlingEmulator -TaskSeconds 1
 
-        # A host that keeps what is written to it: New-KlingVideo speaks to the host once Ctrl+C has torn its pipeline down.
-        Add-Type -TypeDefinition @'
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Management.Automation;
-using System.Management.Automation.Host;
-using System.Security;
-
-public sealed class KlingRecordingHost : PSHost
-{
-    private readonly Guid id = Guid.NewGuid();
-    private readonly KlingRecordingHostUI ui = new KlingRecordingHostUI();
-    public List<string> Warnings { get { return ui.Warnings; } }
-    public override CultureInfo CurrentCulture { get { return CultureInfo.InvariantCulture; } }
-    public override CultureInfo CurrentUICulture { get { return CultureInfo.InvariantCulture; } }
-    public override Guid InstanceId { get { return id; } }
-    public override string Name { get { return "KlingRecordingHost"; } }
-    public override PSHostUserInterface UI { get { return ui; } }
-    public override Version Version { get { return new Version(1, 0); } }
-    public override void EnterNestedPrompt() { }
-    public override void ExitNestedPrompt() { }
-    public override void NotifyBeginApplication() { }
-    public override void NotifyEndApplication() { }
-    public override void SetShouldExit(int exitCode) { }
-}
-
-public sealed class KlingRecordingHostUI : PSHostUserInterface
-{
-    public readonly List<string> Warnings = new List<string>();
-    public override PSHostRawUserInterface RawUI { get { return null; } }
-    public override string ReadLine() { return string.Empty; }
-    public override SecureString ReadLineAsSecureString() { return new SecureString(); }
-    public override void Write(string value) { }
-    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) { }
-    public override void WriteLine(string value) { }
-    public override void WriteErrorLine(string value) { }
-    public override void WriteDebugLine(string message) { }
-    public override void WriteProgress(long sourceId, ProgressRecord record) { }
-    public override void WriteVerboseLine(string message) { }
-    public override void WriteWarningLine(string message) { lock (Warnings) { Warnings.Add(message); } }
-    public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) { return new Dictionary<string, PSObject>(); }
-    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) { return null; }
-    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) { return null; }
-    public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) { return defaultChoice; }
-}
-'@
+        . (Join-Path $PSScriptRoot 'HostedRun.ps1')
 
         function New-Rows {
             param([int] $Count, [string] $Prefix = 'row')
@@ -72,36 +26,10 @@ public sealed class KlingRecordingHostUI : PSHostUserInterface
 
         function Get-Accepted { (Invoke-EmulatorControl $emu stats).accepted }
 
-        function Start-StoppableBatch {
-            <#
-                Starts a script in a runspace of its own whose host records warnings (the test stops it as Ctrl+C would).
-                Returns the PowerShell, its host, its output collection and the async handle.
-            #>
-            param([Parameter(Mandatory)] [scriptblock] $Script, [object[]] $Argument = @())
-            $recorder = [KlingRecordingHost]::new()
-            $runspace = [runspacefactory]::CreateRunspace($recorder)
-            $runspace.Open()
-            $ps = [powershell]::Create()
-            $ps.Runspace = $runspace
-            $null = $ps.AddScript($Script).AddArgument($ModulePath)
-            foreach ($a in $Argument) { $null = $ps.AddArgument($a) }
-            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-            $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
-            [pscustomobject]@{ PowerShell = $ps; Host = $recorder; Output = $output; Handle = $handle }
-        }
-
         function Stop-StoppableBatch {
             param([Parameter(Mandatory)] $Batch)
             $Batch.PowerShell.Stop()
             $Batch.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
-        }
-
-        function Close-StoppableBatch {
-            param($Batch)
-            if ($Batch) {
-                $Batch.PowerShell.Runspace.Dispose()
-                $Batch.PowerShell.Dispose()
-            }
         }
     }
 
@@ -159,7 +87,7 @@ Get-KlingTask -History | ForEach-Object { 'TASK {0} {1} {2} {3}' -f `$_.TaskId, 
 
         It 'keeps every billed task of a batch stopped by Ctrl+C while its tasks were going down the pipeline, without a journal' {
             Invoke-EmulatorControl $emu config -Body @{ latencyMs = 150; taskSeconds = 60 } | Out-Null
-            $batch = Start-StoppableBatch -Script {
+            $batch = Start-HostedRun -Script {
                 param($Module)
                 Import-Module $Module
                 1..60 | ForEach-Object { [pscustomobject]@{ prompt = "stop $_"; Name = "stop-$_" } } |
@@ -183,7 +111,7 @@ Get-KlingTask -History | ForEach-Object { 'TASK {0} {1} {2} {3}' -f `$_.TaskId, 
                 $last | Should -Match ([regex]::Escape("Get-KlingTask -History -BatchId $id | Wait-KlingTask | Save-KlingVideo"))
             }
             finally {
-                Close-StoppableBatch $batch
+                Close-HostedRun $batch
             }
         }
 
@@ -191,7 +119,7 @@ Get-KlingTask -History | ForEach-Object { 'TASK {0} {1} {2} {3}' -f `$_.TaskId, 
             $journal = Join-Path $dir 'batch.jsonl'
             $go = Join-Path $dir 'go'
             # Row 1 is answered; the rows after it are sent only once every answer takes a minute.
-            $batch = Start-StoppableBatch -Script {
+            $batch = Start-HostedRun -Script {
                 param($Module, $Journal, $Go)
                 Import-Module $Module
                 & {
@@ -237,7 +165,7 @@ Get-KlingTask -History | ForEach-Object { 'TASK {0} {1} {2} {3}' -f `$_.TaskId, 
                 foreach ($r in $cutRows) { $warned[0].Message | Should -Match ([regex]::Escape("Row $r ('cut-$r')")) }
             }
             finally {
-                Close-StoppableBatch $batch
+                Close-HostedRun $batch
             }
         }
 
